@@ -1,0 +1,115 @@
+/**
+ * Lambda@Edge viewer-request adapter: CloudFront event → core decision → CloudFront result. Nothing else.
+ *
+ * The configuration is embedded by build.mjs (Lambda@Edge has no environment variables); keys are imported
+ * once per container, at load, outside the handler.
+ */
+import type {
+  CloudFrontHeaders,
+  CloudFrontRequest,
+  CloudFrontRequestEvent,
+  CloudFrontRequestResult,
+  CloudFrontResultResponse,
+} from 'aws-lambda';
+import type { GateConfig } from '../src/config';
+import { cookieValues, withoutCookie } from '../src/cookies';
+import { createGate, type GateRequest, type Respond } from '../src/decision';
+import { refusal } from '../src/errors';
+import { tokenRules } from '../src/gate-rules';
+import { createKeyRing, decodeBase64urlText } from '../src/node/key-ring';
+import { queryValues, withoutQueryParam } from '../src/query';
+import type { GateResponse } from '../src/response';
+import { createTokenVerifier } from '../src/token';
+
+declare const __GATE_CONFIG__: GateConfig;
+
+const config = __GATE_CONFIG__;
+const keys = createKeyRing(config.keys);
+const gate = createGate(config, createTokenVerifier(tokenRules(config), decodeBase64urlText));
+
+function headerValues(headers: CloudFrontHeaders, name: string): string[] {
+  const values: string[] = [];
+  // CloudFront keys the map by lower-case name; a hand-made or replayed event may not, so look at every key.
+  for (const key of Object.keys(headers)) {
+    if (key.toLowerCase() !== name) continue;
+    const entries = headers[key];
+    if (!Array.isArray(entries)) continue;
+    for (const entry of entries) if (entry && typeof entry.value === 'string') values.push(entry.value);
+  }
+  return values;
+}
+
+function toGateRequest(request: CloudFrontRequest): GateRequest {
+  const headers = request.headers ?? {};
+  return {
+    method: request.method,
+    uri: request.uri,
+    tokenCookies: cookieValues(headerValues(headers, 'cookie'), config.cookieName),
+    linkTokens: queryValues(typeof request.querystring === 'string' ? request.querystring : '', config.linkTokenParam),
+    viewerIp: typeof request.clientIp === 'string' ? request.clientIp : '',
+    header: (name) => headerValues(headers, name)[0],
+  };
+}
+
+function toResult(response: GateResponse): CloudFrontResultResponse {
+  const headers: CloudFrontHeaders = {};
+  for (const name of Object.keys(response.headers)) headers[name] = [{ key: name, value: response.headers[name] }];
+  const result: CloudFrontResultResponse = {
+    status: String(response.status),
+    statusDescription: response.statusDescription,
+    headers,
+  };
+  if (response.body !== '') {
+    result.body = response.body;
+    result.bodyEncoding = 'text';
+  }
+  return result;
+}
+
+/** Forward with only the uri rewritten, minus the credential: the origin never needs the token. */
+function forward(request: CloudFrontRequest, uri: string): CloudFrontRequest {
+  request.uri = uri;
+  const headers = request.headers ?? {};
+  for (const key of Object.keys(headers)) {
+    if (key.toLowerCase() !== 'cookie') continue;
+    const kept = headers[key]
+      .map((entry) => ({ ...entry, value: withoutCookie(entry.value, config.cookieName) }))
+      .filter((entry) => entry.value !== '');
+    if (kept.length > 0) headers[key] = kept;
+    else delete headers[key];
+  }
+  if (typeof request.querystring === 'string') {
+    request.querystring = withoutQueryParam(request.querystring, config.linkTokenParam);
+  }
+  return request;
+}
+
+function log(decision: Respond, requestId: string | undefined): void {
+  if (decision.refusal === undefined) return;
+  // Code and reason only: never the token, never a cookie.
+  console.log(
+    JSON.stringify({ gate: 'refused', code: decision.refusal.code, reason: decision.refusal.reason, requestId }),
+  );
+}
+
+export const handler = async (event: CloudFrontRequestEvent): Promise<CloudFrontRequestResult> => {
+  let refused: Respond;
+  let requestId: string | undefined;
+  try {
+    const cf = event?.Records?.[0]?.cf;
+    requestId = cf?.config?.requestId;
+    const request = cf?.request;
+    if (!request || typeof request !== 'object') {
+      refused = gate.refuse(refusal('malformed_request', 'no request in the event'), undefined);
+    } else {
+      const decision = gate.decide(toGateRequest(request), keys, Math.floor(Date.now() / 1000));
+      if (decision.action === 'forward') return forward(request, decision.uri);
+      refused = decision;
+    }
+  } catch {
+    // A malformed event must not become a 502 for the viewer, nor slip through: refuse.
+    refused = gate.refuse(refusal('malformed_request', 'unreadable event'), undefined);
+  }
+  log(refused, requestId);
+  return toResult(refused.response);
+};

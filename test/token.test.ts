@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { tokenCases } from './cases/token-cases';
+import { coreFor } from './helpers/core';
+import { mint, mintLink, NOW } from './helpers/tokens';
+
+const { tokens, keys } = coreFor();
+
+describe('token verification (frozen clock)', () => {
+  it.each(tokenCases.map((c) => [c.name, c] as const))('%s', (_name, c) => {
+    const result = tokens.verify(c.token, keys, NOW);
+    if (c.expect === 'ok') {
+      expect(result).toMatchObject({ ok: true, token: { kind: 'session' } });
+    } else {
+      expect(result).toEqual({ ok: false, failure: c.expect });
+    }
+  });
+
+  it('returns the tenant exactly as signed', () => {
+    expect(tokens.verify(mint({ claims: { tid: 'globex-2' } }), keys, NOW)).toMatchObject({
+      ok: true,
+      token: { tenant: 'globex-2', kid: 'hs-2026-11', exp: NOW + 900, iat: NOW - 60 },
+    });
+  });
+
+  it('tells a link token by its typ and returns its path and address', () => {
+    expect(tokens.verify(mintLink('/files/a.txt', { ip: '192.0.2.10' }), keys, NOW)).toMatchObject({
+      ok: true,
+      token: { kind: 'link', path: '/files/a.txt', ip: '192.0.2.10' },
+    });
+  });
+
+  it.each([
+    ['no pth', mintLink('/x', { claims: { pth: undefined } }), 'link_path_missing'],
+    ['pth not a string', mintLink('/x', { claims: { pth: ['/files/a'] } }), 'link_path_missing'],
+    ['cip an IPv6 address', mintLink('/files/a', { ip: '2001:db8::1' }), 'link_ip_invalid'],
+    ['cip a CIDR', mintLink('/files/a', { ip: '192.0.2.0/24' }), 'link_ip_invalid'],
+    ['cip with a leading zero', mintLink('/files/a', { ip: '192.0.2.010' }), 'link_ip_invalid'],
+    ['link lifetime over maxLinkLifetimeSeconds', mintLink('/files/a', { claims: { iat: NOW - 1, exp: NOW + 172800 } }), 'lifetime_exceeded'],
+  ])('refuses a link token with %s', (_name, token, failure) => {
+    expect(tokens.verify(token, keys, NOW)).toEqual({ ok: false, failure });
+  });
+
+  it('accepts a link token as long as maxLinkLifetimeSeconds (48 h)', () => {
+    expect(tokens.verify(mintLink('/files/a', { claims: { iat: NOW, exp: NOW + 172800 } }), keys, NOW).ok).toBe(true);
+  });
+
+  it('applies the clock: valid until exp + tolerance, not at it', () => {
+    const token = mint({ claims: { iat: NOW - 100, exp: NOW + 100 } });
+    expect(tokens.verify(token, keys, NOW + 129).ok).toBe(true);
+    expect(tokens.verify(token, keys, NOW + 130)).toEqual({ ok: false, failure: 'expired' });
+  });
+
+  it('does not let a cached header of one token leak into the next', () => {
+    expect(tokens.verify(mint({ header: { typ: 'JWT' } }), keys, NOW)).toEqual({ ok: false, failure: 'typ_mismatch' });
+    expect(tokens.verify(mint(), keys, NOW).ok).toBe(true);
+    expect(tokens.verify(mint({ header: { kid: 'nope' } }), keys, NOW)).toEqual({ ok: false, failure: 'kid_unknown' });
+    expect(tokens.readHeader(mint({ kid: 'es-2026-11' }))).toEqual({
+      ok: true,
+      header: { kid: 'es-2026-11', alg: 'ES256', kind: 'session' },
+    });
+  });
+});
