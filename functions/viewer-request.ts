@@ -30,8 +30,8 @@ const gate = createGate(config, createTokenVerifier(tokenRules(config), decodeBa
 function headerValues(headers: CloudFrontHeaders, name: string): string[] {
   const values: string[] = [];
   // CloudFront keys the map by lower-case name; a hand-made or replayed event may not, so look at every key.
-  for (const key of Object.keys(headers)) {
-    if (key.toLowerCase() !== name) continue;
+  for (const key in headers) {
+    if (key !== name && key.toLowerCase() !== name) continue;
     const entries = headers[key];
     if (!Array.isArray(entries)) continue;
     for (const entry of entries) if (entry && typeof entry.value === 'string') values.push(entry.value);
@@ -39,13 +39,16 @@ function headerValues(headers: CloudFrontHeaders, name: string): string[] {
   return values;
 }
 
-function toGateRequest(request: CloudFrontRequest): GateRequest {
+function toGateRequest(request: CloudFrontRequest): GateRequest | undefined {
   const headers = request.headers ?? {};
+  const querystring = request.querystring ?? '';
+  // A field of the wrong type means an event we do not understand: refuse rather than guess.
+  if (typeof headers !== 'object' || typeof querystring !== 'string') return undefined;
   return {
     method: request.method,
     uri: request.uri,
     tokenCookies: cookieValues(headerValues(headers, 'cookie'), config.cookieName),
-    linkTokens: queryValues(typeof request.querystring === 'string' ? request.querystring : '', config.linkTokenParam),
+    linkTokens: queryValues(querystring, config.linkTokenParam),
     viewerIp: typeof request.clientIp === 'string' ? request.clientIp : '',
     header: (name) => headerValues(headers, name)[0],
   };
@@ -70,11 +73,13 @@ function toResult(response: GateResponse): CloudFrontResultResponse {
 function forward(request: CloudFrontRequest, uri: string): CloudFrontRequest {
   request.uri = uri;
   const headers = request.headers ?? {};
-  for (const key of Object.keys(headers)) {
-    if (key.toLowerCase() !== 'cookie') continue;
-    const kept = headers[key]
-      .map((entry) => ({ ...entry, value: withoutCookie(entry.value, config.cookieName) }))
-      .filter((entry) => entry.value !== '');
+  for (const key in headers) {
+    if (key !== 'cookie' && key.toLowerCase() !== 'cookie') continue;
+    const kept = [];
+    for (const entry of headers[key]) {
+      entry.value = withoutCookie(entry.value, config.cookieName);
+      if (entry.value !== '') kept.push(entry);
+    }
     if (kept.length > 0) headers[key] = kept;
     else delete headers[key];
   }
@@ -99,10 +104,11 @@ export const handler = async (event: CloudFrontRequestEvent): Promise<CloudFront
     const cf = event?.Records?.[0]?.cf;
     requestId = cf?.config?.requestId;
     const request = cf?.request;
-    if (!request || typeof request !== 'object') {
-      refused = gate.refuse(refusal('malformed_request', 'no request in the event'), undefined);
+    const input = request && typeof request === 'object' ? toGateRequest(request) : undefined;
+    if (!request || input === undefined) {
+      refused = gate.refuse(refusal('malformed_request', 'no readable request in the event'), undefined);
     } else {
-      const decision = gate.decide(toGateRequest(request), keys, Math.floor(Date.now() / 1000));
+      const decision = gate.decide(input, keys, Math.floor(Date.now() / 1000));
       if (decision.action === 'forward') return forward(request, decision.uri);
       refused = decision;
     }

@@ -9,19 +9,18 @@
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 
-export function isCanonicalBase64url(segment: string): boolean {
-  const length = segment.length;
-  if (length === 0) return false;
-  for (let i = 0; i < length; i++) {
-    const c = segment.charCodeAt(i);
-    const ok =
-      (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 45 /* - */ || c === 95; /* _ */
-    if (!ok) return false;
-  }
-  const tail = length % 4;
-  if (tail === 1) return false;
+const BASE64URL = /^[A-Za-z0-9_-]+$/;
+
+/** Whether the last character of a base64url string leaves no spare bits set (its length already checked). */
+export function hasCanonicalTail(segment: string): boolean {
+  const tail = segment.length % 4;
   if (tail === 0) return true;
-  const last = ALPHABET.indexOf(segment.charAt(length - 1));
+  if (tail === 1) return false;
+  const last = ALPHABET.indexOf(segment.charAt(segment.length - 1));
   // 2 chars carry 8 bits (4 spare), 3 chars carry 16 bits (2 spare).
   return tail === 2 ? (last & 15) === 0 : (last & 3) === 0;
+}
+
+export function isCanonicalBase64url(segment: string): boolean {
+  return BASE64URL.test(segment) && hasCanonicalTail(segment);
 }

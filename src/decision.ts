@@ -142,7 +142,7 @@ export function createGate(config: GateConfig, tokens: TokenVerifier): Gate {
     const uri = request.uri;
     const pathProblem = checkViewerPath(uri);
     if (pathProblem !== undefined) return deny('invalid_path', pathProblem, request);
-    if (uri.slice(0, config.pathPrefix.length) !== config.pathPrefix || uri.length === config.pathPrefix.length) {
+    if (uri.lastIndexOf(config.pathPrefix, 0) !== 0 || uri.length === config.pathPrefix.length) {
       return deny('path_not_allowed', 'outside pathPrefix', request);
     }
 

@@ -11,7 +11,7 @@
  * The runtime provides only the two things that differ between Node and CloudFront Functions: base64url
  * decoding to text, and the keys (each of which knows how to check its own signature).
  */
-import { isCanonicalBase64url } from './base64url';
+import { hasCanonicalTail } from './base64url';
 import type { Algorithm } from './config';
 import type { TokenFailure } from './errors';
 import { isSafeTenantSegment } from './tenant-path';
@@ -67,6 +67,9 @@ export type HeaderResult = { ok: true; header: TokenHeader } | { ok: false; fail
 /** Header members that carry or point to a key. A token never chooses its own key (RFC 8725 §3.10). */
 const EMBEDDED_KEY_MEMBERS = ['jwk', 'jku', 'x5u', 'x5c', 'x5t', 'x5t#S256'];
 
+/** Exactly three non-empty base64url segments: no padding, no whitespace, nothing else. */
+const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+
 const IPV4 = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
 
 function fail(failure: TokenFailure): { ok: false; failure: TokenFailure } {
@@ -93,9 +96,9 @@ function isNumericDate(value: unknown): value is number {
 /** Splits a compact JWS into its three segments, or reports why it is not one. */
 function split(token: string, maxLength: number): string[] | TokenFailure {
   if (token.length > maxLength) return 'token_too_long';
+  if (!COMPACT_JWS.test(token)) return 'token_malformed';
   const parts = token.split('.');
-  if (parts.length !== 3) return 'token_malformed';
-  for (let i = 0; i < 3; i++) if (!isCanonicalBase64url(parts[i])) return 'token_malformed';
+  for (let i = 0; i < 3; i++) if (!hasCanonicalTail(parts[i])) return 'token_malformed';
   return parts;
 }
 
@@ -161,7 +164,7 @@ export function createTokenVerifier(rules: TokenRules, decodeText: Base64urlText
     if (key === undefined) return fail('kid_unknown');
     // The key decides the algorithm, never the token (RFC 8725 §3.1: no algorithm confusion).
     if (header.alg !== key.alg) return fail('alg_mismatch');
-    if (!key.verify(parts[0] + '.' + parts[1], parts[2])) return fail('signature_invalid');
+    if (!key.verify(token.slice(0, token.length - parts[2].length - 1), parts[2])) return fail('signature_invalid');
 
     const claims = parseObject(decodeText(parts[1]));
     if (claims === undefined) return fail('payload_malformed');

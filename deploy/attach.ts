@@ -1,0 +1,592 @@
+/**
+ * Attach the tenant gate to an EXISTING CloudFront distribution, and detach it again, as pure functions over the
+ * `DistributionConfig` object that `aws cloudfront get-distribution-config` (or the SDK v3) returns.
+ *
+ * Why pure: the distribution belongs to someone else's stack. Reading, transforming and writing back with `IfMatch`
+ * (see distribution-api.ts) lets us test every edit offline, show a dry-run diff, and retry on a concurrent update
+ * by simply re-applying the same transform to the fresh config.
+ *
+ * Rules kept by both directions:
+ * - the input is never mutated (we work on a `structuredClone`);
+ * - only the paths we own are touched: the gate associations of the gated behaviors, the `/auth/*` behavior and
+ *   its origin, and the trusted key group on the gated behaviors; every `Quantity` matches its `Items`;
+ * - attach is idempotent (`attach(attach(x))` equals `attach(x)` and reports no change);
+ * - "ours" is recognised by the function NAME inside the ARN containing a marker (default `tenant-gate`), because
+ *   a distribution config carries no tags and versions/ARNs change on every deploy.
+ *
+ * Missing gated behaviors are REFUSED by default (`ERR_ATTACH_BEHAVIOR_MISSING`): a new behavior decides which
+ * origin, cache key and protocol tenant files get, and cloning the default behavior (usually the SPA bucket) would
+ * silently pick those for the operator. `missingBehavior: 'clone-default'` opts in to cloning (see below).
+ */
+import type {
+  CacheBehavior,
+  DefaultCacheBehavior,
+  DistributionConfig,
+  EventType,
+  FunctionAssociation,
+  FunctionAssociations,
+  LambdaFunctionAssociation,
+  LambdaFunctionAssociations,
+  Method,
+  Origin,
+  TrustedKeyGroups,
+} from '@aws-sdk/client-cloudfront';
+
+export const DEFAULT_MARKER = 'tenant-gate';
+export const DEFAULT_AUTH_PATH_PATTERN = '/auth/*';
+
+/** Managed policy ids (DG using-managed-cache-policies.html / using-managed-origin-request-policies.html). */
+export const MANAGED_POLICY_IDS = {
+  CachingOptimized: '658327ea-f89d-4fab-a63d-7e88639e58f6',
+  CachingDisabled: '4135ea2d-6df8-44a3-9df3-4b5a84be39ad',
+  AllViewer: '216adef6-5c7f-47e4-b989-5492eafa07d3',
+  AllViewerExceptHostHeader: 'b689b0a8-53d0-40ab-baf2-68738e2966ac',
+} as const;
+
+export type GateKind = 'lambda-edge' | 'cloudfront-function';
+
+export type GateRef =
+  | { readonly kind: 'lambda-edge'; /** numbered version ARN (not $LATEST, not an alias) */ readonly arn: string }
+  | { readonly kind: 'cloudfront-function'; readonly arn: string };
+
+export interface AuthRoute {
+  readonly pathPattern: string;
+  /** `<url-id>.lambda-url.<region>.on.aws` */
+  readonly originDomainName: string;
+  /** Should contain the marker so detach (and a later attach) can recognise the origin as ours. */
+  readonly originId: string;
+}
+
+export interface AttachPlan {
+  readonly pathPatterns: readonly string[];
+  readonly gate: GateRef;
+  readonly auth?: AuthRoute | undefined;
+  readonly trustedKeyGroupId?: string | undefined;
+  /** Substring of the function name (and auth origin id) that marks what we own. Default `tenant-gate`. */
+  readonly marker?: string | undefined;
+  /** Replace/remove FOREIGN functions (and a foreign `/auth/*` behavior or origin id) that stand in the way. */
+  readonly force?: boolean | undefined;
+  /**
+   * What to do when a gated path pattern has no behavior. `'refuse'` (default) throws; `'clone-default'` creates one
+   * from the DefaultCacheBehavior's settings, without its function associations (an SPA rewrite function must not
+   * run on file paths) and with `allow-all` raised to `redirect-to-https` (the token cookie must never travel over
+   * plain HTTP). Detach removes such behaviors only when told to (`DetachOptions.removeBehaviors`).
+   */
+  readonly missingBehavior?: 'refuse' | 'clone-default' | undefined;
+}
+
+export interface DetachOptions {
+  readonly marker?: string | undefined;
+  readonly authPathPattern?: string | undefined;
+  /** Auth origin id when it does not contain the marker. */
+  readonly authOriginId?: string | undefined;
+  /** Key group attach added; key group ids are random, so we cannot recognise it by ourselves. */
+  readonly trustedKeyGroupId?: string | undefined;
+  /** Behaviors attach created with `missingBehavior: 'clone-default'`. */
+  readonly removeBehaviors?: readonly string[] | undefined;
+}
+
+export interface ConfigEdit {
+  readonly config: DistributionConfig;
+  /** Human-readable, one line per change; empty when nothing changed. */
+  readonly changes: string[];
+}
+
+export type AttachErrorCode =
+  | 'ERR_ATTACH_PLAN_INVALID'
+  | 'ERR_ATTACH_CONFIG_INVALID'
+  | 'ERR_ATTACH_BEHAVIOR_MISSING'
+  | 'ERR_ATTACH_FOREIGN_FUNCTION'
+  | 'ERR_ATTACH_FOREIGN_AUTH_BEHAVIOR'
+  | 'ERR_ATTACH_ORIGIN_ID_TAKEN';
+
+export class AttachError extends Error {
+  readonly code: AttachErrorCode;
+  constructor(code: AttachErrorCode, message: string) {
+    super(message);
+    this.name = 'AttachError';
+    this.code = code;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Helpers shared with doctor.ts
+// ---------------------------------------------------------------------------------------------------------------
+
+/** Function name inside a Lambda (`…:function:NAME:7`) or CloudFront Function (`…:function/NAME`) ARN. */
+export function functionNameOf(arn: string): string {
+  const lambda = /:function:([^:]+)/.exec(arn);
+  if (lambda?.[1] !== undefined) return lambda[1];
+  const cf = /:function\/([^/:]+)/.exec(arn);
+  if (cf?.[1] !== undefined) return cf[1];
+  return arn;
+}
+
+export function isOurs(arn: string | undefined, marker: string): boolean {
+  return arn !== undefined && functionNameOf(arn).includes(marker);
+}
+
+export interface EdgeAssociation {
+  readonly kind: GateKind;
+  readonly arn: string;
+  readonly eventType: EventType;
+}
+
+/** The fields both behavior types share and we edit; both SDK types are assignable to it. */
+export interface BehaviorLike {
+  LambdaFunctionAssociations?: LambdaFunctionAssociations | undefined;
+  FunctionAssociations?: FunctionAssociations | undefined;
+  TrustedKeyGroups?: TrustedKeyGroups | undefined;
+}
+
+export function edgeAssociationsOf(behavior: BehaviorLike): EdgeAssociation[] {
+  const out: EdgeAssociation[] = [];
+  for (const a of behavior.LambdaFunctionAssociations?.Items ?? []) {
+    if (a.LambdaFunctionARN !== undefined && a.EventType !== undefined) {
+      out.push({ kind: 'lambda-edge', arn: a.LambdaFunctionARN, eventType: a.EventType });
+    }
+  }
+  for (const a of behavior.FunctionAssociations?.Items ?? []) {
+    if (a.FunctionARN !== undefined && a.EventType !== undefined) {
+      out.push({ kind: 'cloudfront-function', arn: a.FunctionARN, eventType: a.EventType });
+    }
+  }
+  return out;
+}
+
+export const isViewerEvent = (e: EventType | undefined): boolean => e === 'viewer-request' || e === 'viewer-response';
+
+/**
+ * Whether two CloudFront path patterns (`*` any run, `?` one character, case-sensitive) can match a common path.
+ * Used for placement: CloudFront takes the FIRST behavior whose pattern matches, so a behavior we add must come
+ * before any earlier one that could steal some of its paths (`/*`, `*.js`, …).
+ */
+export function patternsOverlap(a: string, b: string): boolean {
+  const memo = new Map<number, boolean>();
+  const go = (i: number, j: number): boolean => {
+    const key = i * (b.length + 1) + j;
+    const known = memo.get(key);
+    if (known !== undefined) return known;
+    let r: boolean;
+    if (i === a.length && j === b.length) r = true;
+    else if (a[i] === '*') r = go(i + 1, j) || (j < b.length && go(i, j + 1));
+    else if (b[j] === '*') r = go(i, j + 1) || (i < a.length && go(i + 1, j));
+    else if (i < a.length && j < b.length && (a[i] === b[j] || a[i] === '?' || b[j] === '?')) r = go(i + 1, j + 1);
+    else r = false;
+    memo.set(key, r);
+    return r;
+  };
+  return go(0, 0);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// attach
+// ---------------------------------------------------------------------------------------------------------------
+
+const LAMBDA_VERSION_ARN = /^arn:aws[a-z-]*:lambda:us-east-1:\d{12}:function:[A-Za-z0-9_-]+:\d+$/;
+const CF_FUNCTION_ARN = /^arn:aws[a-z-]*:cloudfront::\d{12}:function\/[A-Za-z0-9_-]+$/;
+const FUNCTION_URL_DOMAIN = /^[a-z0-9]+\.lambda-url\.[a-z0-9-]+\.on\.aws$/;
+
+const ALL_METHODS: Method[] = ['HEAD', 'DELETE', 'POST', 'GET', 'OPTIONS', 'PUT', 'PATCH'];
+const CACHED_METHODS: Method[] = ['HEAD', 'GET'];
+
+function invalidPlan(message: string): never {
+  throw new AttachError('ERR_ATTACH_PLAN_INVALID', message);
+}
+
+function checkPlan(plan: AttachPlan, marker: string): void {
+  if (marker.length === 0) invalidPlan('plan.marker must not be empty');
+  if (plan.pathPatterns.length === 0) invalidPlan('plan.pathPatterns must name at least one behavior to gate');
+  const seen = new Set<string>();
+  for (const p of plan.pathPatterns) {
+    if (p !== '*' && !p.startsWith('/')) invalidPlan(`plan.pathPatterns: "${p}" must start with "/" (or be "*" for the default behavior)`);
+    if (seen.has(p)) invalidPlan(`plan.pathPatterns: "${p}" is listed twice`);
+    seen.add(p);
+  }
+  const { gate } = plan;
+  if (gate.kind === 'lambda-edge' && !LAMBDA_VERSION_ARN.test(gate.arn)) {
+    invalidPlan(`plan.gate.arn must be a numbered version ARN of a us-east-1 Lambda function (not $LATEST, not an alias), got "${gate.arn}"`);
+  }
+  if (gate.kind === 'cloudfront-function' && !CF_FUNCTION_ARN.test(gate.arn)) {
+    invalidPlan(`plan.gate.arn must be a CloudFront Function ARN (arn:aws:cloudfront::<account>:function/<name>), got "${gate.arn}"`);
+  }
+  // Otherwise the next attach would not recognise the gate as ours and refuse it as a foreign function.
+  if (!isOurs(gate.arn, marker)) invalidPlan(`plan.gate.arn: function name "${functionNameOf(gate.arn)}" must contain the marker "${marker}"`);
+  if (plan.auth !== undefined) {
+    const { auth } = plan;
+    if (!auth.pathPattern.startsWith('/')) invalidPlan(`plan.auth.pathPattern must start with "/", got "${auth.pathPattern}"`);
+    if (seen.has(auth.pathPattern)) invalidPlan(`plan.auth.pathPattern "${auth.pathPattern}" is also in plan.pathPatterns: login requests carry no token yet`);
+    if (!FUNCTION_URL_DOMAIN.test(auth.originDomainName)) {
+      invalidPlan(`plan.auth.originDomainName must be a Lambda function URL host (<id>.lambda-url.<region>.on.aws), got "${auth.originDomainName}"`);
+    }
+    if (auth.originId.length === 0) invalidPlan('plan.auth.originId must not be empty');
+  }
+  if (plan.trustedKeyGroupId !== undefined && plan.trustedKeyGroupId.length === 0) invalidPlan('plan.trustedKeyGroupId must not be empty');
+}
+
+function requireShape(config: DistributionConfig): { def: DefaultCacheBehavior; origins: Origin[] } {
+  const def = config.DefaultCacheBehavior;
+  const origins = config.Origins?.Items;
+  if (def === undefined || origins === undefined) {
+    throw new AttachError('ERR_ATTACH_CONFIG_INVALID', 'config must be a DistributionConfig with DefaultCacheBehavior and Origins.Items (pass .DistributionConfig of get-distribution-config, not the whole answer)');
+  }
+  return { def, origins };
+}
+
+function cacheBehaviorItems(config: DistributionConfig): CacheBehavior[] {
+  config.CacheBehaviors ??= { Quantity: 0 };
+  config.CacheBehaviors.Items ??= [];
+  return config.CacheBehaviors.Items;
+}
+
+/** Re-derive Quantity from Items; an empty list is written as `{Quantity: 0}` like the CLI prints it. */
+function settleCacheBehaviors(config: DistributionConfig, before: DistributionConfig): void {
+  const items = config.CacheBehaviors?.Items;
+  if (items === undefined) return;
+  if (items.length === 0) {
+    // Restore the exact original shape (absent, or `{Quantity: 0}`) so detach(attach(x)) equals x.
+    if (before.CacheBehaviors === undefined) delete config.CacheBehaviors;
+    else config.CacheBehaviors = { Quantity: 0 };
+    return;
+  }
+  config.CacheBehaviors = { Quantity: items.length, Items: items };
+}
+
+function setLambdaItems(b: BehaviorLike, items: LambdaFunctionAssociation[]): void {
+  b.LambdaFunctionAssociations = items.length === 0 ? { Quantity: 0 } : { Quantity: items.length, Items: items };
+}
+
+function setFunctionItems(b: BehaviorLike, items: FunctionAssociation[]): void {
+  b.FunctionAssociations = items.length === 0 ? { Quantity: 0 } : { Quantity: items.length, Items: items };
+}
+
+function describe(kind: GateKind): string {
+  return kind === 'lambda-edge' ? 'Lambda@Edge function' : 'CloudFront Function';
+}
+
+/**
+ * Put the gate on the viewer-request slot of one behavior. Every other association of ours on that behavior goes
+ * (an old gate left at origin-request would rewrite the uri a second time), and so does anything of the other kind
+ * on the viewer events: CloudFront rejects a CloudFront Function and a Lambda@Edge function together on viewer
+ * events (DG edge-function-restrictions-all.html). Foreign functions in the way are refused unless `force`.
+ */
+function gateBehavior(b: BehaviorLike, label: string, gate: GateRef, marker: string, force: boolean, changes: string[]): void {
+  const lambdas = [...(b.LambdaFunctionAssociations?.Items ?? [])];
+  const functions = [...(b.FunctionAssociations?.Items ?? [])];
+
+  const foreignInTheWay = edgeAssociationsOf(b).filter(
+    (a) => !isOurs(a.arn, marker) && (a.kind === gate.kind ? a.eventType === 'viewer-request' : isViewerEvent(a.eventType)),
+  );
+  if (foreignInTheWay.length > 0 && !force) {
+    const list = foreignInTheWay.map((a) => `${describe(a.kind)} ${a.arn} on ${a.eventType}`).join(', ');
+    throw new AttachError(
+      'ERR_ATTACH_FOREIGN_FUNCTION',
+      `behavior ${label}: ${list} stands where the tenant gate (${describe(gate.kind)}, viewer-request) must go; ` +
+        'move that logic into another event or behavior, or pass force: true to replace it',
+    );
+  }
+
+  const keepLambda = (a: LambdaFunctionAssociation): boolean => {
+    const ours = isOurs(a.LambdaFunctionARN, marker);
+    const drop = gate.kind === 'lambda-edge' ? ours || a.EventType === 'viewer-request' : ours || isViewerEvent(a.EventType);
+    if (drop) changes.push(`${label}: removed Lambda@Edge ${a.LambdaFunctionARN} from ${a.EventType}`);
+    return !drop;
+  };
+  const keepFunction = (a: FunctionAssociation): boolean => {
+    const ours = isOurs(a.FunctionARN, marker);
+    const drop = gate.kind === 'cloudfront-function' ? ours || a.EventType === 'viewer-request' : ours || isViewerEvent(a.EventType);
+    if (drop) changes.push(`${label}: removed CloudFront Function ${a.FunctionARN} from ${a.EventType}`);
+    return !drop;
+  };
+
+  if (gate.kind === 'lambda-edge') {
+    const existing = lambdas.find((a) => a.EventType === 'viewer-request');
+    if (existing?.LambdaFunctionARN === gate.arn && existing.IncludeBody !== true) {
+      // Already in place: keep the very object, and drop only the rest that must go.
+      const kept = lambdas.filter((a) => a === existing || keepLambda(a));
+      if (kept.length !== lambdas.length) setLambdaItems(b, kept);
+    } else {
+      const index = existing === undefined ? -1 : lambdas.indexOf(existing);
+      const kept = lambdas.filter(keepLambda);
+      const mine: LambdaFunctionAssociation = { LambdaFunctionARN: gate.arn, EventType: 'viewer-request', IncludeBody: false };
+      // Keep the slot's position when replacing so the diff stays minimal.
+      kept.splice(index === -1 ? kept.length : Math.min(index, kept.length), 0, mine);
+      setLambdaItems(b, kept);
+      changes.push(`${label}: viewer-request → Lambda@Edge ${gate.arn}`);
+    }
+    const keptFunctions = functions.filter(keepFunction);
+    if (keptFunctions.length !== functions.length) setFunctionItems(b, keptFunctions);
+  } else {
+    const existing = functions.find((a) => a.EventType === 'viewer-request');
+    if (existing?.FunctionARN === gate.arn) {
+      const kept = functions.filter((a) => a === existing || keepFunction(a));
+      if (kept.length !== functions.length) setFunctionItems(b, kept);
+    } else {
+      const index = existing === undefined ? -1 : functions.indexOf(existing);
+      const kept = functions.filter(keepFunction);
+      kept.splice(index === -1 ? kept.length : Math.min(index, kept.length), 0, { FunctionARN: gate.arn, EventType: 'viewer-request' });
+      setFunctionItems(b, kept);
+      changes.push(`${label}: viewer-request → CloudFront Function ${gate.arn}`);
+    }
+    const keptLambdas = lambdas.filter(keepLambda);
+    if (keptLambdas.length !== lambdas.length) setLambdaItems(b, keptLambdas);
+  }
+}
+
+function addKeyGroup(b: BehaviorLike, label: string, keyGroupId: string, changes: string[]): void {
+  const items = b.TrustedKeyGroups?.Items ?? [];
+  if (items.includes(keyGroupId) && b.TrustedKeyGroups?.Enabled === true) return;
+  const next = items.includes(keyGroupId) ? items : [...items, keyGroupId];
+  b.TrustedKeyGroups = { Enabled: true, Quantity: next.length, Items: next };
+  changes.push(`${label}: trusted key group ${keyGroupId} required`);
+}
+
+function removeKeyGroup(b: BehaviorLike, label: string, keyGroupId: string, changes: string[]): void {
+  const items = b.TrustedKeyGroups?.Items ?? [];
+  if (!items.includes(keyGroupId)) return;
+  const next = items.filter((k) => k !== keyGroupId);
+  b.TrustedKeyGroups = next.length === 0 ? { Enabled: false, Quantity: 0 } : { Enabled: true, Quantity: next.length, Items: next };
+  changes.push(`${label}: trusted key group ${keyGroupId} removed`);
+}
+
+/** Index at which `pattern` must sit: before the first behavior that could match some of its paths. */
+function placementIndex(items: readonly CacheBehavior[], pattern: string): number {
+  const i = items.findIndex((b) => b.PathPattern !== pattern && patternsOverlap(b.PathPattern ?? '', pattern));
+  return i === -1 ? items.length : i;
+}
+
+function cloneDefault(def: DefaultCacheBehavior, pattern: string): CacheBehavior {
+  const copy = structuredClone(def);
+  const clone: CacheBehavior = { PathPattern: pattern, ...copy };
+  clone.LambdaFunctionAssociations = { Quantity: 0 };
+  clone.FunctionAssociations = { Quantity: 0 };
+  if (clone.ViewerProtocolPolicy === 'allow-all') clone.ViewerProtocolPolicy = 'redirect-to-https';
+  return clone;
+}
+
+function sameSet<T>(a: readonly T[] | undefined, b: readonly T[]): boolean {
+  return a !== undefined && a.length === b.length && b.every((x) => a.includes(x));
+}
+
+function authOriginFor(auth: AuthRoute): Origin {
+  return {
+    Id: auth.originId,
+    DomainName: auth.originDomainName,
+    OriginPath: '',
+    CustomHeaders: { Quantity: 0 },
+    CustomOriginConfig: {
+      HTTPPort: 80,
+      HTTPSPort: 443,
+      // Function URLs serve HTTPS only; the login answer carries Set-Cookie with the tenant token.
+      OriginProtocolPolicy: 'https-only',
+      OriginSslProtocols: { Quantity: 1, Items: ['TLSv1.2'] },
+      OriginReadTimeout: 30,
+      OriginKeepaliveTimeout: 5,
+    },
+    ConnectionAttempts: 3,
+    ConnectionTimeout: 10,
+    OriginShield: { Enabled: false },
+    OriginAccessControlId: '',
+  };
+}
+
+function upsertAuthOrigin(origins: Origin[], auth: AuthRoute, marker: string, force: boolean, changes: string[]): void {
+  const existing = origins.find((o) => o.Id === auth.originId);
+  if (existing === undefined) {
+    origins.push(authOriginFor(auth));
+    changes.push(`origins: added ${auth.originId} → https://${auth.originDomainName}`);
+    return;
+  }
+  const recognisable = auth.originId.includes(marker) || FUNCTION_URL_DOMAIN.test(existing.DomainName ?? '');
+  if (!recognisable && !force) {
+    throw new AttachError(
+      'ERR_ATTACH_ORIGIN_ID_TAKEN',
+      `origin id "${auth.originId}" already names ${existing.DomainName}; choose another plan.auth.originId (ideally containing "${marker}") or pass force: true`,
+    );
+  }
+  // Update in place, keeping settings the operator may have tuned (timeouts, OAC for function URLs, headers).
+  const before = structuredClone(existing);
+  existing.DomainName = auth.originDomainName;
+  delete existing.S3OriginConfig;
+  const custom = existing.CustomOriginConfig ?? authOriginFor(auth).CustomOriginConfig;
+  if (custom !== undefined) {
+    custom.OriginProtocolPolicy = 'https-only';
+    custom.HTTPSPort = 443;
+    custom.HTTPPort ??= 80;
+    existing.CustomOriginConfig = custom;
+  }
+  if (JSON.stringify(before) !== JSON.stringify(existing)) changes.push(`origins: updated ${auth.originId} → https://${auth.originDomainName}`);
+}
+
+function upsertAuthBehavior(items: CacheBehavior[], auth: AuthRoute, marker: string, force: boolean, changes: string[]): void {
+  const label = auth.pathPattern;
+  let behavior = items.find((b) => b.PathPattern === auth.pathPattern);
+  if (behavior === undefined) {
+    behavior = {
+      PathPattern: auth.pathPattern,
+      TargetOriginId: auth.originId,
+      TrustedSigners: { Enabled: false, Quantity: 0 },
+      TrustedKeyGroups: { Enabled: false, Quantity: 0 },
+      ViewerProtocolPolicy: 'redirect-to-https',
+      AllowedMethods: { Quantity: ALL_METHODS.length, Items: [...ALL_METHODS], CachedMethods: { Quantity: CACHED_METHODS.length, Items: [...CACHED_METHODS] } },
+      SmoothStreaming: false,
+      Compress: true,
+      LambdaFunctionAssociations: { Quantity: 0 },
+      FunctionAssociations: { Quantity: 0 },
+      FieldLevelEncryptionId: '',
+      // A login answer carries Set-Cookie with a tenant token: it must never be cached and replayed to someone else.
+      CachePolicyId: MANAGED_POLICY_IDS.CachingDisabled,
+      // A function URL answers 403 when it receives a Host header other than its own.
+      OriginRequestPolicyId: MANAGED_POLICY_IDS.AllViewerExceptHostHeader,
+    };
+    items.splice(placementIndex(items, auth.pathPattern), 0, behavior);
+    changes.push(`${label}: added behavior → origin ${auth.originId} (caching disabled, all methods)`);
+    return;
+  }
+
+  const target = behavior.TargetOriginId ?? '';
+  if (target !== auth.originId && !target.includes(marker) && !force) {
+    throw new AttachError(
+      'ERR_ATTACH_FOREIGN_AUTH_BEHAVIOR',
+      `behavior ${label} already routes to origin "${target}", which is not ours; choose another plan.auth.pathPattern or pass force: true`,
+    );
+  }
+  const before = JSON.stringify(behavior);
+  behavior.TargetOriginId = auth.originId;
+  if (behavior.ViewerProtocolPolicy !== 'https-only') behavior.ViewerProtocolPolicy = 'redirect-to-https';
+  if (!sameSet(behavior.AllowedMethods?.Items, ALL_METHODS)) {
+    behavior.AllowedMethods = { Quantity: ALL_METHODS.length, Items: [...ALL_METHODS], CachedMethods: { Quantity: CACHED_METHODS.length, Items: [...CACHED_METHODS] } };
+  }
+  behavior.CachePolicyId = MANAGED_POLICY_IDS.CachingDisabled;
+  behavior.OriginRequestPolicyId = MANAGED_POLICY_IDS.AllViewerExceptHostHeader;
+  // Legacy cache settings cannot be combined with a cache policy; CloudFront rejects the update otherwise.
+  delete behavior.ForwardedValues;
+  delete behavior.MinTTL;
+  delete behavior.DefaultTTL;
+  delete behavior.MaxTTL;
+  if (JSON.stringify(behavior) !== before) changes.push(`${label}: updated behavior → origin ${auth.originId} (caching disabled, all methods)`);
+
+  // First match wins: move it before anything that could capture some /auth/ paths.
+  const at = items.indexOf(behavior);
+  const shouldBe = placementIndex(items.slice(0, at), auth.pathPattern);
+  if (shouldBe < at) {
+    items.splice(at, 1);
+    items.splice(shouldBe, 0, behavior);
+    changes.push(`${label}: moved to position ${shouldBe + 1}, before ${items[shouldBe + 1]?.PathPattern ?? 'the broader patterns'}`);
+  }
+}
+
+export function attach(config: DistributionConfig, plan: AttachPlan): ConfigEdit {
+  const marker = plan.marker ?? DEFAULT_MARKER;
+  const force = plan.force ?? false;
+  checkPlan(plan, marker);
+
+  const next = structuredClone(config);
+  const { def, origins } = requireShape(next);
+  const items = cacheBehaviorItems(next);
+  const changes: string[] = [];
+
+  for (const pattern of plan.pathPatterns) {
+    let behavior: BehaviorLike | undefined = pattern === '*' ? def : items.find((b) => b.PathPattern === pattern);
+    if (behavior === undefined) {
+      if ((plan.missingBehavior ?? 'refuse') === 'refuse') {
+        const existing = items.map((b) => b.PathPattern).join(', ') || 'none';
+        throw new AttachError(
+          'ERR_ATTACH_BEHAVIOR_MISSING',
+          `no cache behavior with path pattern "${pattern}" (existing: ${existing}); create it with the origin and cache policy tenant files need, ` +
+            "or pass missingBehavior: 'clone-default' to copy the default behavior's settings",
+        );
+      }
+      const clone = cloneDefault(def, pattern);
+      items.splice(placementIndex(items, pattern), 0, clone);
+      changes.push(`${pattern}: created behavior from the default behavior's settings (origin ${clone.TargetOriginId})`);
+      behavior = clone;
+    }
+    const label = pattern === '*' ? 'default behavior' : pattern;
+    gateBehavior(behavior, label, plan.gate, marker, force, changes);
+    if (plan.trustedKeyGroupId !== undefined) addKeyGroup(behavior, label, plan.trustedKeyGroupId, changes);
+  }
+
+  if (plan.auth !== undefined) {
+    upsertAuthOrigin(origins, plan.auth, marker, force, changes);
+    upsertAuthBehavior(items, plan.auth, marker, force, changes);
+  }
+
+  if (next.Origins !== undefined) next.Origins.Quantity = origins.length;
+  settleCacheBehaviors(next, config);
+  return { config: next, changes };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// detach
+// ---------------------------------------------------------------------------------------------------------------
+
+function stripOurs(b: BehaviorLike, label: string, marker: string, changes: string[]): void {
+  const lambdas = b.LambdaFunctionAssociations?.Items ?? [];
+  const keptLambdas = lambdas.filter((a) => !isOurs(a.LambdaFunctionARN, marker));
+  if (keptLambdas.length !== lambdas.length) {
+    for (const a of lambdas) if (!keptLambdas.includes(a)) changes.push(`${label}: removed Lambda@Edge ${a.LambdaFunctionARN} from ${a.EventType}`);
+    setLambdaItems(b, keptLambdas);
+  }
+  const functions = b.FunctionAssociations?.Items ?? [];
+  const keptFunctions = functions.filter((a) => !isOurs(a.FunctionARN, marker));
+  if (keptFunctions.length !== functions.length) {
+    for (const a of functions) if (!keptFunctions.includes(a)) changes.push(`${label}: removed CloudFront Function ${a.FunctionARN} from ${a.EventType}`);
+    setFunctionItems(b, keptFunctions);
+  }
+}
+
+function referencedOriginIds(config: DistributionConfig): Set<string> {
+  const ids = new Set<string>();
+  const add = (id: string | undefined): void => {
+    if (id !== undefined) ids.add(id);
+  };
+  add(config.DefaultCacheBehavior?.TargetOriginId);
+  for (const b of config.CacheBehaviors?.Items ?? []) add(b.TargetOriginId);
+  for (const g of config.OriginGroups?.Items ?? []) for (const m of g.Members?.Items ?? []) add(m.OriginId);
+  return ids;
+}
+
+export function detach(config: DistributionConfig, opts: DetachOptions = {}): ConfigEdit {
+  const marker = opts.marker ?? DEFAULT_MARKER;
+  if (marker.length === 0) throw new AttachError('ERR_ATTACH_PLAN_INVALID', 'opts.marker must not be empty');
+  const authPattern = opts.authPathPattern ?? DEFAULT_AUTH_PATH_PATTERN;
+
+  const next = structuredClone(config);
+  const { def, origins } = requireShape(next);
+  const changes: string[] = [];
+  const items = next.CacheBehaviors?.Items ?? [];
+
+  stripOurs(def, 'default behavior', marker, changes);
+  for (const b of items) stripOurs(b, b.PathPattern ?? '?', marker, changes);
+  if (opts.trustedKeyGroupId !== undefined) {
+    removeKeyGroup(def, 'default behavior', opts.trustedKeyGroupId, changes);
+    for (const b of items) removeKeyGroup(b, b.PathPattern ?? '?', opts.trustedKeyGroupId, changes);
+  }
+
+  const candidateOrigins = new Set<string>();
+  const remove = new Set(opts.removeBehaviors ?? []);
+  const kept = items.filter((b) => {
+    const target = b.TargetOriginId ?? '';
+    const oursAuth = b.PathPattern === authPattern && (target.includes(marker) || target === opts.authOriginId);
+    if (oursAuth || remove.has(b.PathPattern ?? '')) {
+      changes.push(`${b.PathPattern}: removed behavior`);
+      if (oursAuth) candidateOrigins.add(target);
+      return false;
+    }
+    return true;
+  });
+  if (next.CacheBehaviors !== undefined && kept.length !== items.length) next.CacheBehaviors.Items = kept;
+
+  // Remove the auth origin only once nothing routes to it any more (another behavior may share it).
+  const stillUsed = referencedOriginIds(next);
+  const keptOrigins = origins.filter((o) => {
+    const drop = o.Id !== undefined && candidateOrigins.has(o.Id) && !stillUsed.has(o.Id);
+    if (drop) changes.push(`origins: removed ${o.Id}`);
+    return !drop;
+  });
+  if (next.Origins !== undefined && keptOrigins.length !== origins.length) next.Origins = { Quantity: keptOrigins.length, Items: keptOrigins };
+
+  settleCacheBehaviors(next, config);
+  return { config: next, changes };
+}

@@ -1,0 +1,108 @@
+/**
+ * Read-modify-write of a distribution's config with optimistic locking.
+ *
+ * CloudFront has no partial update: UpdateDistribution replaces the whole config and requires the ETag of the
+ * version it was derived from (`IfMatch`). When someone else updated in between (another stack, the console), the
+ * call fails with PreconditionFailed; re-reading and re-applying the same pure transform is then always correct,
+ * whereas writing our stale copy would silently undo their change.
+ */
+import {
+  GetDistributionConfigCommand,
+  UpdateDistributionCommand,
+  type DistributionConfig,
+  type GetDistributionConfigCommandOutput,
+  type UpdateDistributionCommandOutput,
+} from '@aws-sdk/client-cloudfront';
+import { isDeepStrictEqual } from 'node:util';
+
+/**
+ * The two calls we make. `CloudFrontClient` satisfies it; tests pass a fake. The Update overload comes first so an
+ * UpdateDistributionCommand never resolves to the Get overload (its input is a structural superset of Get's).
+ */
+export interface DistributionClient {
+  send(command: UpdateDistributionCommand): Promise<UpdateDistributionCommandOutput>;
+  send(command: GetDistributionConfigCommand): Promise<GetDistributionConfigCommandOutput>;
+}
+
+/** Same shape as `attach`/`detach`, so `(c) => attach(c, plan)` can be passed as is. */
+export type ConfigTransform = (config: DistributionConfig) => { readonly config: DistributionConfig; readonly changes: readonly string[] };
+
+export interface UpdateOptions {
+  /** Total tries including the first; default 3. */
+  readonly attempts?: number | undefined;
+  /** Wait before retry n (1-based); default 500 ms × n, so two racing deployers drift apart. */
+  readonly backoffMs?: ((retry: number) => number) | undefined;
+  readonly onRetry?: ((retry: number, error: Error) => void) | undefined;
+}
+
+export interface UpdateOutcome {
+  /** False when the transform changed nothing: no UpdateDistribution call was made (it would start a redeploy). */
+  readonly updated: boolean;
+  readonly attempts: number;
+  readonly changes: readonly string[];
+  /** ETag after the update (or of the unchanged config). */
+  readonly eTag: string | undefined;
+}
+
+export type DistributionUpdateErrorCode = 'ERR_UPDATE_OPTIONS_INVALID' | 'ERR_UPDATE_NO_CONFIG' | 'ERR_UPDATE_CONFLICT';
+
+export class DistributionUpdateError extends Error {
+  readonly code: DistributionUpdateErrorCode;
+  constructor(code: DistributionUpdateErrorCode, message: string, options?: { cause: unknown }) {
+    super(message, options);
+    this.name = 'DistributionUpdateError';
+    this.code = code;
+  }
+}
+
+/** By name, not instanceof: a second copy of the SDK in node_modules would have its own PreconditionFailed class. */
+function isPreconditionFailed(error: unknown): error is Error {
+  return error instanceof Error && error.name === 'PreconditionFailed';
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+export async function updateDistributionWithRetry(
+  client: DistributionClient,
+  id: string,
+  transform: ConfigTransform,
+  options: UpdateOptions = {},
+): Promise<UpdateOutcome> {
+  const attempts = options.attempts ?? 3;
+  if (!Number.isInteger(attempts) || attempts < 1) {
+    throw new DistributionUpdateError('ERR_UPDATE_OPTIONS_INVALID', `options.attempts must be a positive integer, got ${attempts}`);
+  }
+  if (id.length === 0) throw new DistributionUpdateError('ERR_UPDATE_OPTIONS_INVALID', 'id (the distribution id) must not be empty');
+  const backoff = options.backoffMs ?? ((retry: number) => 500 * retry);
+
+  let lastConflict: Error | undefined;
+  for (let attempt = 1; attempt <= attempts; attempt++) {
+    const current = await client.send(new GetDistributionConfigCommand({ Id: id }));
+    const config = current.DistributionConfig;
+    if (config === undefined || current.ETag === undefined) {
+      throw new DistributionUpdateError('ERR_UPDATE_NO_CONFIG', `GetDistributionConfig for ${id} returned no DistributionConfig or no ETag`);
+    }
+    // The transform gets its own copy so a misbehaving (mutating) transform cannot fool the no-op check below.
+    const result = transform(structuredClone(config));
+    if (isDeepStrictEqual(result.config, config)) {
+      return { updated: false, attempts: attempt, changes: result.changes, eTag: current.ETag };
+    }
+    try {
+      const updated = await client.send(new UpdateDistributionCommand({ Id: id, IfMatch: current.ETag, DistributionConfig: result.config }));
+      return { updated: true, attempts: attempt, changes: result.changes, eTag: updated.ETag };
+    } catch (error) {
+      if (!isPreconditionFailed(error)) throw error;
+      lastConflict = error;
+      if (attempt < attempts) {
+        options.onRetry?.(attempt, error);
+        const wait = backoff(attempt);
+        if (wait > 0) await sleep(wait);
+      }
+    }
+  }
+  throw new DistributionUpdateError(
+    'ERR_UPDATE_CONFLICT',
+    `distribution ${id} was changed by someone else during each of ${attempts} attempts (PreconditionFailed); nothing was written`,
+    { cause: lastConflict },
+  );
+}

@@ -1,0 +1,130 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CONFIG_FIELDS, ConfigError, DEFAULTS, validateConfig } from '../src/config';
+import { ROOT } from './helpers/keys';
+
+const example = JSON.parse(readFileSync(join(ROOT, 'gatekeeper.config.json'), 'utf8')) as Record<string, unknown>;
+const hs = (example.keys as Record<string, unknown>[])[0]!;
+const es = (example.keys as Record<string, unknown>[])[2]!;
+const rsa1024 = (() => {
+  const { generateKeyPairSync } = require('node:crypto') as typeof import('node:crypto');
+  return generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey.export({ format: 'jwk' });
+})();
+
+function errorOf(patch: Record<string, unknown>): ConfigError | undefined {
+  try {
+    validateConfig({ ...example, ...patch });
+    return undefined;
+  } catch (error) {
+    return error as ConfigError;
+  }
+}
+
+describe('validateConfig', () => {
+  it('accepts the example and fills the defaults', () => {
+    const config = validateConfig(example);
+    expect(config).toMatchObject({
+      cookieName: DEFAULTS.cookieName,
+      tenantClaim: 'tid',
+      tenantPattern: DEFAULTS.tenantPattern,
+      originPrefix: '/tenants/{tenant}',
+      pathPrefix: '/files/',
+      clockToleranceSeconds: 30,
+      cloudfrontFunction: { keySource: 'inline', tenantKillSwitch: false },
+    });
+  });
+
+  it.each([
+    [{ domain: undefined }, 'domain', 'required'],
+    [{ domain: 'CDN.example.com' }, 'domain', 'lower-case host'],
+    [{ domain: 'https://cdn.example.com' }, 'domain', 'host name'],
+    [{ issuer: '' }, 'issuer', 'non-empty'],
+    [{ audience: 5 }, 'audience', 'string'],
+    [{ cookieName: 'a b' }, 'cookieName', 'RFC 6265'],
+    [{ tenantPattern: '[a-z]+' }, 'tenantPattern', 'anchored'],
+    [{ tenantPattern: '^(' + '$' }, 'tenantPattern', 'not a valid regular expression'],
+    [{ tenantPattern: '^.+$' }, 'tenantPattern', 'admits "."'],
+    [{ tenantPattern: '^[a-z/]+$' }, 'tenantPattern', 'admits "a/b"'],
+    [{ originPrefix: 'tenants/{tenant}' }, 'originPrefix', 'start with "/"'],
+    [{ originPrefix: '/tenants/' }, 'originPrefix', '{tenant}'],
+    [{ originPrefix: '/tenants/{tenant}/' }, 'originPrefix', 'trailing'],
+    [{ originPrefix: '/t-{tenant}' }, 'originPrefix', 'whole segment'],
+    [{ originPrefix: '/../{tenant}' }, 'originPrefix', 'dot'],
+    [{ pathPrefix: '/files' }, 'pathPrefix', 'end with "/"'],
+    [{ maxTokenLifetimeSeconds: undefined }, 'maxTokenLifetimeSeconds', 'required'],
+    [{ maxTokenLifetimeSeconds: 0 }, 'maxTokenLifetimeSeconds', 'integer from 1'],
+    [{ maxTokenLifetimeSeconds: 1.5 }, 'maxTokenLifetimeSeconds', 'integer'],
+    [{ clockToleranceSeconds: -1 }, 'clockToleranceSeconds', 'integer from 0'],
+    [{ linkTokenParam: 'Signature' }, 'linkTokenParam', "CloudFront's signed-URL"],
+    [{ corsOrigins: ['*'] }, 'corsOrigins[0]', 'origin'],
+    [{ corsOrigins: 'https://a.example' }, 'corsOrigins', 'array'],
+    [{ loginUrl: 'http://login.example.com/' }, 'loginUrl', 'https'],
+    [{ loginUrl: '/login?next=x' }, 'loginUrl', 'without query'],
+    [{ keys: [] }, 'keys', 'non-empty'],
+    [{ keys: [{ ...hs, secret: 'c2hvcnQ' }] }, 'keys[0].secret', 'at least 32 bytes'],
+    [{ keys: [{ ...hs, secret: 'abc=' }] }, 'keys[0].secret', 'base64url'],
+    [{ keys: [{ ...hs, alg: 'HS512' }] }, 'keys[0].alg', 'one of'],
+    [{ keys: [{ ...hs, alg: 'none' }] }, 'keys[0].alg', 'one of'],
+    [{ keys: [hs, hs] }, 'keys[1].kid', 'duplicate'],
+    [{ keys: [{ ...hs, kid: '' }] }, 'keys[0].kid', 'required'],
+    [{ keys: [{ ...hs, extra: 1 }] }, 'keys[0].extra', 'unknown'],
+    [{ keys: [{ ...es, alg: 'RS256' }] }, 'keys[0].publicKeyJwk', 'RSA key of at least 2048'],
+    [{ keys: [{ kid: 'r', alg: 'RS256', publicKeyJwk: rsa1024 }] }, 'keys[0].publicKeyJwk', 'at least 2048'],
+    [{ keys: [{ ...es, publicKeyJwk: { kty: 'EC', crv: 'P-256', x: 'AA', y: 'AA' } }] }, 'keys[0].publicKeyJwk', 'not a valid public JWK'],
+    [{ keys: [{ ...es, publicKeyJwk: { ...(es.publicKeyJwk as object), d: 'secret' } }] }, 'keys[0].publicKeyJwk', 'private'],
+    [{ keys: [{ ...es, secret: hs.secret }] }, 'keys[0].secret', 'not allowed'],
+    [{ cloudfrontFunction: { keySource: 'dynamo' } }, 'cloudfrontFunction.keySource', 'inline'],
+    [{ cloudfrontFunction: { killSwitch: true } }, 'cloudfrontFunction.killSwitch', 'unknown'],
+    [{ cookiename: 'x' }, 'cookiename', 'unknown field'],
+  ])('%j → names %s', (patch, field, message) => {
+    const error = errorOf(patch);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error!.field).toBe(field);
+    expect(error!.message).toContain(message);
+    expect(error!.message.startsWith(`${field}: `)).toBe(true);
+  });
+
+  it('the JSON Schema documents every field the validator knows, and only those', () => {
+    const schema = JSON.parse(readFileSync(join(ROOT, 'gatekeeper.config.schema.json'), 'utf8')) as {
+      properties: Record<string, unknown>;
+      required: string[];
+      additionalProperties: boolean;
+    };
+    expect(new Set(Object.keys(schema.properties))).toEqual(new Set(CONFIG_FIELDS));
+    expect(schema.required.sort()).toEqual(['audience', 'domain', 'issuer', 'keys', 'maxTokenLifetimeSeconds']);
+    expect(schema.additionalProperties).toBe(false);
+  });
+});
+
+describe('npm run build', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tenant-gate-build-'));
+
+  it('refuses an invalid configuration, naming the field, and writes nothing', () => {
+    const file = join(dir, 'bad.json');
+    writeFileSync(file, JSON.stringify({ ...example, keys: [{ ...hs, secret: 'c2hvcnQ' }] }));
+    const run = spawnSync('npx', ['tsx', 'build.mjs', '--config', file, '--outdir', join(dir, 'out')], { cwd: ROOT, encoding: 'utf8' });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('keys[0].secret: must decode to at least 32 bytes, got 5');
+  });
+
+  it('refuses a file that is not JSON', () => {
+    const file = join(dir, 'broken.json');
+    writeFileSync(file, '{ "domain": ');
+    const run = spawnSync('npx', ['tsx', 'build.mjs', '--config', file, '--outdir', join(dir, 'out')], { cwd: ROOT, encoding: 'utf8' });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('is not valid JSON');
+  });
+
+  it('writes a CommonJS handler and prints its size', () => {
+    const out = execFileSync('npx', ['tsx', 'build.mjs', '--outdir', join(dir, 'good')], { cwd: ROOT, encoding: 'utf8' });
+    expect(out).toMatch(/viewer-request\s+\d+ B/);
+    const bundle = readFileSync(join(dir, 'good', 'viewer-request', 'index.js'), 'utf8');
+    expect(bundle).toContain('exports');
+    // The edge bundle carries public material only: no private key, and no jose.
+    expect(bundle).not.toMatch(/"d":"/);
+    expect(bundle).not.toContain('jwtVerify');
+  });
+});

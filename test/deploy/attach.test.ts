@@ -1,0 +1,356 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { CacheBehavior, DistributionConfig } from '@aws-sdk/client-cloudfront';
+import { describe, expect, it } from 'vitest';
+import {
+  AttachError,
+  MANAGED_POLICY_IDS,
+  attach,
+  detach,
+  functionNameOf,
+  patternsOverlap,
+  type AttachErrorCode,
+  type AttachPlan,
+  type GateRef,
+} from '../../deploy/attach';
+
+const FIXTURES = join(__dirname, '..', 'fixtures', 'distribution-config');
+const load = (name: string): DistributionConfig => JSON.parse(readFileSync(join(FIXTURES, `${name}.json`), 'utf8')) as DistributionConfig;
+
+const LAMBDA_V7: GateRef = { kind: 'lambda-edge', arn: 'arn:aws:lambda:us-east-1:123456789012:function:tenant-gate-viewer-request:7' };
+const LAMBDA_V8: GateRef = { kind: 'lambda-edge', arn: 'arn:aws:lambda:us-east-1:123456789012:function:tenant-gate-viewer-request:8' };
+const CF_FUNCTION: GateRef = { kind: 'cloudfront-function', arn: 'arn:aws:cloudfront::123456789012:function/tenant-gate-viewer' };
+const AUTH = {
+  pathPattern: '/auth/*',
+  originDomainName: 'k3x7vq2mzl5ubd4hwe6rtyjaoi0pnsfc.lambda-url.us-east-1.on.aws',
+  originId: 'tenant-gate-auth',
+} as const;
+const KEY_GROUP = '9f2c1e7a-4b3d-4e8f-a6c5-2d1b0e9f8a7c';
+
+const PLAN: AttachPlan = { pathPatterns: ['/files/*'], gate: LAMBDA_V7, auth: AUTH };
+
+const behavior = (config: DistributionConfig, pattern: string): CacheBehavior => {
+  const b = config.CacheBehaviors?.Items?.find((x) => x.PathPattern === pattern);
+  if (b === undefined) throw new Error(`fixture has no behavior ${pattern}`);
+  return b;
+};
+const patterns = (config: DistributionConfig): string[] => (config.CacheBehaviors?.Items ?? []).map((b) => b.PathPattern ?? '');
+
+function expectAttachError(fn: () => unknown, code: AttachErrorCode, message: RegExp): void {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).toBeInstanceOf(AttachError);
+    expect((error as AttachError).code).toBe(code);
+    expect((error as AttachError).message).toMatch(message);
+    return;
+  }
+  throw new Error(`expected AttachError ${code}`);
+}
+
+/** Every `{Quantity, Items}` pair in the tree agrees; an empty list has no Items, as the CLI prints it. */
+function expectQuantitiesConsistent(value: unknown, path = '$'): void {
+  if (Array.isArray(value)) {
+    value.forEach((v, i) => expectQuantitiesConsistent(v, `${path}[${i}]`));
+    return;
+  }
+  if (typeof value !== 'object' || value === null) return;
+  const record = value as Record<string, unknown>;
+  if (typeof record['Quantity'] === 'number') {
+    const items = record['Items'];
+    expect(Array.isArray(items) ? items.length : 0, `${path}.Quantity`).toBe(record['Quantity']);
+  }
+  for (const [k, v] of Object.entries(record)) expectQuantitiesConsistent(v, `${path}.${k}`);
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null) {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/** The config with what attach may touch taken out, so the rest can be compared as a whole. */
+function untouchedPart(config: DistributionConfig, gated: readonly string[]): DistributionConfig {
+  const copy = structuredClone(config);
+  copy.Origins = { Quantity: 0, Items: (copy.Origins?.Items ?? []).filter((o) => o.Id !== AUTH.originId) };
+  const items = (copy.CacheBehaviors?.Items ?? []).filter((b) => b.PathPattern !== AUTH.pathPattern);
+  for (const b of items) {
+    if (gated.includes(b.PathPattern ?? '')) {
+      delete b.LambdaFunctionAssociations;
+      delete b.FunctionAssociations;
+      delete b.TrustedKeyGroups;
+    }
+  }
+  copy.CacheBehaviors = { Quantity: 0, Items: items };
+  return copy;
+}
+
+describe('attach', () => {
+  it('gates /files/* on the plain distribution and adds the /auth/* route, exactly as the attached fixture', () => {
+    const { config, changes } = attach(load('plain'), PLAN);
+    expect(config).toEqual(load('attached'));
+    expect(behavior(config, '/files/*').LambdaFunctionAssociations).toEqual({
+      Quantity: 1,
+      Items: [{ LambdaFunctionARN: LAMBDA_V7.arn, EventType: 'viewer-request', IncludeBody: false }],
+    });
+    expect(behavior(config, '/files/*').FunctionAssociations).toEqual({ Quantity: 0 });
+    expect(behavior(config, '/auth/*')).toMatchObject({
+      TargetOriginId: 'tenant-gate-auth',
+      ViewerProtocolPolicy: 'redirect-to-https',
+      AllowedMethods: { Quantity: 7 },
+      CachePolicyId: MANAGED_POLICY_IDS.CachingDisabled,
+      OriginRequestPolicyId: MANAGED_POLICY_IDS.AllViewerExceptHostHeader,
+    });
+    expect(config.Origins?.Items?.find((o) => o.Id === 'tenant-gate-auth')?.CustomOriginConfig?.OriginProtocolPolicy).toBe('https-only');
+    expect(changes).toEqual([
+      `/files/*: viewer-request → Lambda@Edge ${LAMBDA_V7.arn}`,
+      `origins: added tenant-gate-auth → https://${AUTH.originDomainName}`,
+      '/auth/*: added behavior → origin tenant-gate-auth (caching disabled, all methods)',
+    ]);
+    expectQuantitiesConsistent(config);
+  });
+
+  it('gates with a CloudFront Function on the FunctionAssociations list', () => {
+    const { config } = attach(load('plain'), { ...PLAN, gate: CF_FUNCTION });
+    expect(behavior(config, '/files/*').FunctionAssociations).toEqual({ Quantity: 1, Items: [{ FunctionARN: CF_FUNCTION.arn, EventType: 'viewer-request' }] });
+    expect(behavior(config, '/files/*').LambdaFunctionAssociations).toEqual({ Quantity: 0 });
+  });
+
+  const plans: [string, AttachPlan][] = [
+    ['lambda-edge + auth', PLAN],
+    ['cloudfront-function + auth', { ...PLAN, gate: CF_FUNCTION }],
+    ['lambda-edge + auth + key group', { ...PLAN, trustedKeyGroupId: KEY_GROUP }],
+    ['gate only', { pathPatterns: ['/files/*'], gate: LAMBDA_V7 }],
+    ['default behavior and /files/*', { pathPatterns: ['*', '/files/*'], gate: CF_FUNCTION, auth: AUTH }],
+  ];
+
+  it.each(plans)('is idempotent (%s)', (_name, plan) => {
+    const once = attach(load('plain'), plan);
+    const twice = attach(once.config, plan);
+    expect(twice.config).toEqual(once.config);
+    expect(twice.changes).toEqual([]);
+  });
+
+  it.each(plans)('changes nothing but the gated behaviors, the auth behavior and its origin (%s)', (_name, plan) => {
+    const plain = load('plain');
+    const { config } = attach(plain, plan);
+    const gated = plan.pathPatterns.filter((p) => p !== '*');
+    const before = untouchedPart(plain, gated);
+    const after = untouchedPart(config, gated);
+    if (plan.pathPatterns.includes('*')) {
+      // The default behavior's gate slot is touched too; everything else on it must be the same.
+      for (const c of [before, after]) {
+        delete c.DefaultCacheBehavior?.FunctionAssociations;
+        delete c.DefaultCacheBehavior?.LambdaFunctionAssociations;
+      }
+    }
+    expect(after).toEqual(before);
+  });
+
+  it.each(plans)('detach(attach(x)) restores x (%s)', (_name, plan) => {
+    const plain = load('plain');
+    const attached = attach(plain, plan).config;
+    const restored = detach(attached, { trustedKeyGroupId: plan.trustedKeyGroupId });
+    expect(restored.config).toEqual(plain);
+    expectQuantitiesConsistent(restored.config);
+  });
+
+  it('never mutates its input', () => {
+    const plain = deepFreeze(load('plain'));
+    const attached = deepFreeze(attach(plain, { ...PLAN, trustedKeyGroupId: KEY_GROUP }).config);
+    expect(() => detach(attached, { trustedKeyGroupId: KEY_GROUP })).not.toThrow();
+    expect(plain).toEqual(load('plain'));
+  });
+
+  it('refuses a foreign function on the viewer-request slot, and replaces it with force', () => {
+    const plain = load('plain');
+    const foreign = 'arn:aws:lambda:us-east-1:123456789012:function:acme-legacy-auth:31';
+    behavior(plain, '/files/*').LambdaFunctionAssociations = {
+      Quantity: 1,
+      Items: [{ LambdaFunctionARN: foreign, EventType: 'viewer-request', IncludeBody: false }],
+    };
+    expectAttachError(() => attach(plain, PLAN), 'ERR_ATTACH_FOREIGN_FUNCTION', /behavior \/files\/\*: Lambda@Edge function .*acme-legacy-auth:31 on viewer-request .*force: true/);
+    expectAttachError(() => attach(plain, { ...PLAN, gate: CF_FUNCTION }), 'ERR_ATTACH_FOREIGN_FUNCTION', /acme-legacy-auth/);
+
+    const forced = attach(plain, { ...PLAN, force: true });
+    expect(behavior(forced.config, '/files/*').LambdaFunctionAssociations?.Items).toEqual([
+      { LambdaFunctionARN: LAMBDA_V7.arn, EventType: 'viewer-request', IncludeBody: false },
+    ]);
+    expect(forced.changes).toContain(`/files/*: removed Lambda@Edge ${foreign} from viewer-request`);
+  });
+
+  it('refuses a foreign CloudFront Function on viewer-response only for a Lambda@Edge gate (the kinds cannot share viewer events)', () => {
+    const plain = load('plain');
+    const headers = { FunctionARN: 'arn:aws:cloudfront::123456789012:function/acme-security-headers', EventType: 'viewer-response' as const };
+    behavior(plain, '/files/*').FunctionAssociations = { Quantity: 1, Items: [headers] };
+    expectAttachError(() => attach(plain, PLAN), 'ERR_ATTACH_FOREIGN_FUNCTION', /CloudFront Function .*acme-security-headers on viewer-response/);
+
+    const { config } = attach(plain, { ...PLAN, gate: CF_FUNCTION });
+    expect(behavior(config, '/files/*').FunctionAssociations).toEqual({
+      Quantity: 2,
+      Items: [headers, { FunctionARN: CF_FUNCTION.arn, EventType: 'viewer-request' }],
+    });
+  });
+
+  it('keeps foreign functions on other events (origin-request Lambda@Edge next to a CloudFront Function gate)', () => {
+    const plain = load('plain');
+    const originRequest = { LambdaFunctionARN: 'arn:aws:lambda:us-east-1:123456789012:function:acme-origin-sigv4:3', EventType: 'origin-request' as const, IncludeBody: false };
+    behavior(plain, '/files/*').LambdaFunctionAssociations = { Quantity: 1, Items: [originRequest] };
+    const { config } = attach(plain, { ...PLAN, gate: CF_FUNCTION });
+    expect(behavior(config, '/files/*').LambdaFunctionAssociations).toEqual({ Quantity: 1, Items: [originRequest] });
+  });
+
+  it('switches between the two kinds in both directions, leaving one gate on viewer-request', () => {
+    const asLambda = attach(load('plain'), PLAN);
+    const asFunction = attach(asLambda.config, { ...PLAN, gate: CF_FUNCTION });
+    expect(behavior(asFunction.config, '/files/*').LambdaFunctionAssociations).toEqual({ Quantity: 0 });
+    expect(behavior(asFunction.config, '/files/*').FunctionAssociations).toEqual({ Quantity: 1, Items: [{ FunctionARN: CF_FUNCTION.arn, EventType: 'viewer-request' }] });
+    expect(asFunction.changes).toEqual([
+      `/files/*: viewer-request → CloudFront Function ${CF_FUNCTION.arn}`,
+      `/files/*: removed Lambda@Edge ${LAMBDA_V7.arn} from viewer-request`,
+    ]);
+    const back = attach(asFunction.config, PLAN);
+    expect(back.config).toEqual(asLambda.config);
+  });
+
+  it('replaces an older version of our gate in place', () => {
+    const v7 = attach(load('plain'), PLAN).config;
+    const { config, changes } = attach(v7, { ...PLAN, gate: LAMBDA_V8 });
+    expect(behavior(config, '/files/*').LambdaFunctionAssociations?.Items).toEqual([
+      { LambdaFunctionARN: LAMBDA_V8.arn, EventType: 'viewer-request', IncludeBody: false },
+    ]);
+    expect(changes).toEqual([`/files/*: removed Lambda@Edge ${LAMBDA_V7.arn} from viewer-request`, `/files/*: viewer-request → Lambda@Edge ${LAMBDA_V8.arn}`]);
+  });
+
+  it('moves a gate found at origin-request to viewer-request', () => {
+    const { config, changes } = attach(load('gate-at-origin-request'), { ...PLAN, gate: { kind: 'lambda-edge', arn: 'arn:aws:lambda:us-east-1:123456789012:function:tenant-gate-viewer-request:7' } });
+    expect(behavior(config, '/files/*').LambdaFunctionAssociations?.Items).toEqual([
+      { LambdaFunctionARN: LAMBDA_V7.arn, EventType: 'viewer-request', IncludeBody: false },
+    ]);
+    expect(changes).toContain(`/files/*: removed Lambda@Edge ${LAMBDA_V7.arn} from origin-request`);
+  });
+
+  it('refuses a missing gated behavior by default', () => {
+    expectAttachError(
+      () => attach(load('plain'), { ...PLAN, pathPatterns: ['/exports/*'] }),
+      'ERR_ATTACH_BEHAVIOR_MISSING',
+      /no cache behavior with path pattern "\/exports\/\*" \(existing: \/api\/\*, \/files\/\*\).*missingBehavior: 'clone-default'/,
+    );
+  });
+
+  it("creates a missing behavior from the default one with missingBehavior: 'clone-default', and detach can remove it", () => {
+    const plain = load('plain');
+    plain.DefaultCacheBehavior = { ...plain.DefaultCacheBehavior, TargetOriginId: 'tenant-files', ViewerProtocolPolicy: 'allow-all' };
+    const plan: AttachPlan = { ...PLAN, pathPatterns: ['/exports/*'], missingBehavior: 'clone-default' };
+    const { config, changes } = attach(plain, plan);
+    const created = behavior(config, '/exports/*');
+    expect(created).toMatchObject({
+      TargetOriginId: 'tenant-files',
+      CachePolicyId: plain.DefaultCacheBehavior.CachePolicyId,
+      ResponseHeadersPolicyId: plain.DefaultCacheBehavior.ResponseHeadersPolicyId,
+      // The SPA's functions do not come along, and plain HTTP is not carried over.
+      FunctionAssociations: { Quantity: 0 },
+      ViewerProtocolPolicy: 'redirect-to-https',
+    });
+    expect(created.LambdaFunctionAssociations?.Items?.[0]?.LambdaFunctionARN).toBe(LAMBDA_V7.arn);
+    expect(changes[0]).toBe('/exports/*: created behavior from the default behavior\'s settings (origin tenant-files)');
+    expect(attach(config, plan).config).toEqual(config);
+    expect(detach(config, { removeBehaviors: ['/exports/*'] }).config).toEqual(plain);
+  });
+
+  it('places new behaviors before the first broader pattern, since the first match wins', () => {
+    const plain = load('plain');
+    const items = plain.CacheBehaviors?.Items ?? [];
+    const catchAll = { ...structuredClone(behavior(plain, '/api/*')), PathPattern: '/*' };
+    plain.CacheBehaviors = { Quantity: items.length + 1, Items: [...items, catchAll] };
+    const { config } = attach(plain, { ...PLAN, pathPatterns: ['/files/*', '/exports/*'], missingBehavior: 'clone-default' });
+    expect(patterns(config)).toEqual(['/api/*', '/files/*', '/exports/*', '/auth/*', '/*']);
+  });
+
+  it('moves our existing /auth/* behavior above a broader one it was shadowed by', () => {
+    const attached = load('attached');
+    const items = attached.CacheBehaviors?.Items ?? [];
+    const auth = behavior(attached, '/auth/*');
+    const reordered = [...items.filter((b) => b !== auth)];
+    reordered.splice(0, 0, { ...structuredClone(behavior(attached, '/api/*')), PathPattern: '/a*' });
+    reordered.push(auth);
+    attached.CacheBehaviors = { Quantity: reordered.length, Items: reordered };
+    const { config, changes } = attach(attached, PLAN);
+    expect(patterns(config)).toEqual(['/auth/*', '/a*', '/api/*', '/files/*']);
+    expect(changes).toEqual(['/auth/*: moved to position 1, before /a*']);
+  });
+
+  it('refuses to take over a foreign /auth/* behavior or origin id', () => {
+    const plain = load('plain');
+    const items = plain.CacheBehaviors?.Items ?? [];
+    plain.CacheBehaviors = { Quantity: items.length + 1, Items: [...items, { ...structuredClone(behavior(plain, '/api/*')), PathPattern: '/auth/*' }] };
+    expectAttachError(() => attach(plain, PLAN), 'ERR_ATTACH_FOREIGN_AUTH_BEHAVIOR', /behavior \/auth\/\* already routes to origin "api"/);
+    expectAttachError(() => attach(load('plain'), { ...PLAN, auth: { ...AUTH, originId: 'api' } }), 'ERR_ATTACH_ORIGIN_ID_TAKEN', /origin id "api" already names api\.acme-saas\.example/);
+  });
+
+  it('requires the trusted key group on gated behaviors only, and detach removes it', () => {
+    const { config } = attach(load('plain'), { ...PLAN, trustedKeyGroupId: KEY_GROUP });
+    expect(behavior(config, '/files/*').TrustedKeyGroups).toEqual({ Enabled: true, Quantity: 1, Items: [KEY_GROUP] });
+    expect(behavior(config, '/auth/*').TrustedKeyGroups).toEqual({ Enabled: false, Quantity: 0 });
+    expect(behavior(detach(config, { trustedKeyGroupId: KEY_GROUP }).config, '/files/*').TrustedKeyGroups).toEqual({ Enabled: false, Quantity: 0 });
+  });
+
+  it('detach leaves foreign functions and an auth origin still used elsewhere', () => {
+    const attached = load('attached');
+    const items = attached.CacheBehaviors?.Items ?? [];
+    const shared = { ...structuredClone(behavior(attached, '/auth/*')), PathPattern: '/oauth2/*' };
+    attached.CacheBehaviors = { Quantity: items.length + 1, Items: [...items, shared] };
+    const { config } = detach(attached);
+    expect(patterns(config)).toEqual(['/api/*', '/files/*', '/oauth2/*']);
+    expect(config.Origins?.Items?.some((o) => o.Id === 'tenant-gate-auth')).toBe(true);
+    expect(behavior(config, '/api/*').LambdaFunctionAssociations).toEqual(behavior(load('plain'), '/api/*').LambdaFunctionAssociations);
+    expect(config.DefaultCacheBehavior?.FunctionAssociations?.Quantity).toBe(1);
+  });
+
+  it.each<[string, AttachPlan, RegExp]>([
+    ['$LATEST', { ...PLAN, gate: { kind: 'lambda-edge', arn: 'arn:aws:lambda:us-east-1:123456789012:function:tenant-gate-viewer-request:$LATEST' } }, /plan\.gate\.arn must be a numbered version ARN/],
+    ['an alias', { ...PLAN, gate: { kind: 'lambda-edge', arn: 'arn:aws:lambda:us-east-1:123456789012:function:tenant-gate-viewer-request:live' } }, /plan\.gate\.arn must be a numbered version ARN/],
+    ['another region', { ...PLAN, gate: { kind: 'lambda-edge', arn: 'arn:aws:lambda:eu-west-1:123456789012:function:tenant-gate-viewer-request:7' } }, /us-east-1/],
+    ['a Lambda ARN as CloudFront Function', { ...PLAN, gate: { kind: 'cloudfront-function', arn: LAMBDA_V7.arn } }, /plan\.gate\.arn must be a CloudFront Function ARN/],
+    ['a name without the marker', { ...PLAN, gate: { kind: 'cloudfront-function', arn: 'arn:aws:cloudfront::123456789012:function/files-auth' } }, /must contain the marker "tenant-gate"/],
+    ['no patterns', { ...PLAN, pathPatterns: [] }, /plan\.pathPatterns must name at least one/],
+    ['a relative pattern', { ...PLAN, pathPatterns: ['files/*'] }, /plan\.pathPatterns: "files\/\*" must start with "\/"/],
+    ['the auth pattern gated', { ...PLAN, pathPatterns: ['/files/*', '/auth/*'] }, /login requests carry no token/],
+    ['a non function URL auth origin', { ...PLAN, auth: { ...AUTH, originDomainName: 'auth.example.com' } }, /plan\.auth\.originDomainName must be a Lambda function URL host/],
+  ])('refuses a plan with %s', (_name, plan, message) => {
+    expectAttachError(() => attach(load('plain'), plan), 'ERR_ATTACH_PLAN_INVALID', message);
+  });
+
+  it('refuses something that is not a DistributionConfig', () => {
+    const whole = { ETag: 'E2QWRUHEXAMPLE', DistributionConfig: load('plain') } as unknown as DistributionConfig;
+    expectAttachError(() => attach(whole, PLAN), 'ERR_ATTACH_CONFIG_INVALID', /pass \.DistributionConfig/);
+  });
+});
+
+describe('helpers', () => {
+  it.each([
+    ['arn:aws:lambda:us-east-1:123456789012:function:tenant-gate-viewer-request:7', 'tenant-gate-viewer-request'],
+    ['arn:aws:cloudfront::123456789012:function/tenant-gate-viewer', 'tenant-gate-viewer'],
+  ])('functionNameOf(%s) = %s', (arn, name) => {
+    expect(functionNameOf(arn)).toBe(name);
+  });
+
+  it.each<[string, string, boolean]>([
+    ['/*', '/auth/*', true],
+    ['*', '/auth/*', true],
+    ['*.js', '/auth/*', true],
+    ['/a*', '/auth/*', true],
+    ['/auth/admin/*', '/auth/*', true],
+    ['/api/*', '/auth/*', false],
+    ['/files/*', '/auth/*', false],
+    ['/Auth/*', '/auth/*', false],
+    ['/fil?s/*', '/files/*', true],
+    ['*.pdf', '/files/*', true],
+    ['/files/*.pdf', '/exports/*', false],
+  ])('patternsOverlap(%s, %s) = %s', (a, b, expected) => {
+    expect(patternsOverlap(a, b)).toBe(expected);
+    expect(patternsOverlap(b, a)).toBe(expected);
+  });
+});

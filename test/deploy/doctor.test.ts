@@ -1,0 +1,187 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { CachePolicyConfig, DistributionConfig, OriginRequestPolicyConfig } from '@aws-sdk/client-cloudfront';
+import { describe, expect, it } from 'vitest';
+import { attach } from '../../deploy/attach';
+import { FINDING_CODES, diagnose, exitCodeFor, formatFindings, type DoctorExpectations, type Finding, type FindingCode } from '../../deploy/doctor';
+
+const FIXTURES = join(__dirname, '..', 'fixtures', 'distribution-config');
+const load = (name: string): DistributionConfig => JSON.parse(readFileSync(join(FIXTURES, `${name}.json`), 'utf8')) as DistributionConfig;
+
+const BASE: DoctorExpectations = { gatedPathPatterns: ['/files/*'], tokenLifetimeSeconds: 3600, ipBinding: false };
+
+/** The custom policies misconfigured-cache.json references, as `get-cache-policy-config` would return them. */
+const REPORTS_CACHE_POLICY: CachePolicyConfig = {
+  Name: 'reports-per-tenant',
+  MinTTL: 0,
+  DefaultTTL: 3600,
+  MaxTTL: 86400,
+  ParametersInCacheKeyAndForwardedToOrigin: {
+    EnableAcceptEncodingGzip: true,
+    EnableAcceptEncodingBrotli: true,
+    HeadersConfig: { HeaderBehavior: 'none' },
+    CookiesConfig: { CookieBehavior: 'whitelist', Cookies: { Quantity: 1, Items: ['__Host-tenant'] } },
+    QueryStringsConfig: { QueryStringBehavior: 'none' },
+  },
+};
+const EXPORTS_ORIGIN_REQUEST_POLICY: OriginRequestPolicyConfig = {
+  Name: 'exports-with-cookies',
+  HeadersConfig: { HeaderBehavior: 'none' },
+  CookiesConfig: { CookieBehavior: 'all' },
+  QueryStringsConfig: { QueryStringBehavior: 'none' },
+};
+
+const TABLE: [fixture: string, expectations: DoctorExpectations, codes: [FindingCode, Finding['severity']][]][] = [
+  [
+    'plain',
+    BASE,
+    [
+      ['GATE_MISSING', 'error'],
+      ['AUTH_BEHAVIOR_MISSING', 'error'],
+      ['ERROR_PAGE_MASKS_REFUSAL', 'warning'],
+    ],
+  ],
+  ['attached', BASE, [['ERROR_PAGE_MASKS_REFUSAL', 'warning']]],
+  [
+    'gate-at-origin-request',
+    BASE,
+    [
+      ['GATE_WRONG_EVENT', 'error'],
+      ['ERROR_PAGE_MASKS_REFUSAL', 'warning'],
+    ],
+  ],
+  [
+    'misconfigured-cache',
+    {
+      ...BASE,
+      ipBinding: true,
+      gatedPathPatterns: ['/files/*', '/reports/*', '/exports/*'],
+      cachePolicies: { '7c1e4b2a-3d5f-4e6a-9b8c-0d1e2f3a4b5c': REPORTS_CACHE_POLICY },
+      originRequestPolicies: { 'e5a4b3c2-d1e0-4f9a-8b7c-6d5e4f3a2b1c': EXPORTS_ORIGIN_REQUEST_POLICY },
+    },
+    [
+      ['VIEWER_HTTP_ALLOWED', 'error'],
+      ['HOST_HEADER_FORWARDED', 'error'],
+      ['IPV6_WITH_IP_BINDING', 'error'],
+      ['CACHE_KEY_TOKEN_COOKIE', 'warning'],
+      ['CACHE_KEY_AUTHORIZATION', 'warning'],
+      ['GATED_WRITE_METHODS', 'warning'],
+      ['COOKIES_FORWARDED_TO_S3', 'warning'],
+      ['ERROR_CACHING_TOO_LONG', 'warning'],
+      ['POLICY_NOT_CHECKED', 'info'],
+    ],
+  ],
+  [
+    'misconfigured-routing',
+    { ...BASE, gatedPathPatterns: ['/files/*', '/exports/*', '/media/*', '/legacy/*', '/archive/*'] },
+    [
+      ['VIEWER_FUNCTIONS_MIXED', 'error'],
+      ['GATE_SHADOWED', 'error'],
+      ['GATE_MISSING', 'error'],
+      ['S3_WEBSITE_ORIGIN', 'error'],
+      ['GATED_BEHAVIOR_MISSING', 'error'],
+      ['S3_ORIGIN_NO_OAC', 'error'],
+      ['UNGATED_ROUTE_TO_FILES_ORIGIN', 'error'],
+      ['VIEWER_HTTP_ALLOWED', 'error'],
+      ['AUTH_CACHING_ENABLED', 'error'],
+      ['HOST_HEADER_FORWARDED', 'error'],
+      ['GATED_ORIGIN_NOT_S3', 'warning'],
+      ['S3_ORIGIN_LEGACY_OAI', 'warning'],
+      ['AUTH_GATED', 'warning'],
+      ['AUTH_ORIGIN_NOT_HTTPS', 'warning'],
+    ],
+  ],
+];
+
+const codesOf = (findings: readonly Finding[]): [FindingCode, Finding['severity']][] => {
+  const seen = new Map<string, [FindingCode, Finding['severity']]>();
+  for (const f of findings) seen.set(`${f.code}/${f.severity}`, [f.code, f.severity]);
+  return [...seen.values()].sort((a, b) => a.join().localeCompare(b.join()));
+};
+
+describe('diagnose', () => {
+  it.each(TABLE)('%s → exactly the expected finding codes', (fixture, expectations, codes) => {
+    const findings = diagnose(load(fixture), expectations);
+    expect(codesOf(findings)).toEqual([...codes].sort((a, b) => a.join().localeCompare(b.join())));
+    for (const f of findings) {
+      expect(f.what.length, f.code).toBeGreaterThan(0);
+      expect(f.why.length, f.code).toBeGreaterThan(20);
+      expect(f.fix.length, f.code).toBeGreaterThan(10);
+    }
+  });
+
+  it('produces every finding code from some fixture', () => {
+    const produced = new Set(TABLE.flatMap(([, , codes]) => codes.map(([code]) => code)));
+    expect(FINDING_CODES.filter((c) => !produced.has(c))).toEqual([]);
+  });
+
+  it('finds no errors on what attach produces, for either gate kind', () => {
+    for (const gate of [
+      { kind: 'lambda-edge', arn: 'arn:aws:lambda:us-east-1:123456789012:function:tenant-gate-viewer-request:7' },
+      { kind: 'cloudfront-function', arn: 'arn:aws:cloudfront::123456789012:function/tenant-gate-viewer' },
+    ] as const) {
+      const { config } = attach(load('plain'), {
+        pathPatterns: ['/files/*'],
+        gate,
+        auth: { pathPattern: '/auth/*', originDomainName: 'k3x7vq2mzl5ubd4hwe6rtyjaoi0pnsfc.lambda-url.us-east-1.on.aws', originId: 'tenant-gate-auth' },
+      });
+      const findings = diagnose(config, BASE);
+      expect(findings.filter((f) => f.severity === 'error')).toEqual([]);
+      expect(exitCodeFor(findings)).toBe(0);
+    }
+  });
+
+  it('explains why the gate must run at viewer-request', () => {
+    const [finding] = diagnose(load('gate-at-origin-request'), BASE).filter((f) => f.code === 'GATE_WRONG_EVENT');
+    expect(finding).toMatchObject({
+      severity: 'error',
+      what: 'behavior /files/*: arn:aws:lambda:us-east-1:123456789012:function:tenant-gate-viewer-request:7 is attached at origin-request',
+    });
+    expect(finding?.why).toMatch(/does not run on a cache hit.*cache key is computed after viewer-request.*cross-tenant leak/);
+  });
+
+  it('only reports IPv6 when tokens are bound to the IP', () => {
+    const config = load('attached');
+    expect(config.IsIPV6Enabled).toBe(true);
+    expect(diagnose(config, BASE).map((f) => f.code)).not.toContain('IPV6_WITH_IP_BINDING');
+    expect(diagnose(config, { ...BASE, ipBinding: true }).map((f) => f.code)).toContain('IPV6_WITH_IP_BINDING');
+  });
+
+  it('uses the configured cookie name for cache-key checks', () => {
+    const findings = diagnose(load('misconfigured-cache'), {
+      ...BASE,
+      gatedPathPatterns: ['/reports/*'],
+      cookieName: 'tenant_token',
+      cachePolicies: { '7c1e4b2a-3d5f-4e6a-9b8c-0d1e2f3a4b5c': REPORTS_CACHE_POLICY },
+    });
+    // The policy keys on __Host-tenant, not on our token: only forwarding is left to report.
+    expect(findings.map((f) => f.code)).not.toContain('CACHE_KEY_TOKEN_COOKIE');
+    expect(findings.map((f) => f.code)).toContain('COOKIES_FORWARDED_TO_S3');
+  });
+
+  it('reports an unknown custom policy once, as info, and checks it once supplied', () => {
+    const config = load('misconfigured-cache');
+    const unknown = diagnose(config, { ...BASE, gatedPathPatterns: ['/reports/*'] }).filter((f) => f.code === 'POLICY_NOT_CHECKED');
+    expect(unknown).toEqual([expect.objectContaining({ severity: 'info', what: expect.stringContaining('7c1e4b2a-3d5f-4e6a-9b8c-0d1e2f3a4b5c') })]);
+  });
+});
+
+describe('formatFindings / exitCodeFor', () => {
+  it('lists errors first with why and fix, then a summary', () => {
+    const findings = diagnose(load('plain'), BASE);
+    const text = formatFindings(findings);
+    const lines = text.split('\n');
+    expect(lines[0]).toBe('ERROR   GATE_MISSING: behavior /files/* has no tenant gate association');
+    expect(lines[1]).toMatch(/^ {8}why: /);
+    expect(lines[2]).toMatch(/^ {8}fix: /);
+    expect(text).toMatch(/WARNING ERROR_PAGE_MASKS_REFUSAL: custom error response turns 403 into 200 \/index\.html/);
+    expect(text.trimEnd().split('\n').at(-1)).toBe('2 errors, 1 warning, 0 info');
+    expect(exitCodeFor(findings)).toBe(1);
+  });
+
+  it('says so when there is nothing to report', () => {
+    expect(formatFindings([])).toBe('No findings: the distribution matches what the tenant gate needs.\n');
+    expect(exitCodeFor([])).toBe(0);
+    expect(exitCodeFor([{ severity: 'warning', code: 'AUTH_GATED', what: 'w', why: 'w', fix: 'f' }])).toBe(0);
+  });
+});

@@ -1,0 +1,50 @@
+/**
+ * The built artifacts under test. Each is built by the project's own build from a configuration (the
+ * default one, or the `web` variant) into a temporary folder: tests judge what ships, not the sources.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildArtifacts } from '../../build/artifacts';
+import { WEB_OVERRIDES, type RequestCase } from '../cases/request-cases';
+import { CONFIG, ROOT } from './keys';
+import { lambdaEdgeEvent, lambdaEdgeOutcome, loadLambdaEdge } from './lambda-edge';
+import type { Outcome } from './outcome';
+
+export type Runner = (c: RequestCase) => Promise<Outcome>;
+
+export interface Target {
+  name: string;
+  /** Whether this target can verify asymmetric (ES256, RS256, EdDSA) tokens. */
+  asymmetric: boolean;
+  load(): Promise<Runner>;
+}
+
+const builds = new Map<string, Promise<string>>();
+
+/** Builds (once per test file) the artifacts for a configuration variant; returns the output folder. */
+export function built(variant: 'default' | 'web', overrides: Record<string, unknown> = {}): Promise<string> {
+  const key = variant + JSON.stringify(overrides);
+  let dir = builds.get(key);
+  if (!dir) {
+    const outdir = mkdtempSync(join(tmpdir(), `tenant-gate-${variant}-`));
+    const config = { ...CONFIG, ...(variant === 'web' ? WEB_OVERRIDES : {}), ...overrides };
+    dir = buildArtifacts({ config, outdir, root: ROOT }).then(() => outdir);
+    builds.set(key, dir);
+  }
+  return dir;
+}
+
+export const lambdaEdge: Target = {
+  name: 'Lambda@Edge bundle',
+  asymmetric: true,
+  async load() {
+    const handlers = {
+      default: loadLambdaEdge(join(await built('default'), 'viewer-request', 'index.js')),
+      web: loadLambdaEdge(join(await built('web'), 'viewer-request', 'index.js')),
+    };
+    return async (c) => lambdaEdgeOutcome(await handlers[c.config ?? 'default'](lambdaEdgeEvent(c)));
+  },
+};
+
+export const targets: Target[] = [lambdaEdge];
