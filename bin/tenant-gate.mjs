@@ -1,0 +1,10 @@
+#!/usr/bin/env node
+// The CLI runs from the TypeScript sources through tsx (a dependency of the project), so there is no
+// separate CLI build to keep in step with the gate.
+import { register } from 'tsx/cjs/api';
+
+register();
+const { createRequire } = await import('node:module');
+const require = createRequire(import.meta.url);
+const { main, stdio } = require('../cli/main.ts');
+process.exitCode = await main(process.argv.slice(2), stdio);
