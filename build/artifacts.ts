@@ -2,8 +2,8 @@
  * The artifacts, built from one validated configuration. Used by build.mjs and by tests that need a
  * bundle built from a variant configuration.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import * as esbuild from 'esbuild';
 import { ConfigError, validateConfig, type GateConfig } from '../src/config';
 
@@ -47,10 +47,20 @@ function checked(raw: unknown, source: string): GateConfig {
   }
 }
 
+/** Compile-time switches of src/features.ts: code for an unused feature is left out of the bundles. */
+function featureDefines(config: GateConfig): Record<string, string> {
+  return {
+    __TG_CORS__: String(config.corsOrigins.length > 0),
+    __TG_LOGIN_REDIRECT__: String(config.loginUrl !== null),
+  };
+}
+
 export async function buildArtifacts(options: BuildOptions): Promise<Artifact[]> {
   const config =
     options.config !== undefined ? checked(options.config, '(object)') : loadConfig(options.configPath ?? 'gatekeeper.config.json');
-  const define = { __GATE_CONFIG__: JSON.stringify(config) };
+  // Edge bundles carry the gate's own fields only: the login section stays with the login function.
+  const { login: _login, ...gateOnly } = config;
+  const define = { __GATE_CONFIG__: JSON.stringify(gateOnly), ...featureDefines(config) };
   const artifacts: Artifact[] = [];
 
   const viewerRequest = join(options.outdir, 'viewer-request', 'index.js');
@@ -68,5 +78,117 @@ export async function buildArtifacts(options: BuildOptions): Promise<Artifact[]>
   });
   artifacts.push({ name: 'viewer-request', file: viewerRequest, limit: '1 MB zipped (Lambda@Edge viewer event)' });
 
+  artifacts.push(await buildCloudFrontFunction(config, options));
+
   return artifacts;
+}
+
+const INTERNAL_PROPERTIES = new RegExp(
+  '^(?:' +
+    [
+      'tokenCookies', 'linkTokens', 'viewerIp', 'header', 'action', 'response', 'refusal', 'credential',
+      'decide', 'refuse', 'failure', 'reason', 'kind', 'tenant', 'parts', 'ok', 'token', 'path', 'status',
+      // Configuration fields (embedded as an object literal by this build, never read from outside).
+      'issuer', 'audience', 'cookieName', 'tenantClaim', 'tenantPattern', 'clockToleranceSeconds', 'maxTokenLength',
+      'maxTokenLifetimeSeconds', 'maxLinkLifetimeSeconds', 'pathPrefix', 'originPrefix', 'corsOrigins', 'loginUrl',
+      'linkTokenParam',
+    ].join('|') +
+    ')$',
+);
+
+/** A value as JavaScript source, with identifier keys unquoted (so esbuild may rename them). */
+function jsLiteral(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(jsLiteral).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const members = Object.entries(value).map(
+      ([key, member]) => `${/^[A-Za-z_$][\w$]*$/.test(key) ? key : JSON.stringify(key)}:${jsLiteral(member)}`,
+    );
+    return `{${members.join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'undefined';
+}
+
+/** An esbuild plugin serving one in-memory module under `name`. */
+function inlineModule(name: string, contents: string): esbuild.Plugin {
+  const filter = new RegExp(`^${name.replace(/[^\w]/g, '\\$&')}$`);
+  return {
+    name,
+    setup(build) {
+      build.onResolve({ filter }, () => ({ path: name, namespace: 'inline' }));
+      build.onLoad({ filter: /.*/, namespace: 'inline' }, () => ({ contents, loader: 'js' }));
+    },
+  };
+}
+
+/** CloudFront's hard limit on a function's code (DG: quotas, CloudFront Functions). */
+export const CLOUDFRONT_FUNCTION_MAX_BYTES = 10 * 1024;
+
+/** Whether the CloudFront Function needs its KeyValueStore (keys read from it, or the kill switch). */
+export function usesKeyValueStore(config: GateConfig): boolean {
+  return config.cloudfrontFunction.keySource === 'keyValueStore' || config.cloudfrontFunction.tenantKillSwitch;
+}
+
+/**
+ * The CloudFront Function: one script, a top-level `handler(event)`, no exports, only the runtime's own
+ * modules. esbuild bundles the adapter and the core (target es2018, which the runtime and Debian's njs
+ * both parse); a small wrapper hands it `crypto` and the KeyValueStore and declares `handler`.
+ */
+async function buildCloudFrontFunction(config: GateConfig, options: BuildOptions): Promise<Artifact> {
+  // Only HS256 keys can be used here, and only when they are inline: embed nothing else.
+  const keys = config.cloudfrontFunction.keySource === 'inline' ? config.keys.filter((k) => k.alg === 'HS256') : [];
+  // Only the fields the function reads at run time: every byte counts under the 10 KB limit.
+  const { login: _login, domain: _domain, cloudfrontFunction: _cff, ...runtimeFields } = config;
+  const result = await esbuild.build({
+    entryPoints: [join(options.root, 'functions', 'cloudfront-function.ts')],
+    write: false,
+    bundle: true,
+    minify: true,
+    platform: 'neutral',
+    // es2018: esbuild then rewrites `catch {}` (ES2019), which Debian's njs 0.7 cannot parse.
+    target: 'es2018',
+    format: 'esm',
+    // The config as a module of plain object literals (not a JSON define), so that its field names are
+    // shortened along with the code that reads them.
+    plugins: [inlineModule('tenant-gate:config', `export const __tgConfig = ${jsLiteral({ ...runtimeFields, keys })};`)],
+    inject: ['tenant-gate:config'],
+    define: {
+      __GATE_CONFIG__: '__tgConfig',
+      __KEYS_IN_STORE__: String(config.cloudfrontFunction.keySource === 'keyValueStore'),
+      __KILL_SWITCH__: String(config.cloudfrontFunction.tenantKillSwitch),
+      ...featureDefines(config),
+    },
+    // Property names of the core's own objects, shortened in this artifact only. Every name listed is
+    // internal (never a field of a CloudFront event or result, a token, the config or a built-in): the
+    // conformance suite runs this very artifact, so a wrong entry fails the tests, not production.
+    mangleProps: INTERNAL_PROPERTIES,
+    legalComments: 'none',
+    logLevel: 'error',
+  });
+  const kvs = usesKeyValueStore(config);
+  // The runtime takes a script, not a module: turn esbuild's closing `export{a as handle,b as init};`
+  // into a plain object (an IIFE would cost its export helpers, about 500 bytes).
+  const esm = result.outputFiles[0]!.text.trim();
+  const exported = /export\{([\w$]+) as handle,([\w$]+) as init\};?$/.exec(esm);
+  if (!exported) throw new Error('unexpected esbuild output for the CloudFront Function: no trailing export of handle and init');
+  const body = `${esm.slice(0, exported.index)}var __gate={handle:${exported[1]},init:${exported[2]}};`;
+  const code = [
+    // The runtime requires this import to be the first line of the function.
+    ...(kvs ? ["import cf from 'cloudfront';"] : []),
+    "var crypto = require('crypto');",
+    body,
+    `__gate.init({ crypto: crypto, kvs: ${kvs ? 'cf.kvs()' : 'undefined'} });`,
+    'async function handler(event) { return __gate.handle(event); }',
+    '',
+  ].join('\n');
+  const size = Buffer.byteLength(code);
+  if (size > CLOUDFRONT_FUNCTION_MAX_BYTES) {
+    throw new Error(
+      `the CloudFront Function is ${size} bytes, over CloudFront's limit of ${CLOUDFRONT_FUNCTION_MAX_BYTES} bytes ` +
+        `by ${size - CLOUDFRONT_FUNCTION_MAX_BYTES}; move keys to the KeyValueStore (cloudfrontFunction.keySource) or drop unused ones`,
+    );
+  }
+  const file = join(options.outdir, 'cloudfront-function', 'index.js');
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, code);
+  return { name: 'cloudfront-function', file, limit: `${CLOUDFRONT_FUNCTION_MAX_BYTES} B (CloudFront Functions)` };
 }

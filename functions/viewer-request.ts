@@ -15,7 +15,6 @@ import type { GateConfig } from '../src/config';
 import { cookieValues, withoutCookie } from '../src/cookies';
 import { createGate, type GateRequest, type Respond } from '../src/decision';
 import { refusal } from '../src/errors';
-import { tokenRules } from '../src/gate-rules';
 import { createKeyRing, decodeBase64urlText } from '../src/node/key-ring';
 import { queryValues, withoutQueryParam } from '../src/query';
 import type { GateResponse } from '../src/response';
@@ -25,7 +24,7 @@ declare const __GATE_CONFIG__: GateConfig;
 
 const config = __GATE_CONFIG__;
 const keys = createKeyRing(config.keys);
-const gate = createGate(config, createTokenVerifier(tokenRules(config), decodeBase64urlText));
+const gate = createGate(config, createTokenVerifier(config, decodeBase64urlText));
 
 function headerValues(headers: CloudFrontHeaders, name: string): string[] {
   const values: string[] = [];
@@ -59,7 +58,6 @@ function toResult(response: GateResponse): CloudFrontResultResponse {
   for (const name of Object.keys(response.headers)) headers[name] = [{ key: name, value: response.headers[name] }];
   const result: CloudFrontResultResponse = {
     status: String(response.status),
-    statusDescription: response.statusDescription,
     headers,
   };
   if (response.body !== '') {

@@ -6,6 +6,7 @@
  * a `GateConfig` that passed `validateConfig`.
  */
 import { createPublicKey } from 'node:crypto';
+import { validateLoginConfig, type LoginConfig } from './login/config';
 
 export type HmacAlgorithm = 'HS256';
 export type AsymmetricAlgorithm = 'ES256' | 'RS256' | 'EdDSA';
@@ -56,8 +57,8 @@ export interface GateConfig {
   loginUrl: string | null;
   keys: KeyConfig[];
   cloudfrontFunction: CloudFrontFunctionConfig;
-  /** Sections read by other parts (login origin, local emulator); validated by their owners. */
-  login?: unknown;
+  /** The login origin (`/auth/*`), validated by src/login/config.ts; absent when there is no login function. */
+  login?: LoginConfig;
 }
 
 export const DEFAULTS = {
@@ -315,6 +316,8 @@ export function validateConfig(raw: unknown): GateConfig {
     loginUrl: loginUrl as string | null,
     keys,
     cloudfrontFunction: { keySource, tenantKillSwitch },
-    ...(raw.login !== undefined ? { login: raw.login } : {}),
+    ...(raw.login !== undefined
+      ? { login: validateLoginConfig(raw.login, { issuer, keys, maxTokenLifetimeSeconds, maxLinkLifetimeSeconds }) }
+      : {}),
   };
 }

@@ -7,7 +7,9 @@
  */
 import type { GateConfig } from './config';
 import { refusal, type Refusal, type RefusalCode, type TokenFailure } from './errors';
-import { emptyResponse, redirectResponse, refusalResponse, type GateResponse } from './response';
+import { ALLOWED_METHODS, allowedOrigin, corsHeaders, preflightHeaders } from './cors';
+import { isNavigation, loginLocation } from './login-redirect';
+import { generatedResponse, refusalResponse, type GateResponse } from './response';
 import { checkViewerPath, originUri } from './tenant-path';
 import type { KeyLookup, TokenVerifier, VerifiedToken } from './token';
 
@@ -42,89 +44,77 @@ export type Decision = Forward | Respond;
 
 export interface Gate {
   decide(request: GateRequest, keys: KeyLookup, nowSeconds: number): Decision;
-  /** The credential a request would be judged on, without judging it (CloudFront Functions read keys first). */
-  credentialOf(request: GateRequest): string | undefined;
   refuse(refused: Refusal, request: GateRequest | undefined): Respond;
 }
 
-const ALLOWED_METHODS = 'GET, HEAD';
+/**
+ * The credential a request would be judged on, without judging it: a CloudFront Function reading its
+ * keys from a KeyValueStore fetches the one this token names before the (synchronous) decision.
+ */
+export function credentialOf(request: GateRequest): string | undefined {
+  if (request.linkTokens.length > 0) return request.linkTokens[0];
+  return request.tokenCookies.length === 1 ? request.tokenCookies[0] : undefined;
+}
 
-export function createGate(config: GateConfig, tokens: TokenVerifier): Gate {
-  const corsEnabled = config.corsOrigins.length > 0;
-  const allow = corsEnabled ? ALLOWED_METHODS + ', OPTIONS' : ALLOWED_METHODS;
+// Compile-time feature switches, defined by the build from the configuration so that esbuild drops the
+// code of an unused feature (the CloudFront Function must fit in 10 KB). They are tested where they are
+// used, with `typeof`, because esbuild removes dead code only when the condition folds in the module
+// itself; undefined (tests of the sources, tools) means compiled in, and the configuration decides.
+declare const __TG_CORS__: boolean | undefined;
+declare const __TG_LOGIN_REDIRECT__: boolean | undefined;
 
-  function allowedOrigin(request: GateRequest | undefined): string | undefined {
-    if (request === undefined || !corsEnabled) return undefined;
-    const origin = request.header('origin');
-    return origin !== undefined && config.corsOrigins.indexOf(origin) !== -1 ? origin : undefined;
-  }
+function corsOn(config: GateConfig): boolean {
+  return config.corsOrigins.length > 0;
+}
 
-  /** Refusals readable by an allowed cross-origin SPA: without these headers it sees only a network error. */
-  function corsHeaders(origin: string | undefined): { [name: string]: string } | undefined {
-    if (origin === undefined) return undefined;
+/**
+ * A refusal as a response: a login redirect for a navigation when configured, CORS headers for an
+ * allowed origin, `Allow` on a 405. Module-level (not a closure) so that esbuild can drop the optional
+ * features the build switched off (src/features.ts).
+ */
+function refuseWith(config: GateConfig, refused: Refusal, request: GateRequest | undefined): Respond {
+  if (
+    (typeof __TG_LOGIN_REDIRECT__ === 'undefined' || __TG_LOGIN_REDIRECT__) &&
+    config.loginUrl !== null &&
+    request !== undefined &&
+    (refused.code === 'missing_credentials' || refused.code === 'invalid_token') &&
+    isNavigation(request)
+  ) {
     return {
-      'access-control-allow-origin': origin,
-      'access-control-allow-credentials': 'true',
-      vary: 'Origin',
+      action: 'respond',
+      response: generatedResponse(302, { location: loginLocation(config.loginUrl, request) }, ''),
+      refusal: refused,
     };
   }
-
-  function isNavigation(request: GateRequest): boolean {
-    if (request.method !== 'GET') return false;
-    const mode = request.header('sec-fetch-mode');
-    if (mode !== undefined) return mode === 'navigate' && request.header('sec-fetch-dest') === 'document';
-    const accept = request.header('accept');
-    return accept !== undefined && accept.indexOf('text/html') !== -1;
+  let headers: { [name: string]: string } | undefined;
+  if ((typeof __TG_CORS__ === 'undefined' || __TG_CORS__) && corsOn(config)) {
+    const origin = allowedOrigin(config, request);
+    if (origin !== undefined) headers = corsHeaders(origin);
   }
+  if (refused.code === 'method_not_allowed') {
+    if (headers === undefined) headers = {};
+    headers.allow = corsOn(config) ? ALLOWED_METHODS + ', OPTIONS' : ALLOWED_METHODS;
+  }
+  return { action: 'respond', response: refusalResponse(refused, headers), refusal: refused };
+}
 
+/** A CORS preflight (OPTIONS), answered at the edge without credentials, for allowed origins only. */
+function preflight(config: GateConfig, request: GateRequest): Respond {
+  const origin = allowedOrigin(config, request);
+  if (origin === undefined) return refuseWith(config, refusal('origin_not_allowed', 'preflight origin'), request);
+  const headers = preflightHeaders(origin, request);
+  if (headers === undefined) return refuseWith(config, refusal('method_not_allowed', 'preflight method'), request);
+  // A 204 carries no body: Lambda@Edge turns a 204 with a body into a 502.
+  return { action: 'respond', response: generatedResponse(204, headers, ''), refusal: undefined };
+}
+
+export function createGate(config: GateConfig, tokens: TokenVerifier): Gate {
   function refuse(refused: Refusal, request: GateRequest | undefined): Respond {
-    if (
-      config.loginUrl !== null &&
-      request !== undefined &&
-      (refused.code === 'missing_credentials' || refused.code === 'invalid_token') &&
-      isNavigation(request)
-    ) {
-      // The return path is the checked viewer path only: never a host, so never an open redirect.
-      const location = config.loginUrl + '?return_to=' + encodeURIComponent(request.uri);
-      return { action: 'respond', response: redirectResponse(location), refusal: refused };
-    }
-    const extra = corsHeaders(allowedOrigin(request));
-    const response = refusalResponse(refused, refused.code === 'method_not_allowed' ? merge(extra, { allow: allow }) : extra);
-    return { action: 'respond', response: response, refusal: refused };
+    return refuseWith(config, refused, request);
   }
 
   function deny(code: RefusalCode, reason: string, request: GateRequest): Respond {
-    return refuse(refusal(code, reason), request);
-  }
-
-  function preflight(request: GateRequest): Respond {
-    const origin = allowedOrigin(request);
-    if (origin === undefined) return deny('origin_not_allowed', 'preflight from an origin not in corsOrigins', request);
-    const method = request.header('access-control-request-method');
-    if (method !== 'GET' && method !== 'HEAD') {
-      return deny('method_not_allowed', 'preflight for a method other than GET or HEAD', request);
-    }
-    const headers = merge(corsHeaders(origin), {
-      'access-control-allow-methods': ALLOWED_METHODS,
-      'access-control-max-age': '600',
-    });
-    const requested = request.header('access-control-request-headers');
-    // Only the headers a file fetch needs; anything else would let a page send headers the origin never expected.
-    if (requested !== undefined && /^[\sA-Za-z,-]*$/.test(requested)) {
-      const asked = requested.toLowerCase().split(',');
-      const granted: string[] = [];
-      for (let i = 0; i < asked.length; i++) {
-        const name = asked[i].trim();
-        if (name === 'range' || name === 'if-none-match' || name === 'if-modified-since') granted.push(name);
-      }
-      if (granted.length > 0) headers['access-control-allow-headers'] = granted.join(', ');
-    }
-    return { action: 'respond', response: emptyResponse(204, headers), refusal: undefined };
-  }
-
-  function credentialOf(request: GateRequest): string | undefined {
-    if (request.linkTokens.length > 0) return request.linkTokens[0];
-    return request.tokenCookies.length === 1 ? request.tokenCookies[0] : undefined;
+    return refuseWith(config, refusal(code, reason), request);
   }
 
   function tokenRefusal(failure: TokenFailure, request: GateRequest): Respond {
@@ -133,10 +123,12 @@ export function createGate(config: GateConfig, tokens: TokenVerifier): Gate {
 
   function decide(request: GateRequest, keys: KeyLookup, now: number): Decision {
     if (typeof request.method !== 'string' || typeof request.uri !== 'string') {
-      return refuse(refusal('malformed_request', 'method or uri missing'), undefined);
+      return refuse(refusal('malformed_request', 'no method or uri'), undefined);
     }
     const method = request.method;
-    if (method === 'OPTIONS' && corsEnabled) return preflight(request);
+    if ((typeof __TG_CORS__ === 'undefined' || __TG_CORS__) && corsOn(config) && method === 'OPTIONS') {
+      return preflight(config, request);
+    }
     if (method !== 'GET' && method !== 'HEAD') return deny('method_not_allowed', method, request);
 
     const uri = request.uri;
@@ -149,20 +141,20 @@ export function createGate(config: GateConfig, tokens: TokenVerifier): Gate {
     let verified: VerifiedToken;
     if (request.linkTokens.length > 0) {
       // A link token, when present, is the credential: like a CloudFront signed URL, it wins over cookies.
-      if (request.linkTokens.length > 1) return deny('invalid_query', 'link token repeated', request);
-      if (request.linkTokens[0] === '') return deny('invalid_query', 'link token empty', request);
+      if (request.linkTokens.length > 1) return deny('invalid_query', 'repeated', request);
+      if (request.linkTokens[0] === '') return deny('invalid_query', 'empty', request);
       const result = tokens.verify(request.linkTokens[0], keys, now);
       if (!result.ok) return tokenRefusal(result.failure, request);
       if (result.token.kind !== 'link') return tokenRefusal('typ_mismatch', request);
-      if (result.token.path !== uri) return deny('link_path_mismatch', 'pth differs from the viewer path', request);
+      if (result.token.path !== uri) return deny('link_path_mismatch', 'pth', request);
       if (result.token.ip !== undefined && result.token.ip !== request.viewerIp) {
-        return deny('link_ip_mismatch', 'cip differs from the viewer address', request);
+        return deny('link_ip_mismatch', 'cip', request);
       }
       verified = result.token;
     } else {
       const cookies = request.tokenCookies;
-      if (cookies.length > 1) return deny('duplicate_credentials', cookies.length + ' token cookies', request);
-      if (cookies.length === 0 || cookies[0] === '') return deny('missing_credentials', 'no token cookie', request);
+      if (cookies.length > 1) return deny('duplicate_credentials', 'several', request);
+      if (cookies.length === 0 || cookies[0] === '') return deny('missing_credentials', 'none', request);
       const result = tokens.verify(cookies[0], keys, now);
       if (!result.ok) return tokenRefusal(result.failure, request);
       if (result.token.kind !== 'session') return tokenRefusal('typ_mismatch', request);
@@ -176,15 +168,5 @@ export function createGate(config: GateConfig, tokens: TokenVerifier): Gate {
     };
   }
 
-  return { decide: decide, credentialOf: credentialOf, refuse: refuse };
-}
-
-function merge(
-  a: { [name: string]: string } | undefined,
-  b: { [name: string]: string },
-): { [name: string]: string } {
-  const out: { [name: string]: string } = {};
-  if (a !== undefined) for (const name in a) out[name] = a[name];
-  for (const name in b) out[name] = b[name];
-  return out;
+  return { decide: decide, refuse: refuse };
 }

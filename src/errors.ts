@@ -19,7 +19,8 @@ export type RefusalCode =
   | 'link_path_mismatch'
   | 'link_ip_mismatch'
   | 'tenant_disabled'
-  | 'malformed_request';
+  | 'malformed_request'
+  | 'store_unavailable';
 
 /**
  * Why a token was refused. Kept inside (logs, tests, `tenant-gate verify`); outside every one of them is
@@ -60,25 +61,26 @@ export interface Refusal {
   reason: string;
 }
 
-interface CodeInfo {
-  status: number;
-  message: string;
-}
-
-/** The one table from code to HTTP status and the sentence a client sees. */
-export const REFUSALS: { [code in RefusalCode]: CodeInfo } = {
-  missing_credentials: { status: 401, message: 'Sign in to see this file.' },
-  invalid_token: { status: 401, message: 'The credential is invalid or expired; sign in again.' },
-  duplicate_credentials: { status: 400, message: 'The request carries the credential cookie more than once.' },
-  invalid_query: { status: 400, message: 'The link token parameter is repeated or empty.' },
-  invalid_path: { status: 400, message: 'The path is not a valid file path.' },
-  path_not_allowed: { status: 403, message: 'This path is not served through the gate.' },
-  method_not_allowed: { status: 405, message: 'Only GET and HEAD are allowed.' },
-  origin_not_allowed: { status: 403, message: 'This origin may not make cross-origin requests.' },
-  link_path_mismatch: { status: 403, message: 'This link is for another file.' },
-  link_ip_mismatch: { status: 403, message: 'This link is bound to another network address.' },
-  tenant_disabled: { status: 403, message: 'This account is disabled.' },
-  malformed_request: { status: 400, message: 'The request could not be read.' },
+/**
+ * The one table from code to HTTP status. The body carries the code only (the README explains each):
+ * every byte counts in a CloudFront Function, whose code may not exceed 10 KB.
+ */
+export const REFUSALS: { [code in RefusalCode]: number } = {
+  missing_credentials: 401,
+  invalid_token: 401,
+  duplicate_credentials: 400,
+  invalid_query: 400,
+  invalid_path: 400,
+  path_not_allowed: 403,
+  method_not_allowed: 405,
+  origin_not_allowed: 403,
+  link_path_mismatch: 403,
+  link_ip_mismatch: 403,
+  tenant_disabled: 403,
+  malformed_request: 400,
+  // A deliberate answer, not an exception: the CloudFront Function could not read its KeyValueStore for
+  // the kill switch, and refusing is the only safe default.
+  store_unavailable: 503,
 };
 
 export function refusal(code: RefusalCode, reason: string): Refusal {

@@ -24,7 +24,7 @@ function hexValue(c: number): number {
  */
 export function checkViewerPath(uri: string): string | undefined {
   const length = uri.length;
-  if (length === 0 || uri.charCodeAt(0) !== 47) return 'must start with /';
+  if (length === 0 || uri.charCodeAt(0) !== 47) return 'no leading /';
   if (length > MAX_URI_LENGTH) return 'too long';
   let escaped = false;
   let segmentStart = 1;
@@ -40,17 +40,17 @@ export function checkViewerPath(uri: string): string | undefined {
       continue;
     }
     // Printable ASCII only; backslash, `?` and `#` have no place in a CloudFront uri field.
-    if (c < 0x21 || c > 0x7e) return 'control, space or non-ASCII character';
+    if (c < 0x21 || c > 0x7e) return 'not printable ASCII';
     if (c === 92) return 'backslash';
-    if (c === 63 || c === 35) return '? or # in path';
+    if (c === 63 || c === 35) return '? or #';
     if (c === 37) {
-      if (i + 2 >= length) return 'invalid percent-encoding';
+      if (i + 2 >= length) return 'bad escape';
       const hi = hexValue(uri.charCodeAt(i + 1));
       const lo = hexValue(uri.charCodeAt(i + 2));
-      if (hi < 0 || lo < 0) return 'invalid percent-encoding';
+      if (hi < 0 || lo < 0) return 'bad escape';
       const byte = hi * 16 + lo;
       if (byte === 47 || byte === 92 || byte === 46 || byte === 37) return 'encoded / \\ . or %';
-      if (byte < 0x20 || byte === 0x7f) return 'encoded control character';
+      if (byte < 0x20 || byte === 0x7f) return 'encoded control';
       escaped = true;
       i += 2;
     }
@@ -61,19 +61,19 @@ export function checkViewerPath(uri: string): string | undefined {
     // Throws URIError on any byte sequence that is not valid UTF-8 (overlong forms, surrogates included).
     decoded = decodeURIComponent(uri);
   } catch (_error) {
-    return 'percent-encoding is not valid UTF-8';
+    return 'not UTF-8';
   }
   for (let i = 0; i < decoded.length; i++) {
     const c = decoded.charCodeAt(i);
     // C1 controls and the line/paragraph separators are as dangerous in logs and keys as C0 ones.
     if (c < 0x20 || (c >= 0x7f && c <= 0x9f) || c === 0x2028 || c === 0x2029 || c === 92) {
-      return 'control character or backslash after decoding';
+      return 'control after decoding';
     }
   }
   const segments = decoded.split('/');
   for (let i = 1; i < segments.length; i++) {
     const segment = segments[i];
-    if (segment === '' || segment === '.' || segment === '..') return 'empty or dot segment after decoding';
+    if (segment === '' || segment === '.' || segment === '..') return 'dot after decoding';
   }
   return undefined;
 }

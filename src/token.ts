@@ -12,7 +12,7 @@
  * decoding to text, and the keys (each of which knows how to check its own signature).
  */
 import { hasCanonicalTail } from './base64url';
-import type { Algorithm } from './config';
+import type { Algorithm, GateConfig } from './config';
 import type { TokenFailure } from './errors';
 import { isSafeTenantSegment } from './tenant-path';
 
@@ -31,16 +31,18 @@ export type KeyLookup = (kid: string) => VerificationKey | undefined;
 /** base64url (already checked to be canonical) → its bytes read as UTF-8, or undefined if not valid UTF-8. */
 export type Base64urlTextDecoder = (segment: string) => string | undefined;
 
-export interface TokenRules {
-  issuer: string;
-  audience: string;
-  tenantClaim: string;
-  tenantPattern: RegExp;
-  clockToleranceSeconds: number;
-  maxTokenLength: number;
-  maxTokenLifetimeSeconds: number;
-  maxLinkLifetimeSeconds: number;
-}
+/** The configuration fields verification reads (a `GateConfig` is one). */
+export type TokenRules = Pick<
+  GateConfig,
+  | 'issuer'
+  | 'audience'
+  | 'tenantClaim'
+  | 'tenantPattern'
+  | 'clockToleranceSeconds'
+  | 'maxTokenLength'
+  | 'maxTokenLifetimeSeconds'
+  | 'maxLinkLifetimeSeconds'
+>;
 
 export interface VerifiedToken {
   kind: TokenKind;
@@ -65,12 +67,13 @@ export interface TokenHeader {
 export type HeaderResult = { ok: true; header: TokenHeader } | { ok: false; failure: TokenFailure };
 
 /** Header members that carry or point to a key. A token never chooses its own key (RFC 8725 §3.10). */
-const EMBEDDED_KEY_MEMBERS = ['jwk', 'jku', 'x5u', 'x5c', 'x5t', 'x5t#S256'];
+const EMBEDDED_KEY_MEMBERS = ['jwk', 'jku', 'x5u', 'x5c'];
 
 /** Exactly three non-empty base64url segments: no padding, no whitespace, nothing else. */
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 
-const IPV4 = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
+/** A dotted quad; the gate compares it with the viewer address, so a malformed one could never match anyway. */
+const IPV4 = /^\d{1,3}(?:\.\d{1,3}){3}$/;
 
 function fail(failure: TokenFailure): { ok: false; failure: TokenFailure } {
   return { ok: false, failure: failure };
@@ -102,9 +105,35 @@ function split(token: string, maxLength: number): string[] | TokenFailure {
   return parts;
 }
 
+function parseHeader(segment: string, decodeText: Base64urlTextDecoder): HeaderResult {
+  const header = parseObject(decodeText(segment));
+  if (header === undefined) return fail('header_malformed');
+  const alg = header.alg;
+  if (typeof alg !== 'string') return fail('header_malformed');
+  // `none` (RFC 7518 §3.6) is refused by name, whatever the keys say (RFC 8725 §3.1).
+  if (alg.toLowerCase() === 'none') return fail('alg_none');
+  let kind: TokenKind;
+  if (header.typ === SESSION_TYP) kind = 'session';
+  else if (header.typ === LINK_TYP) kind = 'link';
+  else return fail('typ_mismatch');
+  for (let i = 0; i < EMBEDDED_KEY_MEMBERS.length; i++) {
+    if (header[EMBEDDED_KEY_MEMBERS[i]] !== undefined) return fail('embedded_key');
+  }
+  // RFC 7515 §4.1.11: a recipient must refuse extensions it does not understand; we understand none.
+  if (header.crit !== undefined) return fail('crit_unsupported');
+  if (header.b64 !== undefined) return fail('crit_unsupported');
+  const kid = header.kid;
+  if (typeof kid !== 'string' || kid === '') return fail('kid_missing');
+  return { ok: true, header: { kid: kid, alg: alg, kind: kind } };
+}
+
+/** Reads and checks the protected header only: which key the token names, and its kind. */
+export function readTokenHeader(token: string, maxLength: number, decodeText: Base64urlTextDecoder): HeaderResult {
+  const parts = split(token, maxLength);
+  return typeof parts === 'string' ? fail(parts) : parseHeader(parts[0], decodeText);
+}
+
 export interface TokenVerifier {
-  /** Reads and checks the protected header only: which key the token names, and its kind. */
-  readHeader(token: string): HeaderResult;
   verify(token: string, keys: KeyLookup, nowSeconds: number): TokenResult;
 }
 
@@ -113,52 +142,26 @@ export interface TokenVerifier {
  * signed with one key has the same header segment, so the hot path skips one decode and one JSON.parse.
  */
 export function createTokenVerifier(rules: TokenRules, decodeText: Base64urlTextDecoder): TokenVerifier {
+  const tenantPattern = new RegExp(rules.tenantPattern);
   let lastHeaderSegment = '';
   let lastHeader: HeaderResult = fail('header_malformed');
 
-  function parseHeader(segment: string): HeaderResult {
-    const header = parseObject(decodeText(segment));
-    if (header === undefined) return fail('header_malformed');
-    const alg = header.alg;
-    if (typeof alg !== 'string') return fail('header_malformed');
-    // `none` (RFC 7518 §3.6) is refused by name, whatever the keys say (RFC 8725 §3.1).
-    if (alg.toLowerCase() === 'none') return fail('alg_none');
-    let kind: TokenKind;
-    if (header.typ === SESSION_TYP) kind = 'session';
-    else if (header.typ === LINK_TYP) kind = 'link';
-    else return fail('typ_mismatch');
-    for (let i = 0; i < EMBEDDED_KEY_MEMBERS.length; i++) {
-      if (header[EMBEDDED_KEY_MEMBERS[i]] !== undefined) return fail('embedded_key');
-    }
-    // RFC 7515 §4.1.11: a recipient must refuse extensions it does not understand; we understand none.
-    if (header.crit !== undefined) return fail('crit_unsupported');
-    if (header.b64 !== undefined) return fail('crit_unsupported');
-    const kid = header.kid;
-    if (typeof kid !== 'string' || kid === '') return fail('kid_missing');
-    return { ok: true, header: { kid: kid, alg: alg, kind: kind } };
-  }
-
-  function readHeader(token: string): HeaderResult {
-    const parts = split(token, rules.maxTokenLength);
+  /** The token's segments and its (remembered) header, or the first failure. */
+  function open(token: string): { parts: string[]; header: TokenHeader } | { ok: false; failure: TokenFailure } {
+    const parts = typeof token === 'string' ? split(token, rules.maxTokenLength) : 'token_malformed';
     if (typeof parts === 'string') return fail(parts);
     if (parts[0] !== lastHeaderSegment) {
-      lastHeader = parseHeader(parts[0]);
+      lastHeader = parseHeader(parts[0], decodeText);
       lastHeaderSegment = parts[0];
     }
-    return lastHeader;
+    return lastHeader.ok ? { parts: parts, header: lastHeader.header } : lastHeader;
   }
 
   function verify(token: string, keys: KeyLookup, now: number): TokenResult {
-    if (typeof token !== 'string') return fail('token_malformed');
-    const parts = split(token, rules.maxTokenLength);
-    if (typeof parts === 'string') return fail(parts);
-    if (parts[0] !== lastHeaderSegment) {
-      lastHeader = parseHeader(parts[0]);
-      lastHeaderSegment = parts[0];
-    }
-    const headerResult = lastHeader;
-    if (!headerResult.ok) return headerResult;
-    const header = headerResult.header;
+    const opened = open(token);
+    if (!('parts' in opened)) return opened;
+    const parts = opened.parts;
+    const header = opened.header;
 
     const key = keys(header.kid);
     if (key === undefined) return fail('kid_unknown');
@@ -194,7 +197,7 @@ export function createTokenVerifier(rules: TokenRules, decodeText: Base64urlText
     const tenant = claims[rules.tenantClaim];
     if (tenant === undefined) return fail('tenant_missing');
     // Taken exactly as signed: never decoded, trimmed or case-folded.
-    if (typeof tenant !== 'string' || !rules.tenantPattern.test(tenant) || !isSafeTenantSegment(tenant)) {
+    if (typeof tenant !== 'string' || !tenantPattern.test(tenant) || !isSafeTenantSegment(tenant)) {
       return fail('tenant_invalid');
     }
 
@@ -214,5 +217,5 @@ export function createTokenVerifier(rules: TokenRules, decodeText: Base64urlText
     };
   }
 
-  return { readHeader: readHeader, verify: verify };
+  return { verify: verify };
 }

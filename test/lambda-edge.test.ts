@@ -76,11 +76,10 @@ describe('Lambda@Edge adapter: event shape', () => {
     const result = await handler(lambdaEdgeEvent({ name: '', expect: { status: 0 } }));
     expect(result).toMatchObject({
       status: '401',
-      statusDescription: 'Unauthorized',
       headers: { 'cache-control': [{ key: 'cache-control', value: 'no-store' }], 'content-type': [{ key: 'content-type', value: 'application/json' }] },
       bodyEncoding: 'text',
     });
-    expect(JSON.parse((result as { body: string }).body)).toEqual({ error: 'missing_credentials', message: 'Sign in to see this file.' });
+    expect(JSON.parse((result as { body: string }).body)).toEqual({ error: 'missing_credentials' });
   });
 
   it('logs refusals with their code and reason, never the token', async () => {

@@ -1,0 +1,111 @@
+/**
+ * The login origin's private keys, parsed once and checked against the configuration before first use.
+ *
+ * - The tenant-token signing key (`login.signingKid`): an HS256 secret (base64url text), or an ES256 / RS256 /
+ *   EdDSA private key (PEM or private JWK). It must be the private half of the gate key of that kid, or every
+ *   token minted would be refused at the edge — so that is checked at load, not discovered by viewers.
+ * - The CloudFront private key (PEM, RSA-2048): parsed into a `KeyObject` once, because the signer given a
+ *   PEM re-parses it on every call (PLATFORM.md: about 3.5× slower).
+ */
+import { createPrivateKey, createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
+import { importJWK } from 'jose';
+import type { GateConfig, KeyConfig } from '../config';
+import type { LoginConfig } from './config';
+import { describeSource, once, readSecret, type SecretReaders } from './secrets';
+
+export interface SigningKey {
+  kid: string;
+  alg: KeyConfig['alg'];
+  /** A WebCrypto key, imported once: jose then signs without re-importing per token. */
+  key: CryptoKey;
+}
+
+export interface LoginKeys {
+  signing: SigningKey;
+  /** The CloudFront private key, or null when CloudFront signing is not configured. */
+  cloudfront: KeyObject | null;
+}
+
+function parsePrivateKey(text: string): KeyObject {
+  const trimmed = text.trim();
+  if (trimmed.startsWith('-----BEGIN')) return createPrivateKey(trimmed);
+  const jwk = JSON.parse(trimmed) as JsonWebKey;
+  return createPrivateKey({ key: jwk, format: 'jwk' });
+}
+
+/** Parses the signing key text for the configured gate key and proves it is that key's private half. */
+export async function parseSigningKey(text: string, keyConfig: KeyConfig): Promise<SigningKey> {
+  if (keyConfig.alg === 'HS256') {
+    const secret = text.trim();
+    if (secret !== keyConfig.secret) {
+      throw new Error(`the signing key is not the HS256 secret of gate key "${keyConfig.kid}"`);
+    }
+    const bytes = Buffer.from(secret, 'base64url');
+    const key = await crypto.subtle.importKey('raw', bytes, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+    return { kid: keyConfig.kid, alg: 'HS256', key };
+  }
+  let privateKey: KeyObject;
+  try {
+    privateKey = parsePrivateKey(text);
+  } catch (error) {
+    throw new Error(`the signing key is neither a private PEM nor a private JWK (${(error as Error).message})`);
+  }
+  // Same public half as the configured verification key, member by member.
+  const publicJwk = createPublicKey(privateKey).export({ format: 'jwk' }) as Record<string, unknown>;
+  const configured = keyConfig.publicKeyJwk;
+  for (const member of ['kty', 'crv', 'x', 'y', 'n', 'e']) {
+    if (publicJwk[member] !== configured[member]) {
+      throw new Error(`the signing key is not the private half of gate key "${keyConfig.kid}" (${member} differs)`);
+    }
+  }
+  const privateJwk = privateKey.export({ format: 'jwk' });
+  const key = (await importJWK(privateJwk, keyConfig.alg)) as CryptoKey;
+  return { kid: keyConfig.kid, alg: keyConfig.alg, key };
+}
+
+/** CloudFront trusts RSA-2048 public keys in key groups; a private key of any other shape could never verify. */
+export function parseCloudFrontPrivateKey(text: string): KeyObject {
+  let key: KeyObject;
+  try {
+    key = createPrivateKey(text.trim());
+  } catch (error) {
+    throw new Error(`the CloudFront private key is not a private PEM (${(error as Error).message})`);
+  }
+  if (key.asymmetricKeyType !== 'rsa' || key.asymmetricKeyDetails?.modulusLength !== 2048) {
+    throw new Error('the CloudFront private key must be RSA-2048');
+  }
+  return key;
+}
+
+/** The public half of a CloudFront private key, as the SPKI PEM CloudFront's console and API take. */
+export function cloudFrontPublicKeyPem(privateKey: KeyObject): string {
+  return createPublicKey(privateKey).export({ type: 'spki', format: 'pem' }).toString();
+}
+
+export async function loadLoginKeys(config: GateConfig, login: LoginConfig, readers: SecretReaders): Promise<LoginKeys> {
+  const keyConfig = config.keys.find((k) => k.kid === login.signingKid);
+  if (keyConfig === undefined) throw new Error(`login.signingKid "${login.signingKid}" is not a configured key`);
+  const signingText = await readSecret(login.secrets.signingKey, readers);
+  let signing: SigningKey;
+  try {
+    signing = await parseSigningKey(signingText, keyConfig);
+  } catch (error) {
+    throw new Error(`${describeSource(login.secrets.signingKey)}: ${(error as Error).message}`);
+  }
+  let cloudfront: KeyObject | null = null;
+  if (login.cloudfront !== null && login.secrets.cloudfrontPrivateKey !== null) {
+    const source = login.secrets.cloudfrontPrivateKey;
+    const cfText = await readSecret(source, readers);
+    try {
+      cloudfront = parseCloudFrontPrivateKey(cfText);
+    } catch (error) {
+      throw new Error(`${describeSource(source)}: ${(error as Error).message}`);
+    }
+  }
+  return { signing, cloudfront };
+}
+
+/** The keys, loaded on first call and shared afterwards (one load per cold start; retried after a failure). */
+export function createKeyLoader(config: GateConfig, login: LoginConfig, readers: SecretReaders): () => Promise<LoginKeys> {
+  return once(() => loadLoginKeys(config, login, readers));
+}

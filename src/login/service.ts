@@ -1,0 +1,296 @@
+/**
+ * The login origin's core: `/auth/session` (POST, GET, DELETE) and `/auth/links` (POST), on runtime-neutral
+ * request and response shapes. functions/login.ts converts a Lambda function URL event to and from them.
+ *
+ * Order of the checks, as at the edge: route and method, origin, request shape, then credentials and
+ * cryptography — so malformed or foreign requests cost no signature work.
+ */
+import { decodeJwt } from 'jose';
+import { cookieValues } from '../cookies';
+import { createKeyRing, decodeBase64urlText } from '../node/key-ring';
+import { createTokenVerifier, type VerifiedToken } from '../token';
+import { cookieResource, customPolicy, signCookies } from './cloudfront-signing';
+import type { LoginGateConfig } from './config';
+import { LoginError, type LoginErrorCode } from './errors';
+import { createIdentityVerifier, type IdentityVerifier } from './identity';
+import type { LoginKeys } from './keys';
+import { createLinks, parseLinkRequest } from './links';
+import { clearingSetCookies, sessionSetCookies } from './set-cookie';
+import { createTenantTokenMinter } from './tenant-token';
+import { isIpv4, viewerIp } from './viewer-ip';
+
+export interface LoginRequest {
+  method: string;
+  /** The raw path, e.g. `/auth/session`. */
+  path: string;
+  /** A request header by lower-case name, or undefined. */
+  header(name: string): string | undefined;
+  /** Raw `Cookie` header values or single `name=value` pairs (function URLs give the latter). */
+  cookies: string[];
+  /** The request body as text, or undefined. */
+  body: string | undefined;
+  /** The TCP peer as the runtime reports it. */
+  sourceIp: string | undefined;
+}
+
+export interface LoginResponse {
+  status: number;
+  /** Lower-case names, one value each. */
+  headers: Record<string, string>;
+  /** `Set-Cookie` values, one per cookie (function URLs take them apart from headers). */
+  cookies: string[];
+  body: string;
+}
+
+export interface LogEntry {
+  login: 'ok' | 'refused' | 'error';
+  route: string;
+  status: number;
+  code?: LoginErrorCode;
+  /** Why, for operators: a rule or field name. Never a token or a cookie value. */
+  reason?: string;
+  tenant?: string;
+}
+
+export interface LoginDeps {
+  /** The private keys, loaded once per cold start (see ./keys.ts `createKeyLoader`). */
+  keys: () => Promise<LoginKeys>;
+  /** The identity verifier; built from the configuration when omitted. */
+  identity?: IdentityVerifier;
+  /** Epoch seconds; `Date.now()` when omitted (tests freeze it). */
+  now?: () => number;
+  log?: (entry: LogEntry) => void;
+}
+
+export interface LoginService {
+  handle(request: LoginRequest): Promise<LoginResponse>;
+}
+
+const SESSION_PATH = '/auth/session';
+const LINKS_PATH = '/auth/links';
+const ROUTES: Record<string, string[]> = { [SESSION_PATH]: ['POST', 'GET', 'DELETE'], [LINKS_PATH]: ['POST'] };
+const MAX_BODY_BYTES = 64 * 1024;
+
+function baseHeaders(): Record<string, string> {
+  // Credentials and tenant data: never cached by CloudFront or the browser.
+  return { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' };
+}
+
+function json(status: number, value: unknown, cookies: string[] = []): LoginResponse {
+  return { status, headers: { ...baseHeaders(), 'content-type': 'application/json' }, cookies, body: JSON.stringify(value) };
+}
+
+function empty(status: number, cookies: string[] = [], headers: Record<string, string> = {}): LoginResponse {
+  return { status, headers: { ...baseHeaders(), ...headers }, cookies, body: '' };
+}
+
+function defaultLog(entry: LogEntry): void {
+  console.log(JSON.stringify(entry));
+}
+
+export function createLoginService(config: LoginGateConfig, deps: LoginDeps): LoginService {
+  const login = config.login;
+  const identity = deps.identity ?? createIdentityVerifier(login.identity, config);
+  const now = deps.now ?? (() => Math.floor(Date.now() / 1000));
+  const log = deps.log ?? defaultLog;
+  const minter = createTenantTokenMinter(config);
+  // The same verifier and keys as the edge gate: a session this origin accepts is one the edge accepts.
+  const sessions = createTokenVerifier(config, decodeBase64urlText);
+  const verificationKeys = createKeyRing(config.keys);
+  const ownOrigin = `https://${config.domain}`;
+  const signedCookies = login.cloudfront !== null && login.cloudfront.signedCookies;
+
+  async function keys(): Promise<LoginKeys> {
+    try {
+      return await deps.keys();
+    } catch (error) {
+      throw new LoginError('internal_error', `keys unavailable: ${(error as Error).message}`, { cause: error });
+    }
+  }
+
+  function allowedOrigin(request: LoginRequest): string | undefined {
+    const origin = request.header('origin');
+    return origin !== undefined && config.corsOrigins.includes(origin) ? origin : undefined;
+  }
+
+  function corsHeaders(origin: string | undefined): Record<string, string> {
+    return origin === undefined ? {} : { 'access-control-allow-origin': origin, 'access-control-allow-credentials': 'true', vary: 'Origin' };
+  }
+
+  function preflight(request: LoginRequest, methods: string[]): LoginResponse {
+    const origin = allowedOrigin(request);
+    if (origin === undefined) throw new LoginError('origin_not_allowed', 'preflight origin');
+    const method = request.header('access-control-request-method');
+    if (method === undefined || !methods.includes(method)) throw new LoginError('method_not_allowed', 'preflight method');
+    return empty(204, [], {
+      ...corsHeaders(origin),
+      'access-control-allow-methods': methods.join(', '),
+      // x-amz-content-sha256: behind origin access control a POST must carry its body's hash (Lambda DG).
+      'access-control-allow-headers': ['content-type', login.identity.tokenHeader, 'x-amz-content-sha256'].join(', '),
+      'access-control-max-age': '600',
+    });
+  }
+
+  /**
+   * Cross-site request forgery: a state-changing request that names an Origin must come from the CDN host
+   * itself or an allowed app origin. (Browsers always send Origin on POST and DELETE.)
+   */
+  function checkOrigin(request: LoginRequest): void {
+    const origin = request.header('origin');
+    if (origin === undefined || origin === ownOrigin || config.corsOrigins.includes(origin)) return;
+    throw new LoginError('origin_not_allowed', 'origin');
+  }
+
+  function readJson(request: LoginRequest, required: boolean): unknown {
+    const body = request.body ?? '';
+    if (body === '') {
+      if (required) throw new LoginError('malformed_request', 'body required');
+      return {};
+    }
+    // A JSON content type cannot be sent cross-site without a CORS preflight: one more CSRF guard.
+    const type = (request.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+    if (type !== 'application/json') throw new LoginError('unsupported_media_type', 'content-type must be application/json');
+    if (Buffer.byteLength(body) > MAX_BODY_BYTES) throw new LoginError('malformed_request', 'body too large');
+    try {
+      return JSON.parse(body) as unknown;
+    } catch {
+      throw new LoginError('malformed_request', 'body is not JSON');
+    }
+  }
+
+  function identityToken(request: LoginRequest): string {
+    const value = request.header(login.identity.tokenHeader);
+    if (value === undefined || value.trim() === '') throw new LoginError('missing_identity', login.identity.tokenHeader);
+    const match = /^Bearer[ ]+([A-Za-z0-9._~+/-]+=*)$/i.exec(value.trim());
+    if (match) return match[1]!;
+    // Only a dedicated header (behind origin access control) may carry the bare token.
+    if (login.identity.tokenHeader !== 'authorization' && /^[A-Za-z0-9._-]+$/.test(value.trim())) return value.trim();
+    throw new LoginError('missing_identity', 'not a Bearer token');
+  }
+
+  function session(request: LoginRequest, at: number): { token: VerifiedToken; sub: string } {
+    const values = cookieValues(request.cookies, config.cookieName);
+    if (values.length === 0 || values[0] === '') throw new LoginError('missing_session', 'no session cookie');
+    // Two cookies of one name (cookie tossing from a sibling host): refuse, as the edge does.
+    if (values.length > 1) throw new LoginError('invalid_session', 'duplicate session cookies');
+    const result = sessions.verify(values[0]!, verificationKeys, at);
+    if (!result.ok) throw new LoginError('invalid_session', result.failure);
+    if (result.token.kind !== 'session') throw new LoginError('invalid_session', 'typ_mismatch');
+    const sub = decodeJwt(values[0]!).sub;
+    return { token: result.token, sub: typeof sub === 'string' && sub !== '' ? sub : 'unknown' };
+  }
+
+  /** Decides whether to bind, and to which IPv4 address; undefined means "do not bind". */
+  function binding(request: LoginRequest, requested: boolean): string | undefined {
+    if (login.bindIp === 'never') {
+      if (requested) throw new LoginError('ip_binding_unavailable', 'bindIp is disabled (login.bindIp: never)');
+      return undefined;
+    }
+    if (!requested && login.bindIp === 'optional') return undefined;
+    const ip = viewerIp(login.viewerIpSource, request.sourceIp, request.header);
+    const code = login.bindIp === 'always' ? 'ip_binding_required' : 'ip_binding_unavailable';
+    if (ip === undefined) throw new LoginError(code, `no viewer address from ${login.viewerIpSource}`);
+    if (!isIpv4(ip)) throw new LoginError(code, 'IPv6 viewer: CloudFront policies and link tokens bind IPv4 only');
+    return ip;
+  }
+
+  async function createSession(request: LoginRequest): Promise<LoginResponse> {
+    checkOrigin(request);
+    const body = readJson(request, false);
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new LoginError('malformed_request', 'body must be an object');
+    const { bindIp: requested = false, ...rest } = body as Record<string, unknown>;
+    if (Object.keys(rest).length > 0 || typeof requested !== 'boolean') throw new LoginError('malformed_request', 'body: { "bindIp"?: boolean }');
+    const token = identityToken(request);
+    const iat = now();
+    const who = await identity.verify(token, iat);
+    // Session binding applies to the CloudFront cookies: the tenant token has no IP claim (src/token.ts).
+    if (requested && !signedCookies) throw new LoginError('ip_binding_unavailable', 'no CloudFront signed cookies to bind');
+    const ip = signedCookies ? binding(request, requested) : undefined;
+    const loaded = await keys();
+    // Never longer than configured, and never past the identity the session stands for.
+    const exp = Math.min(iat + login.sessionLifetimeSeconds, who.exp);
+    if (exp <= iat) throw new LoginError('invalid_identity', 'identity token expires now');
+    const tenantToken = await minter.session(loaded.signing, { sub: who.sub, tenant: who.tenant, iat, exp });
+    let cloudfront: Record<string, string> | undefined;
+    if (signedCookies && login.cloudfront !== null) {
+      if (loaded.cloudfront === null) throw new LoginError('internal_error', 'no CloudFront private key loaded');
+      // DateLessThan = the tenant token's exp: the CloudFront grant never outlives the session.
+      const policy = customPolicy({ resource: cookieResource(config), dateLessThan: exp, ...(ip === undefined ? {} : { ip }) });
+      cloudfront = signCookies(loaded.cloudfront, login.cloudfront, policy);
+    }
+    log({ login: 'ok', route: 'POST /auth/session', status: 204, tenant: who.tenant });
+    return empty(204, sessionSetCookies(config, tenantToken, exp - iat, cloudfront), corsHeaders(allowedOrigin(request)));
+  }
+
+  function readSession(request: LoginRequest): LoginResponse {
+    const { token } = session(request, now());
+    const response = json(200, { tenant: token.tenant, expires: token.exp });
+    Object.assign(response.headers, corsHeaders(allowedOrigin(request)));
+    return response;
+  }
+
+  function deleteSession(request: LoginRequest): LoginResponse {
+    checkOrigin(request);
+    log({ login: 'ok', route: 'DELETE /auth/session', status: 204 });
+    return empty(204, clearingSetCookies(config, signedCookies), corsHeaders(allowedOrigin(request)));
+  }
+
+  async function links(request: LoginRequest): Promise<LoginResponse> {
+    checkOrigin(request);
+    const body = parseLinkRequest(readJson(request, true), login);
+    const iat = now();
+    const { token, sub } = session(request, iat);
+    // The tenant always comes from the session; a body naming another one is a cross-tenant attempt.
+    if (body.tenant !== undefined && body.tenant !== token.tenant) throw new LoginError('tenant_mismatch', 'body tenant');
+    const ip = binding(request, body.bindIp);
+    const loaded = await keys();
+    const made = await createLinks(
+      { config, login, minter, signingKey: loaded.signing, cloudfrontKey: loaded.cloudfront },
+      { sub, tenant: token.tenant },
+      body.paths,
+      iat,
+      iat + body.expiresIn,
+      ip,
+    );
+    log({ login: 'ok', route: 'POST /auth/links', status: 200, tenant: token.tenant });
+    const response = json(200, { links: made });
+    Object.assign(response.headers, corsHeaders(allowedOrigin(request)));
+    return response;
+  }
+
+  async function route(request: LoginRequest): Promise<LoginResponse> {
+    const methods = ROUTES[request.path];
+    if (methods === undefined) throw new LoginError('not_found', 'route');
+    if (request.method === 'OPTIONS') return preflight(request, methods);
+    if (!methods.includes(request.method)) throw new LoginError('method_not_allowed', request.method);
+    if (request.path === LINKS_PATH) return links(request);
+    if (request.method === 'POST') return createSession(request);
+    if (request.method === 'GET') return readSession(request);
+    return deleteSession(request);
+  }
+
+  return {
+    async handle(request) {
+      try {
+        return await route(request);
+      } catch (error) {
+        const refused =
+          error instanceof LoginError ? error : new LoginError('internal_error', (error as Error)?.message ?? 'unknown', { cause: error });
+        log({
+          login: refused.code === 'internal_error' ? 'error' : 'refused',
+          route: `${request.method} ${request.path}`,
+          status: refused.status,
+          code: refused.code,
+          reason: refused.reason,
+        });
+        const response = json(refused.status, { error: refused.code });
+        Object.assign(response.headers, corsHeaders(allowedOrigin(request)));
+        if (refused.code === 'method_not_allowed' && ROUTES[request.path] !== undefined) {
+          response.headers.allow = [...ROUTES[request.path]!, 'OPTIONS'].join(', ');
+        }
+        if (refused.status === 401) response.headers['www-authenticate'] = 'Bearer realm="tenant-gate"';
+        return response;
+      }
+    },
+  };
+}
