@@ -6,6 +6,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import * as esbuild from 'esbuild';
 import { ConfigError, validateConfig, type GateConfig } from '../src/config';
+import { withheldSecrets } from '../src/login/keys';
 
 export interface Artifact {
   name: string;
@@ -77,6 +78,29 @@ export async function buildArtifacts(options: BuildOptions): Promise<Artifact[]>
     logLevel: 'error',
   });
   artifacts.push({ name: 'viewer-request', file: viewerRequest, limit: '1 MB zipped (Lambda@Edge viewer event)' });
+
+  // --- login (functions/login.ts, owner: login origin) -------------------------------------------------------
+  // A regional Lambda behind a function URL: the whole validated configuration (login section included) is
+  // embedded, the private keys never are (read at cold start from login.secrets). `module` first so jose and
+  // the CloudFront signer resolve to their ESM builds, which bundle smaller.
+  if (config.login !== undefined) {
+    const login = join(options.outdir, 'login', 'index.js');
+    await esbuild.build({
+      entryPoints: [join(options.root, 'functions', 'login.ts')],
+      outfile: login,
+      bundle: true,
+      minify: true,
+      platform: 'node',
+      target: 'node20',
+      format: 'cjs',
+      mainFields: ['module', 'main'],
+      define: { __LOGIN_CONFIG__: JSON.stringify(withheldSecrets(config)) },
+      legalComments: 'none',
+      logLevel: 'error',
+    });
+    artifacts.push({ name: 'login', file: login, limit: '50 MB zipped (Lambda)' });
+  }
+  // --- end login ---------------------------------------------------------------------------------------------
 
   artifacts.push(await buildCloudFrontFunction(config, options));
 
@@ -158,8 +182,9 @@ async function buildCloudFrontFunction(config: GateConfig, options: BuildOptions
       ...featureDefines(config),
     },
     // Property names of the core's own objects, shortened in this artifact only. Every name listed is
-    // internal (never a field of a CloudFront event or result, a token, the config or a built-in): the
-    // conformance suite runs this very artifact, so a wrong entry fails the tests, not production.
+    // internal (never a field of a CloudFront event or result, a token, a store entry or a built-in), and
+    // never written as a string (`'x' in o`, `o['x']`), which esbuild does not rename. The conformance
+    // suite runs this very artifact, so a wrong entry fails the tests, not production.
     mangleProps: INTERNAL_PROPERTIES,
     legalComments: 'none',
     logLevel: 'error',

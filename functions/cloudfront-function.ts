@@ -55,10 +55,12 @@ const gate = createGate(config, tokens);
 let runtime: CloudFrontRuntime;
 let inlineKeys: { [kid: string]: VerificationKey } = {};
 
+// `fatal`: invalid UTF-8 is refused, as the Lambda@Edge target refuses it.
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
 function decodeText(segment: string): string | undefined {
   try {
-    // `fatal`: invalid UTF-8 is refused, as the Lambda@Edge target refuses it.
-    return new TextDecoder('utf-8', { fatal: true }).decode(Buffer.from(segment, 'base64url'));
+    return utf8.decode(Buffer.from(segment, 'base64url'));
   } catch (_error) {
     return undefined;
   }

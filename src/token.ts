@@ -69,8 +69,7 @@ export type HeaderResult = { ok: true; header: TokenHeader } | { ok: false; fail
 /** Header members that carry or point to a key. A token never chooses its own key (RFC 8725 §3.10). */
 const EMBEDDED_KEY_MEMBERS = ['jwk', 'jku', 'x5u', 'x5c'];
 
-/** Exactly three non-empty base64url segments: no padding, no whitespace, nothing else. */
-const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+const NOT_COMPACT_JWS_CHAR = /[^A-Za-z0-9_.-]/;
 
 /** A dotted quad; the gate compares it with the viewer address, so a malformed one could never match anyway. */
 const IPV4 = /^\d{1,3}(?:\.\d{1,3}){3}$/;
@@ -99,8 +98,14 @@ function isNumericDate(value: unknown): value is number {
 /** Splits a compact JWS into its three segments, or reports why it is not one. */
 function split(token: string, maxLength: number): string[] | TokenFailure {
   if (token.length > maxLength) return 'token_too_long';
-  if (!COMPACT_JWS.test(token)) return 'token_malformed';
-  const parts = token.split('.');
+  // Exactly three non-empty segments of the base64url alphabet: no padding, no whitespace, nothing else.
+  if (NOT_COMPACT_JWS_CHAR.test(token)) return 'token_malformed';
+  const first = token.indexOf('.');
+  const second = token.indexOf('.', first + 1);
+  if (first < 1 || second < first + 2 || second === token.length - 1 || token.indexOf('.', second + 1) !== -1) {
+    return 'token_malformed';
+  }
+  const parts = [token.slice(0, first), token.slice(first + 1, second), token.slice(second + 1)];
   for (let i = 0; i < 3; i++) if (!hasCanonicalTail(parts[i])) return 'token_malformed';
   return parts;
 }
@@ -147,19 +152,19 @@ export function createTokenVerifier(rules: TokenRules, decodeText: Base64urlText
   let lastHeader: HeaderResult = fail('header_malformed');
 
   /** The token's segments and its (remembered) header, or the first failure. */
-  function open(token: string): { parts: string[]; header: TokenHeader } | { ok: false; failure: TokenFailure } {
+  function open(token: string): { ok: true; parts: string[]; header: TokenHeader } | { ok: false; failure: TokenFailure } {
     const parts = typeof token === 'string' ? split(token, rules.maxTokenLength) : 'token_malformed';
     if (typeof parts === 'string') return fail(parts);
     if (parts[0] !== lastHeaderSegment) {
       lastHeader = parseHeader(parts[0], decodeText);
       lastHeaderSegment = parts[0];
     }
-    return lastHeader.ok ? { parts: parts, header: lastHeader.header } : lastHeader;
+    return lastHeader.ok ? { ok: true, parts: parts, header: lastHeader.header } : lastHeader;
   }
 
   function verify(token: string, keys: KeyLookup, now: number): TokenResult {
     const opened = open(token);
-    if (!('parts' in opened)) return opened;
+    if (!opened.ok) return opened;
     const parts = opened.parts;
     const header = opened.header;
 

@@ -10,6 +10,8 @@
 import { createPrivateKey, createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { importJWK } from 'jose';
 import type { GateConfig, KeyConfig } from '../config';
+import { createKeyRing } from '../node/key-ring';
+import type { KeyLookup } from '../token';
 import type { LoginConfig } from './config';
 import { describeSource, once, readSecret, type SecretReaders } from './secrets';
 
@@ -24,11 +26,23 @@ export interface LoginKeys {
   signing: SigningKey;
   /** The CloudFront private key, or null when CloudFront signing is not configured. */
   cloudfront: KeyObject | null;
+  /** The gate keys that verify session cookies here (see `withheldSecrets`). */
+  verification: KeyLookup;
+}
+
+/**
+ * The configuration as embedded in the login bundle: HS256 secrets blanked. An HS256 verification secret is
+ * also a signing secret, and the bundle must hold no key material; the signing key's own secret comes back
+ * from `login.secrets` at cold start, and sessions signed by other HS256 kids (rotation) are refused here —
+ * they live minutes, and the viewer logs in again.
+ */
+export function withheldSecrets<T extends Pick<GateConfig, 'keys'>>(config: T): T {
+  return { ...config, keys: config.keys.map((key) => (key.alg === 'HS256' ? { ...key, secret: '' } : key)) };
 }
 
 function parsePrivateKey(text: string): KeyObject {
   const trimmed = text.trim();
-  if (trimmed.startsWith('-----BEGIN')) return createPrivateKey(trimmed);
+  if (trimmed.includes('-----BEGIN')) return createPrivateKey(trimmed);
   const jwk = JSON.parse(trimmed) as JsonWebKey;
   return createPrivateKey({ key: jwk, format: 'jwk' });
 }
@@ -37,7 +51,9 @@ function parsePrivateKey(text: string): KeyObject {
 export async function parseSigningKey(text: string, keyConfig: KeyConfig): Promise<SigningKey> {
   if (keyConfig.alg === 'HS256') {
     const secret = text.trim();
-    if (secret !== keyConfig.secret) {
+    if (!/^[A-Za-z0-9_-]{43,}$/.test(secret)) throw new Error('the HS256 signing key must be base64url text of at least 32 bytes');
+    // Withheld ('') in a built bundle: then only the edge can tell, and the build checked the file it read.
+    if (keyConfig.secret !== '' && secret !== keyConfig.secret) {
       throw new Error(`the signing key is not the HS256 secret of gate key "${keyConfig.kid}"`);
     }
     const bytes = Buffer.from(secret, 'base64url');
@@ -102,7 +118,12 @@ export async function loadLoginKeys(config: GateConfig, login: LoginConfig, read
       throw new Error(`${describeSource(source)}: ${(error as Error).message}`);
     }
   }
-  return { signing, cloudfront };
+  const verification = createKeyRing(
+    config.keys
+      .map((key) => (key.alg === 'HS256' && key.kid === login.signingKid ? { ...key, secret: signingText.trim() } : key))
+      .filter((key) => key.alg !== 'HS256' || key.secret !== ''),
+  );
+  return { signing, cloudfront, verification };
 }
 
 /** The keys, loaded on first call and shared afterwards (one load per cold start; retried after a failure). */

@@ -7,7 +7,7 @@
  */
 import { decodeJwt } from 'jose';
 import { cookieValues } from '../cookies';
-import { createKeyRing, decodeBase64urlText } from '../node/key-ring';
+import { decodeBase64urlText } from '../node/key-ring';
 import { createTokenVerifier, type VerifiedToken } from '../token';
 import { cookieResource, customPolicy, signCookies } from './cloudfront-signing';
 import type { LoginGateConfig } from './config';
@@ -96,7 +96,6 @@ export function createLoginService(config: LoginGateConfig, deps: LoginDeps): Lo
   const minter = createTenantTokenMinter(config);
   // The same verifier and keys as the edge gate: a session this origin accepts is one the edge accepts.
   const sessions = createTokenVerifier(config, decodeBase64urlText);
-  const verificationKeys = createKeyRing(config.keys);
   const ownOrigin = `https://${config.domain}`;
   const signedCookies = login.cloudfront !== null && login.cloudfront.signedCookies;
 
@@ -168,12 +167,12 @@ export function createLoginService(config: LoginGateConfig, deps: LoginDeps): Lo
     throw new LoginError('missing_identity', 'not a Bearer token');
   }
 
-  function session(request: LoginRequest, at: number): { token: VerifiedToken; sub: string } {
+  async function session(request: LoginRequest, at: number): Promise<{ token: VerifiedToken; sub: string }> {
     const values = cookieValues(request.cookies, config.cookieName);
     if (values.length === 0 || values[0] === '') throw new LoginError('missing_session', 'no session cookie');
     // Two cookies of one name (cookie tossing from a sibling host): refuse, as the edge does.
     if (values.length > 1) throw new LoginError('invalid_session', 'duplicate session cookies');
-    const result = sessions.verify(values[0]!, verificationKeys, at);
+    const result = sessions.verify(values[0]!, (await keys()).verification, at);
     if (!result.ok) throw new LoginError('invalid_session', result.failure);
     if (result.token.kind !== 'session') throw new LoginError('invalid_session', 'typ_mismatch');
     const sub = decodeJwt(values[0]!).sub;
@@ -222,8 +221,8 @@ export function createLoginService(config: LoginGateConfig, deps: LoginDeps): Lo
     return empty(204, sessionSetCookies(config, tenantToken, exp - iat, cloudfront), corsHeaders(allowedOrigin(request)));
   }
 
-  function readSession(request: LoginRequest): LoginResponse {
-    const { token } = session(request, now());
+  async function readSession(request: LoginRequest): Promise<LoginResponse> {
+    const { token } = await session(request, now());
     const response = json(200, { tenant: token.tenant, expires: token.exp });
     Object.assign(response.headers, corsHeaders(allowedOrigin(request)));
     return response;
@@ -239,7 +238,7 @@ export function createLoginService(config: LoginGateConfig, deps: LoginDeps): Lo
     checkOrigin(request);
     const body = parseLinkRequest(readJson(request, true), login);
     const iat = now();
-    const { token, sub } = session(request, iat);
+    const { token, sub } = await session(request, iat);
     // The tenant always comes from the session; a body naming another one is a cross-tenant attempt.
     if (body.tenant !== undefined && body.tenant !== token.tenant) throw new LoginError('tenant_mismatch', 'body tenant');
     const ip = binding(request, body.bindIp);

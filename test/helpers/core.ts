@@ -1,12 +1,11 @@
 /** The core gate wired to Node's key ring, as the Lambda@Edge adapter wires it, for core-level tests. */
 import type { GateConfig } from '../../src/config';
 import { createGate } from '../../src/decision';
-import { tokenRules } from '../../src/gate-rules';
 import { createKeyRing, decodeBase64urlText } from '../../src/node/key-ring';
 import { createTokenVerifier } from '../../src/token';
 import { CONFIG } from './keys';
 
 export function coreFor(config: GateConfig = CONFIG) {
-  const tokens = createTokenVerifier(tokenRules(config), decodeBase64urlText);
+  const tokens = createTokenVerifier(config, decodeBase64urlText);
   return { config, tokens, keys: createKeyRing(config.keys), gate: createGate(config, tokens) };
 }

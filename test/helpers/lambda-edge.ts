@@ -44,6 +44,7 @@ export function lambdaEdgeOutcome(result: CloudFrontRequestResult): Outcome {
     status: 'forward',
     uri: request.uri,
     querystring: request.querystring,
-    cookies: (request.headers.cookie ?? []).map((h) => h.value),
+    // Cookie pairs across every forwarded Cookie header, comparable with the CloudFront Function's map.
+    cookies: (request.headers.cookie ?? []).flatMap((h) => h.value.split(/;\s*/)).filter((pair) => pair !== ''),
   };
 }

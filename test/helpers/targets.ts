@@ -10,6 +10,7 @@ import { WEB_OVERRIDES, type RequestCase } from '../cases/request-cases';
 import { CONFIG, ROOT } from './keys';
 import { lambdaEdgeEvent, lambdaEdgeOutcome, loadLambdaEdge } from './lambda-edge';
 import type { Outcome } from './outcome';
+import { cloudFrontFunctionEvent, cloudFrontFunctionOutcome, njsRunner, vmRunner } from './cloudfront-function';
 
 export type Runner = (c: RequestCase) => Promise<Outcome>;
 
@@ -47,4 +48,21 @@ export const lambdaEdge: Target = {
   },
 };
 
-export const targets: Target[] = [lambdaEdge];
+function cloudFrontFunction(name: string, runnerFor: (file: string) => (event: unknown) => Promise<unknown>): Target {
+  return {
+    name,
+    asymmetric: false,
+    async load() {
+      const run = {
+        default: runnerFor(join(await built('default'), 'cloudfront-function', 'index.js')),
+        web: runnerFor(join(await built('web'), 'cloudfront-function', 'index.js')),
+      };
+      return async (c) => cloudFrontFunctionOutcome(await run[c.config ?? 'default'](cloudFrontFunctionEvent(c)));
+    },
+  };
+}
+
+export const cloudFrontFunctionVm = cloudFrontFunction('CloudFront Function (node:vm, CloudFront built-ins)', (file) => vmRunner(file));
+export const cloudFrontFunctionNjs = cloudFrontFunction('CloudFront Function (njs)', (file) => njsRunner(file));
+
+export const targets: Target[] = [lambdaEdge, cloudFrontFunctionVm, cloudFrontFunctionNjs];
