@@ -1,0 +1,227 @@
+'use strict';
+/**
+ * Serverless v3 (osls) plugin: the glue between the stack and the EXISTING distribution.
+ *
+ * - package (offline, no AWS call): put the built CloudFront Function script into the template, and check it.
+ * - after deploy: attach the gate to `custom.tenantGate.distributionId` with the stack's outputs, through the same
+ *   code as `tenant-gate attach` (GetDistributionConfig → pure transform → UpdateDistribution with IfMatch, retried on
+ *   PreconditionFailed).
+ * - before remove: detach (CloudFormation cannot delete a function or key group a distribution still uses), wait
+ *   until the distribution has deployed the change, then let the stack go. Lambda@Edge is retained (replicas live on
+ *   for hours); the command prints how to delete it later.
+ *
+ * The TypeScript modules are loaded through tsx (a dependency of the project), only when a hook needs them.
+ */
+const { readFileSync } = require('node:fs');
+
+const CF_FUNCTION_LOGICAL_ID = 'TenantGateViewerFunction';
+const CF_FUNCTION_MAX_BYTES = 10 * 1024;
+const GATES = ['lambda-edge', 'cloudfront-function'];
+
+let tsxRegistered = false;
+function requireTs(path) {
+  if (!tsxRegistered) {
+    require('tsx/cjs/api').register();
+    tsxRegistered = true;
+  }
+  return require(path);
+}
+
+class TenantGatePlugin {
+  constructor(serverless, options, { log, progress } = {}) {
+    this.serverless = serverless;
+    this.options = options;
+    this.provider = serverless.getProvider('aws');
+    this.log = log ?? { notice: console.log, warning: console.warn, info: console.log, error: console.error, success: console.log };
+    this.progress = progress;
+    /** Runs a `tenant-gate` command in process; replaceable in tests. */
+    this.runCommand = (name, argv, io) => requireTs(`../cli/commands/${name}.ts`).command.run(argv, io);
+    this.hooks = {
+      'before:aws:package:finalize:saveServiceState': () => {
+        this.checkStage();
+        this.insertCloudFrontFunctionCode();
+        this.checkLoginSecrets();
+      },
+      'before:deploy:deploy': () => this.checkDeploySettings(),
+      'after:deploy:deploy': () => this.attach(),
+      'before:remove:remove': () => this.detach(),
+      'after:remove:remove': () => this.explainRetained(),
+    };
+  }
+
+  settings() {
+    const s = this.serverless.service.custom?.tenantGate ?? {};
+    return {
+      distributionId: s.distributionId ?? '',
+      gate: s.gate ?? 'lambda-edge',
+      pathPatterns: Array.isArray(s.pathPatterns) ? s.pathPatterns : [],
+      authPathPattern: s.authPathPattern ?? '/auth/*',
+    };
+  }
+
+  stage() {
+    return this.provider.getStage();
+  }
+
+  // --- package ------------------------------------------------------------------------------------------------
+
+  /** The manifest was built from one stage's config and keys; packaging it into another stage would mix them. */
+  checkStage() {
+    const { readManifest } = require('./serverless-vars.js');
+    const built = readManifest().stage;
+    if (built !== this.stage()) {
+      throw new this.serverless.classes.Error(
+        `tenant-gate: the artifacts were built for stage "${built}", this is stage "${this.stage()}"; run STAGE=${this.stage()} npm run package (or deploy)`,
+      );
+    }
+  }
+
+  insertCloudFrontFunctionCode() {
+    const { readManifest } = require('./serverless-vars.js');
+    const manifest = readManifest();
+    let code;
+    try {
+      code = readFileSync(manifest.cloudFrontFunction.file, 'utf8');
+    } catch (error) {
+      throw new this.serverless.classes.Error(
+        `tenant-gate: cannot read the built CloudFront Function ${manifest.cloudFrontFunction.file} (${error.message}); run \`npm run package\`, which builds first`,
+      );
+    }
+    const size = Buffer.byteLength(code);
+    if (size > CF_FUNCTION_MAX_BYTES) {
+      throw new this.serverless.classes.Error(`tenant-gate: the CloudFront Function is ${size} bytes, over CloudFront's ${CF_FUNCTION_MAX_BYTES}-byte limit`);
+    }
+    const template = this.serverless.service.provider.compiledCloudFormationTemplate;
+    const resource = template.Resources[CF_FUNCTION_LOGICAL_ID];
+    if (resource === undefined) throw new this.serverless.classes.Error(`tenant-gate: serverless.yml declares no ${CF_FUNCTION_LOGICAL_ID}`);
+    resource.Properties.FunctionCode = code;
+  }
+
+  /** The login role may read `/tenant-gate/<stage>/*` only (serverless.yml): a secret elsewhere fails at run time. */
+  checkLoginSecrets() {
+    const { readManifest } = require('./serverless-vars.js');
+    const { loginSecrets } = readManifest();
+    const stage = this.stage();
+    const wrong = [
+      ...loginSecrets.ssmParameters.filter((n) => !n.startsWith(`/tenant-gate/${stage}/`)).map((n) => `SSM parameter ${n} (must start with /tenant-gate/${stage}/)`),
+      ...loginSecrets.secretsManagerSecrets.filter((n) => !n.startsWith(`tenant-gate/${stage}/`)).map((n) => `secret ${n} (must start with tenant-gate/${stage}/)`),
+    ];
+    if (wrong.length > 0) {
+      throw new this.serverless.classes.Error(`tenant-gate: the login function of stage ${stage} may not read ${wrong.join(', ')}; rename them in login.secrets`);
+    }
+    for (const file of loginSecrets.files) {
+      this.log.warning(`tenant-gate: login.secrets names the file ${file}; a deployed Lambda has no such file, use { "ssmParameter": "/tenant-gate/${stage}/…" }`);
+    }
+  }
+
+  // --- deploy -------------------------------------------------------------------------------------------------
+
+  checkDeploySettings() {
+    const s = this.settings();
+    if (!/^E[A-Z0-9]{5,20}$/.test(s.distributionId)) {
+      throw new this.serverless.classes.Error(
+        `tenant-gate: custom.tenantGate.distributionId must be the id of the distribution to attach to (set TENANT_GATE_DISTRIBUTION_ID), got "${s.distributionId}"`,
+      );
+    }
+    if (!GATES.includes(s.gate)) throw new this.serverless.classes.Error(`tenant-gate: custom.tenantGate.gate must be one of ${GATES.join(', ')}, got "${s.gate}"`);
+    if (s.pathPatterns.length === 0) throw new this.serverless.classes.Error('tenant-gate: custom.tenantGate.pathPatterns is empty');
+    const { readManifest } = require('./serverless-vars.js');
+    const manifest = readManifest();
+    if (manifest.requireSignatures && manifest.cloudFrontKeys === null) {
+      throw new this.serverless.classes.Error(
+        `tenant-gate: the gate config has login.cloudfront but cloudfront-keys/${this.stage()}/ holds no public key; publish the key first (docs/deploy.md, "Signed cookies")`,
+      );
+    }
+    if (manifest.loginSecrets.files.length > 0) {
+      throw new this.serverless.classes.Error(
+        `tenant-gate: login.secrets reads ${manifest.loginSecrets.files.join(', ')} from files, which a deployed Lambda does not have; use SSM parameters under /tenant-gate/${this.stage()}/ (docs/deploy.md)`,
+      );
+    }
+  }
+
+  async stackOutputs() {
+    const answer = await this.provider.request('CloudFormation', 'describeStacks', { StackName: this.provider.naming.getStackName() });
+    const outputs = {};
+    for (const o of answer.Stacks?.[0]?.Outputs ?? []) outputs[o.OutputKey] = o.OutputValue;
+    return outputs;
+  }
+
+  /** An io for the CLI commands that writes through Serverless's logger and keeps the text for errors. */
+  io() {
+    const lines = [];
+    return {
+      lines,
+      io: {
+        cwd: this.serverless.serviceDir ?? process.cwd(),
+        out: (text) => {
+          for (const line of text.trimEnd().split('\n')) this.log.notice(line);
+        },
+        err: (text) => {
+          lines.push(text);
+          for (const line of text.trimEnd().split('\n')) this.log.error(line);
+        },
+      },
+    };
+  }
+
+  async attach() {
+    const s = this.settings();
+    const outputs = await this.stackOutputs();
+    const arn = s.gate === 'lambda-edge' ? outputs.ViewerRequestLambdaFunctionQualifiedArn : outputs.TenantGateCloudFrontFunctionArn;
+    const url = outputs.LoginLambdaFunctionUrl;
+    if (arn === undefined || url === undefined) {
+      throw new this.serverless.classes.Error('tenant-gate: the stack has no gate ARN or login function URL output; was it deployed from this serverless.yml?');
+    }
+    const argv = ['--distribution-id', s.distributionId, '--gate', s.gate, '--arn', arn, '--auth-origin', new URL(url).host, '--auth-path', s.authPathPattern];
+    for (const p of s.pathPatterns) argv.push('--path-pattern', p);
+    if (outputs.TenantGateLoginOriginAccessControlId) argv.push('--auth-oac', outputs.TenantGateLoginOriginAccessControlId);
+    // Require signatures only once the login issues them (login.cloudfront), or CloudFront refuses every viewer.
+    const { readManifest } = require('./serverless-vars.js');
+    if (readManifest().requireSignatures) {
+      if (!outputs.TenantGateKeyGroupId) throw new this.serverless.classes.Error('tenant-gate: login.cloudfront is set but the stack has no key group');
+      argv.push('--key-group', outputs.TenantGateKeyGroupId);
+    }
+    this.log.notice(`tenant-gate: attaching ${s.gate} ${arn} to distribution ${s.distributionId}`);
+    const { io, lines } = this.io();
+    const code = await this.runCommand('attach', argv, io);
+    if (code !== 0) throw new this.serverless.classes.Error(`tenant-gate: attach failed: ${lines.join(' ') || `exit code ${code}`}`);
+    this.log.notice(`tenant-gate: check the result with: npx tenant-gate doctor --live ${s.distributionId}`);
+  }
+
+  // --- remove -------------------------------------------------------------------------------------------------
+
+  async detach() {
+    const s = this.settings();
+    if (s.distributionId === '') {
+      this.log.warning('tenant-gate: custom.tenantGate.distributionId is empty: nothing is detached. If the gate is still attached somewhere, the stack removal fails until you detach it (tenant-gate detach).');
+      return;
+    }
+    let outputs = {};
+    try {
+      outputs = await this.stackOutputs();
+    } catch (error) {
+      this.log.warning(`tenant-gate: could not read the stack outputs (${error.message}); detaching by name only`);
+    }
+    this.retainedFunction = outputs.TenantGateViewerRequestFunctionName ?? `tenant-gate-${this.stage()}-viewer-request`;
+    const argv = ['--distribution-id', s.distributionId, '--auth-path', s.authPathPattern, '--wait'];
+    if (outputs.TenantGateKeyGroupId) argv.push('--key-group', outputs.TenantGateKeyGroupId);
+    this.log.notice(`tenant-gate: detaching from distribution ${s.distributionId} (and waiting until CloudFront has deployed that)`);
+    const { io, lines } = this.io();
+    const code = await this.runCommand('detach', argv, io);
+    if (code !== 0) throw new this.serverless.classes.Error(`tenant-gate: detach failed, the stack was left in place: ${lines.join(' ') || `exit code ${code}`}`);
+  }
+
+  explainRetained() {
+    const name = this.retainedFunction ?? `tenant-gate-${this.stage()}-viewer-request`;
+    this.log.notice(
+      [
+        `tenant-gate: the Lambda@Edge function ${name} was retained: CloudFront keeps its replicas for up to a few hours after`,
+        'the detach, and a replicated function cannot be deleted before they are gone. Later, delete it with:',
+        `  aws lambda delete-function --region us-east-1 --function-name ${name}`,
+        '(an error "replicated function" means: not yet, try again later).',
+      ].join('\n'),
+    );
+  }
+}
+
+module.exports = TenantGatePlugin;

@@ -1,0 +1,110 @@
+'use strict';
+/**
+ * Values serverless.yml takes from the build: `${file(./deploy/serverless-vars.js):NAME}`.
+ *
+ * Everything comes from the manifest deploy/package-artifacts.ts writes after building, so the template always
+ * describes the artifacts that were just built from the validated gate config, and resolving needs no network and
+ * no AWS credentials. The CloudFront Function's code is NOT resolved here: Serverless v3 re-resolves `${...}`
+ * inside resolved strings, which would corrupt JavaScript template literals. deploy/serverless-plugin.js inserts it.
+ */
+const { existsSync, readFileSync } = require('node:fs');
+const { join } = require('node:path');
+
+const DEFAULT_ARTIFACTS_DIR = '.serverless-artifacts';
+
+function artifactsDir() {
+  return process.env.TENANT_GATE_ARTIFACTS_DIR || DEFAULT_ARTIFACTS_DIR;
+}
+
+/** @returns {import('./package-artifacts').PackageManifest} */
+function readManifest() {
+  const file = join(artifactsDir(), 'manifest.json');
+  if (!existsSync(file)) {
+    throw new Error(
+      `tenant-gate: ${file} is missing. Build first: run \`npm run package\` (or \`npm run deploy\`), which builds, zips and ` +
+        'then calls serverless; `serverless package` alone does not build.',
+    );
+  }
+  const manifest = JSON.parse(readFileSync(file, 'utf8'));
+  if (manifest.version !== 1) throw new Error(`tenant-gate: ${file} has version ${manifest.version}; rebuild with \`npm run package\``);
+  return manifest;
+}
+
+/** `cf-2026-11` → `TenantGateCloudFrontKeyCf202611`; CloudFormation logical ids are alphanumeric. */
+function keyLogicalId(name) {
+  const clean = name
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((part) => part[0].toUpperCase() + part.slice(1))
+    .join('');
+  return `TenantGateCloudFrontKey${clean}`;
+}
+
+async function stageOf(resolveVariable) {
+  return resolveVariable('sls:stage');
+}
+
+module.exports.viewerRequestArtifact = () => readManifest().artifacts.viewerRequest;
+module.exports.loginArtifact = () => readManifest().artifacts.login;
+module.exports.gatedPathPatterns = () => readManifest().gatedPathPatterns;
+
+module.exports.cloudFrontFunctionConfig = async ({ resolveVariable }) => {
+  const manifest = readManifest();
+  const stage = await stageOf(resolveVariable);
+  const config = { Comment: `tenant-gate viewer-request gate (${stage})`, Runtime: 'cloudfront-js-2.0' };
+  if (manifest.cloudFrontFunction.keyValueStore) {
+    config.KeyValueStoreAssociations = [{ KeyValueStoreARN: { 'Fn::GetAtt': ['TenantGateKeyValueStore', 'Arn'] } }];
+  }
+  return config;
+};
+
+/** Resources that exist only for some gate configs: the KeyValueStore, the public keys and their key group. */
+module.exports.optionalResources = async ({ resolveVariable }) => {
+  const manifest = readManifest();
+  const stage = await stageOf(resolveVariable);
+  const Resources = {};
+  const Outputs = {};
+  if (manifest.cloudFrontFunction.keyValueStore) {
+    Resources.TenantGateKeyValueStore = {
+      Type: 'AWS::CloudFront::KeyValueStore',
+      Properties: { Name: `tenant-gate-${stage}`, Comment: 'tenant-gate: key:<kid> verification keys and tenant:<tenant> kill switch' },
+    };
+    Outputs.TenantGateKeyValueStoreArn = { Description: 'KeyValueStore of the CloudFront Function', Value: { 'Fn::GetAtt': ['TenantGateKeyValueStore', 'Arn'] } };
+  }
+  if (manifest.cloudFrontKeys !== null) {
+    const ids = [];
+    for (const key of manifest.cloudFrontKeys.keys) {
+      const id = keyLogicalId(key.name);
+      if (ids.includes(id)) throw new Error(`tenant-gate: CloudFront key names must differ in more than punctuation (${key.name})`);
+      ids.push(id);
+      Resources[id] = {
+        Type: 'AWS::CloudFront::PublicKey',
+        Properties: {
+          PublicKeyConfig: {
+            // Immutable and unique per key: a new name is a new key, never an in-place change of a trusted one.
+            CallerReference: `tenant-gate-${stage}-${key.name}`,
+            Name: `tenant-gate-${stage}-${key.name}`,
+            Comment: `tenant-gate CloudFront signing key ${key.name}`,
+            EncodedKey: key.publicKeyPem,
+          },
+        },
+      };
+    }
+    Resources.TenantGateKeyGroup = {
+      Type: 'AWS::CloudFront::KeyGroup',
+      Properties: {
+        KeyGroupConfig: { Name: `tenant-gate-${stage}`, Comment: 'tenant-gate signed cookies and URLs', Items: ids.map((id) => ({ Ref: id })) },
+      },
+    };
+    Outputs.TenantGateKeyGroupId = { Description: 'Trusted key group for the gated behaviors', Value: { Ref: 'TenantGateKeyGroup' } };
+    // name=ID pairs: the ID is what login.cloudfront.keyPairId takes.
+    Outputs.TenantGateCloudFrontKeyIds = {
+      Description: 'CloudFront public key IDs (login.cloudfront.keyPairId), as name=ID',
+      Value: { 'Fn::Join': [',', manifest.cloudFrontKeys.keys.map((k) => ({ 'Fn::Join': ['=', [k.name, { Ref: keyLogicalId(k.name) }]] }))] },
+    };
+  }
+  return { Resources, Outputs };
+};
+
+module.exports.readManifest = readManifest;
+module.exports.keyLogicalId = keyLogicalId;

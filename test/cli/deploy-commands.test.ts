@@ -1,0 +1,442 @@
+/**
+ * `tenant-gate attach | detach | doctor` through the CLI entry (main), on the real-shaped fixture configs; live mode
+ * against an in-memory CloudFront (no test reaches AWS). Also the Serverless plugin's glue, with a fake Serverless.
+ */
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  GetDistributionConfigCommand,
+  PreconditionFailed,
+  UpdateDistributionCommand,
+  type CachePolicyConfig,
+  type DistributionConfig,
+  type GetDistributionConfigCommandOutput,
+  type OriginRequestPolicyConfig,
+  type UpdateDistributionCommandOutput,
+} from '@aws-sdk/client-cloudfront';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { cloudFront } from '../../cli/commands/attach';
+import { doctorSource, type DistributionSource } from '../../cli/commands/doctor';
+import type { CliIO } from '../../cli/command';
+import { main } from '../../cli/main';
+import type { DistributionClient } from '../../deploy/distribution-api';
+
+const ROOT = join(__dirname, '..', '..');
+const FIXTURES = join(ROOT, 'test', 'fixtures', 'distribution-config');
+const fixture = (name: string): string => join(FIXTURES, `${name}.json`);
+const load = (name: string): DistributionConfig => JSON.parse(readFileSync(fixture(name), 'utf8')) as DistributionConfig;
+
+const EDGE_ARN = 'arn:aws:lambda:us-east-1:123456789012:function:tenant-gate-viewer-request:7';
+const CF_ARN = 'arn:aws:cloudfront::123456789012:function/tenant-gate-viewer';
+const AUTH_URL = 'https://k3x7vq2mzl5ubd4hwe6rtyjaoi0pnsfc.lambda-url.us-east-1.on.aws/';
+const ID = 'E1A2B3C4D5E6F7';
+/** What test/deploy/distribution-api.test.ts attaches to plain.json to get attached.json. */
+const ATTACH = ['--gate', 'lambda-edge', '--arn', EDGE_ARN, '--path-pattern', '/files/*', '--auth-origin', AUTH_URL];
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'tenant-gate-cli-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterEach(() => vi.restoreAllMocks());
+
+interface Run {
+  code: number;
+  out: string;
+  err: string;
+}
+async function cli(...argv: string[]): Promise<Run> {
+  let out = '';
+  let err = '';
+  const io: CliIO = { out: (t) => void (out += `${t}\n`), err: (t) => void (err += `${t}\n`), cwd: dir };
+  const code = await main(argv, io);
+  return { code, out, err };
+}
+
+/** A gate config in the temp dir: the repository's, with the login's IP binding as given. */
+function gateConfig(name: string, bindIp: 'never' | 'optional' | 'always'): string {
+  const raw = JSON.parse(readFileSync(join(ROOT, 'gatekeeper.config.json'), 'utf8')) as { login: Record<string, unknown>; $schema?: string };
+  delete raw.$schema;
+  raw.login['bindIp'] = bindIp;
+  // Secrets are read relative to the config only at run time; the doctor does not read them.
+  const file = join(dir, name);
+  writeFileSync(file, JSON.stringify(raw));
+  return file;
+}
+
+/** CloudFront's optimistic locking in memory (as in distribution-api.test.ts). */
+class FakeCloudFront implements DistributionClient {
+  config: DistributionConfig;
+  version = 1;
+  readonly calls: string[] = [];
+  readonly ifMatch: (string | undefined)[] = [];
+  constructor(config: DistributionConfig, private conflicts = 0) {
+    this.config = structuredClone(config);
+  }
+  send(command: UpdateDistributionCommand): Promise<UpdateDistributionCommandOutput>;
+  send(command: GetDistributionConfigCommand): Promise<GetDistributionConfigCommandOutput>;
+  async send(command: UpdateDistributionCommand | GetDistributionConfigCommand): Promise<UpdateDistributionCommandOutput | GetDistributionConfigCommandOutput> {
+    if (command instanceof GetDistributionConfigCommand) {
+      expect(command.input.Id).toBe(ID);
+      this.calls.push('get');
+      return { $metadata: {}, ETag: `ETAG${this.version}`, DistributionConfig: structuredClone(this.config) };
+    }
+    this.calls.push('update');
+    this.ifMatch.push(command.input.IfMatch);
+    if (this.conflicts > 0) {
+      this.conflicts--;
+      this.version++;
+      throw new PreconditionFailed({ message: 'The If-Match version is missing or not valid for the resource.', $metadata: { httpStatusCode: 412 } });
+    }
+    this.config = structuredClone(command.input.DistributionConfig ?? this.config);
+    this.version++;
+    return { $metadata: {}, ETag: `ETAG${this.version}` };
+  }
+}
+
+describe('tenant-gate --help', () => {
+  it('lists attach, detach and doctor', async () => {
+    const r = await cli('--help');
+    expect(r.code).toBe(0);
+    for (const name of ['attach', 'detach', 'doctor']) expect(r.out).toMatch(new RegExp(`^  ${name} `, 'm'));
+  });
+});
+
+describe('tenant-gate doctor', () => {
+  const bare = ['--path-pattern', '/files/*', '--token-lifetime', '3600'];
+
+  it.each([
+    ['plain', 1, ['GATE_MISSING', 'AUTH_BEHAVIOR_MISSING']],
+    ['gate-at-origin-request', 1, ['GATE_WRONG_EVENT']],
+    ['attached', 0, ['ERROR_PAGE_MASKS_REFUSAL']],
+  ] as const)('%s.json → exit %i with %j', async (name, code, codes) => {
+    const r = await cli('doctor', '--distribution-config', fixture(name), ...bare);
+    expect(r.code).toBe(code);
+    for (const c of codes) expect(r.out).toContain(c);
+    expect(r.out).toMatch(/\d+ errors?, \d+ warnings?, \d+ info\n/);
+  });
+
+  it('derives expectations from the gate config: IP binding makes IPv6 an error', async () => {
+    const never = await cli('doctor', '--distribution-config', fixture('attached'), '--config', gateConfig('never.json', 'never'));
+    expect(never.code).toBe(0);
+    expect(never.out).toContain('gated /files/*');
+    const optional = await cli('doctor', '--distribution-config', fixture('attached'), '--config', gateConfig('optional.json', 'optional'));
+    expect(optional.code).toBe(1);
+    expect(optional.out).toContain('IPV6_WITH_IP_BINDING');
+  });
+
+  it('prints every finding with severity, what, why and fix as JSON', async () => {
+    const r = await cli('doctor', '--distribution-config', fixture('plain'), ...bare, '--json');
+    expect(r.code).toBe(1);
+    const report = JSON.parse(r.out) as { findings: Record<string, string>[]; summary: { errors: number; exitCode: number } };
+    expect(report.summary).toMatchObject({ errors: 2, exitCode: 1 });
+    for (const f of report.findings) expect(Object.keys(f).sort()).toEqual(['code', 'fix', 'severity', 'what', 'why']);
+  });
+
+  it('accepts the whole get-distribution-config answer as well as the bare config', async () => {
+    const file = join(dir, 'answer.json');
+    writeFileSync(file, JSON.stringify({ ETag: 'E2QWRUHAPOMQZL', DistributionConfig: load('attached') }));
+    expect((await cli('doctor', '--distribution-config', file, ...bare)).code).toBe(0);
+  });
+
+  it.each([
+    [[] as string[], /exactly one of --distribution-config FILE and --live ID/],
+    [['--live', ID, '--distribution-config', 'x.json'], /exactly one of/],
+    [['--live', 'not-an-id'], /not a CloudFront distribution id/],
+    [['--distribution-config', 'x.json', '--bogus'], /Unknown option '--bogus'/],
+  ])('%j is a usage error (exit 2)', async (args, message) => {
+    const r = await cli('doctor', ...args, ...bare);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(message);
+    expect(r.err).toContain('usage: tenant-gate doctor');
+  });
+
+  it('--live reads the distribution and the custom policies it references', async () => {
+    const requested: string[] = [];
+    const cachePolicy: CachePolicyConfig = {
+      Name: 'reports-per-tenant',
+      MinTTL: 0,
+      DefaultTTL: 3600,
+      MaxTTL: 86400,
+      ParametersInCacheKeyAndForwardedToOrigin: {
+        EnableAcceptEncodingGzip: true,
+        HeadersConfig: { HeaderBehavior: 'none' },
+        CookiesConfig: { CookieBehavior: 'whitelist', Cookies: { Quantity: 1, Items: ['__Host-tenant'] } },
+        QueryStringsConfig: { QueryStringBehavior: 'none' },
+      },
+    };
+    const source: DistributionSource = {
+      distributionConfig: async (id) => {
+        requested.push(`distribution ${id}`);
+        return load('misconfigured-cache');
+      },
+      cachePolicy: async (id) => {
+        requested.push(`cache ${id}`);
+        return cachePolicy;
+      },
+      originRequestPolicy: async (id): Promise<OriginRequestPolicyConfig | undefined> => {
+        requested.push(`origin-request ${id}`);
+        return undefined; // e.g. AccessDenied: reported as not checked
+      },
+    };
+    vi.spyOn(doctorSource, 'create').mockReturnValue(source);
+    const r = await cli('doctor', '--live', ID, '--path-pattern', '/files/*', '--path-pattern', '/reports/*', '--path-pattern', '/exports/*', '--token-lifetime', '3600', '--json');
+    const codes = (JSON.parse(r.out) as { findings: { code: string }[] }).findings.map((f) => f.code);
+    expect(requested).toEqual([
+      `distribution ${ID}`,
+      'cache 7c1e4b2a-3d5f-4e6a-9b8c-0d1e2f3a4b5c',
+      'cache d2f1a0b9-8c7e-4d6f-a5b4-c3d2e1f0a9b8',
+      'origin-request e5a4b3c2-d1e0-4f9a-8b7c-6d5e4f3a2b1c',
+    ]);
+    expect(codes).toContain('CACHE_KEY_TOKEN_COOKIE');
+    expect(codes).toContain('POLICY_NOT_CHECKED');
+    expect(r.code).toBe(1);
+  });
+});
+
+describe('tenant-gate attach / detach offline', () => {
+  it('attach on plain.json gives attached.json, and says what changed', async () => {
+    const out = join(dir, 'attached-by-cli.json');
+    const r = await cli('attach', '--distribution-config', fixture('plain'), ...ATTACH, '--out', out);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('/files/*: viewer-request → Lambda@Edge');
+    expect(r.out).toContain('/auth/*: added behavior');
+    expect(JSON.parse(readFileSync(out, 'utf8'))).toEqual(load('attached'));
+  });
+
+  it('is idempotent: attach on attached.json changes nothing', async () => {
+    const r = await cli('attach', '--distribution-config', fixture('attached'), ...ATTACH);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('nothing to change');
+  });
+
+  it('detach on attached.json gives plain.json back, and a second detach changes nothing', async () => {
+    const out = join(dir, 'detached.json');
+    const r = await cli('detach', '--distribution-config', fixture('attached'), '--out', out);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('/auth/*: removed behavior');
+    expect(JSON.parse(readFileSync(out, 'utf8'))).toEqual(load('plain'));
+    expect((await cli('detach', '--distribution-config', out)).out).toContain('nothing to change');
+  });
+
+  it('signs the auth origin with the origin access control, the key group on the gated behavior', async () => {
+    const out = join(dir, 'oac.json');
+    const args = ['attach', '--distribution-config', fixture('plain'), ...ATTACH, '--auth-oac', 'E3OACEXAMPLE1', '--key-group', 'kg-1', '--out', out];
+    expect((await cli(...args)).code).toBe(0);
+    const config = JSON.parse(readFileSync(out, 'utf8')) as DistributionConfig;
+    expect(config.Origins?.Items?.find((o) => o.Id === 'tenant-gate-auth')?.OriginAccessControlId).toBe('E3OACEXAMPLE1');
+    expect(config.CacheBehaviors?.Items?.find((b) => b.PathPattern === '/files/*')?.TrustedKeyGroups).toEqual({ Enabled: true, Quantity: 1, Items: ['kg-1'] });
+    const again = await cli('attach', '--distribution-config', out, ...ATTACH, '--auth-oac', 'E3OACEXAMPLE1', '--key-group', 'kg-1');
+    expect(again.out).toContain('nothing to change');
+    const detached = join(dir, 'oac-detached.json');
+    expect((await cli('detach', '--distribution-config', out, '--key-group', 'kg-1', '--out', detached)).code).toBe(0);
+    expect(JSON.parse(readFileSync(detached, 'utf8'))).toEqual(load('plain'));
+  });
+
+  it('switches the gate kind without ever leaving both kinds on the viewer events', async () => {
+    const r = await cli('attach', '--distribution-config', fixture('attached'), '--gate', 'cloudfront-function', '--arn', CF_ARN, '--path-pattern', '/files/*');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain(`removed Lambda@Edge ${EDGE_ARN} from viewer-request`);
+    expect(r.out).toContain(`viewer-request → CloudFront Function ${CF_ARN}`);
+  });
+
+  it('refuses a missing gated behavior with its code (exit 1)', async () => {
+    const r = await cli('attach', '--distribution-config', fixture('plain'), '--gate', 'lambda-edge', '--arn', EDGE_ARN, '--path-pattern', '/exports/*');
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/^ERR_ATTACH_BEHAVIOR_MISSING: no cache behavior with path pattern "\/exports\/\*"/m);
+  });
+
+  it.each([
+    [['--gate', 'both', '--arn', EDGE_ARN], /--gate must be one of lambda-edge, cloudfront-function/],
+    [['--gate', 'lambda-edge'], /--arn is required/],
+    [['--gate', 'lambda-edge', '--arn', EDGE_ARN, '--auth-oac', 'E3'], /--auth-oac and --auth-origin-id need --auth-origin/],
+  ])('%j is a usage error (exit 2)', async (args, message) => {
+    const r = await cli('attach', '--distribution-config', fixture('plain'), '--path-pattern', '/files/*', ...args);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(message);
+  });
+
+  it('takes the gated behaviors from the gate config by default', async () => {
+    const r = await cli('attach', '--distribution-config', fixture('plain'), '--gate', 'lambda-edge', '--arn', EDGE_ARN, '--config', gateConfig('never.json', 'never'));
+    expect(r.out).toContain('/files/*: viewer-request');
+  });
+});
+
+describe('tenant-gate attach / detach live', () => {
+  it('updates with IfMatch, retrying on PreconditionFailed', async () => {
+    const fake = new FakeCloudFront(load('plain'), 1);
+    vi.spyOn(cloudFront, 'client').mockReturnValue(fake);
+    const r = await cli('attach', '--distribution-id', ID, ...ATTACH);
+    expect(r.code).toBe(0);
+    expect(fake.calls).toEqual(['get', 'update', 'get', 'update']);
+    expect(fake.ifMatch).toEqual(['ETAG1', 'ETAG2']);
+    expect(r.err).toContain('PreconditionFailed');
+    expect(r.out).toContain(`distribution ${ID} updated (ETag ETAG3)`);
+    expect(fake.config).toEqual(load('attached'));
+  });
+
+  it('--dry-run reads and writes nothing', async () => {
+    const fake = new FakeCloudFront(load('plain'));
+    vi.spyOn(cloudFront, 'client').mockReturnValue(fake);
+    const r = await cli('attach', '--distribution-id', ID, ...ATTACH, '--dry-run');
+    expect(r.code).toBe(0);
+    expect(fake.calls).toEqual(['get']);
+    expect(r.out).toContain('attach (dry run');
+    expect(fake.config).toEqual(load('plain'));
+  });
+
+  it('detach --wait waits for the deployment after a change, and makes no call when nothing changes', async () => {
+    const fake = new FakeCloudFront(load('attached'));
+    vi.spyOn(cloudFront, 'client').mockReturnValue(fake);
+    const wait = vi.spyOn(cloudFront, 'waitDeployed').mockResolvedValue(undefined);
+    expect((await cli('detach', '--distribution-id', ID, '--wait')).code).toBe(0);
+    expect(wait).toHaveBeenCalledWith(ID);
+    expect(fake.config).toEqual(load('plain'));
+    const second = await cli('detach', '--distribution-id', ID, '--wait');
+    expect(second.out).toContain('nothing to change');
+    expect(fake.calls.filter((c) => c === 'update')).toHaveLength(1);
+    expect(wait).toHaveBeenCalledTimes(1);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// deploy/serverless-plugin.js with a fake Serverless
+// ---------------------------------------------------------------------------------------------------------------
+
+interface PluginInstance {
+  hooks: Record<string, () => unknown>;
+  runCommand: (name: string, argv: string[], io: CliIO) => Promise<number>;
+}
+type PluginClass = new (serverless: unknown, options: unknown, utils: unknown) => PluginInstance;
+const Plugin = createRequire(__filename)('../../deploy/serverless-plugin.js') as PluginClass;
+
+describe('serverless plugin', () => {
+  const artifacts = (): string => join(dir, 'artifacts');
+  const manifest = (over: Record<string, unknown> = {}): void => {
+    mkdirSync(artifacts(), { recursive: true });
+    writeFileSync(join(artifacts(), 'cf.js'), 'function handler(event) { return event.request; }\n');
+    writeFileSync(
+      join(artifacts(), 'manifest.json'),
+      JSON.stringify({
+        version: 1,
+        stage: 'prod',
+        configFile: 'gatekeeper.config.json',
+        gatedPathPatterns: ['/files/*'],
+        artifacts: { viewerRequest: 'x.zip', login: 'y.zip' },
+        cloudFrontFunction: { file: join(artifacts(), 'cf.js'), keyValueStore: false },
+        cloudFrontKeys: null,
+        requireSignatures: false,
+        loginSecrets: { ssmParameters: ['/tenant-gate/prod/signing-key'], secretsManagerSecrets: [], files: [] },
+        ...over,
+      }),
+    );
+  };
+  const previous = process.env['TENANT_GATE_ARTIFACTS_DIR'];
+  beforeAll(() => {
+    process.env['TENANT_GATE_ARTIFACTS_DIR'] = artifacts();
+  });
+  afterAll(() => {
+    if (previous === undefined) delete process.env['TENANT_GATE_ARTIFACTS_DIR'];
+    else process.env['TENANT_GATE_ARTIFACTS_DIR'] = previous;
+  });
+
+  function make(custom: Record<string, unknown>, outputs: Record<string, string> = {}) {
+    const template = { Resources: { TenantGateViewerFunction: { Type: 'AWS::CloudFront::Function', Properties: { FunctionCode: 'x' } } }, Outputs: {} };
+    const logged: string[] = [];
+    const serverless = {
+      service: { custom: { tenantGate: custom }, provider: { compiledCloudFormationTemplate: template } },
+      serviceDir: dir,
+      classes: { Error },
+      getProvider: () => ({
+        getStage: () => 'prod',
+        naming: { getStackName: () => 'tenant-gate-prod' },
+        request: async (service: string, method: string) => {
+          expect([service, method]).toEqual(['CloudFormation', 'describeStacks']);
+          return { Stacks: [{ Outputs: Object.entries(outputs).map(([OutputKey, OutputValue]) => ({ OutputKey, OutputValue })) }] };
+        },
+      }),
+    };
+    const log = { notice: (t: string) => logged.push(t), warning: (t: string) => logged.push(`warning: ${t}`), error: (t: string) => logged.push(`error: ${t}`) };
+    const plugin = new Plugin(serverless, {}, { log });
+    const calls: { name: string; argv: string[] }[] = [];
+    plugin.runCommand = async (name, argv) => {
+      calls.push({ name, argv });
+      return 0;
+    };
+    return { plugin, template, calls, logged };
+  }
+  const settings = { distributionId: 'E1A2B3C4D5E6F7', gate: 'lambda-edge', pathPatterns: ['/files/*'], authPathPattern: '/auth/*' };
+  const outputs = {
+    ViewerRequestLambdaFunctionQualifiedArn: 'arn:aws:lambda:us-east-1:123456789012:function:tenant-gate-prod-viewer-request:3',
+    TenantGateCloudFrontFunctionArn: 'arn:aws:cloudfront::123456789012:function/tenant-gate-prod-viewer',
+    LoginLambdaFunctionUrl: AUTH_URL,
+    TenantGateLoginOriginAccessControlId: 'E3OACEXAMPLE1',
+    TenantGateKeyGroupId: 'kg-1',
+    TenantGateViewerRequestFunctionName: 'tenant-gate-prod-viewer-request',
+  };
+
+  it('puts the built CloudFront Function into the template at package time (no AWS call)', async () => {
+    manifest();
+    const { plugin, template } = make(settings);
+    await plugin.hooks['before:aws:package:finalize:saveServiceState']!();
+    expect(template.Resources.TenantGateViewerFunction.Properties.FunctionCode).toBe('function handler(event) { return event.request; }\n');
+  });
+
+  it('refuses to package artifacts built for another stage, and secrets outside the stage prefix', async () => {
+    manifest({ stage: 'dev' });
+    expect(() => make(settings).plugin.hooks['before:aws:package:finalize:saveServiceState']!()).toThrow(/built for stage "dev", this is stage "prod"/);
+    manifest({ loginSecrets: { ssmParameters: ['/tenant-gate/dev/signing-key'], secretsManagerSecrets: [], files: [] } });
+    expect(() => make(settings).plugin.hooks['before:aws:package:finalize:saveServiceState']!()).toThrow(/may not read SSM parameter \/tenant-gate\/dev\/signing-key/);
+  });
+
+  it.each([
+    [{ ...settings, distributionId: '' }, {}, /distributionId must be the id/],
+    [{ ...settings, gate: 'both' }, {}, /gate must be one of/],
+    [settings, { requireSignatures: true }, /holds no public key/],
+    [settings, { loginSecrets: { ssmParameters: [], secretsManagerSecrets: [], files: ['key.pem'] } }, /from files/],
+  ])('refuses to deploy with %j / manifest %j', (custom, over, message) => {
+    manifest(over);
+    expect(() => make(custom).plugin.hooks['before:deploy:deploy']!()).toThrow(message);
+  });
+
+  it('attaches after deploy with the stack outputs; the key group only once the login signs', async () => {
+    manifest();
+    const first = make(settings, outputs);
+    await first.plugin.hooks['after:deploy:deploy']!();
+    expect(first.calls).toEqual([
+      {
+        name: 'attach',
+        argv: [
+          '--distribution-id', 'E1A2B3C4D5E6F7', '--gate', 'lambda-edge', '--arn', outputs.ViewerRequestLambdaFunctionQualifiedArn,
+          '--auth-origin', 'k3x7vq2mzl5ubd4hwe6rtyjaoi0pnsfc.lambda-url.us-east-1.on.aws', '--auth-path', '/auth/*',
+          '--path-pattern', '/files/*', '--auth-oac', 'E3OACEXAMPLE1',
+        ],
+      },
+    ]);
+    manifest({ requireSignatures: true, cloudFrontKeys: { keys: [] } });
+    const second = make({ ...settings, gate: 'cloudfront-function' }, outputs);
+    await second.plugin.hooks['after:deploy:deploy']!();
+    expect(second.calls[0]?.argv).toEqual(expect.arrayContaining(['--arn', outputs.TenantGateCloudFrontFunctionArn, '--key-group', 'kg-1']));
+  });
+
+  it('detaches (and waits) before remove, then says how to delete the retained Lambda@Edge function', async () => {
+    manifest();
+    const { plugin, calls, logged } = make(settings, outputs);
+    await plugin.hooks['before:remove:remove']!();
+    expect(calls).toEqual([{ name: 'detach', argv: ['--distribution-id', 'E1A2B3C4D5E6F7', '--auth-path', '/auth/*', '--wait', '--key-group', 'kg-1'] }]);
+    plugin.hooks['after:remove:remove']!();
+    expect(logged.join('\n')).toContain('aws lambda delete-function --region us-east-1 --function-name tenant-gate-prod-viewer-request');
+  });
+
+  it('fails the removal, leaving the stack, when detach fails', async () => {
+    manifest();
+    const { plugin } = make(settings, outputs);
+    plugin.runCommand = async (_name, _argv, io) => {
+      io.err('ERR_UPDATE_CONFLICT: changed by someone else');
+      return 1;
+    };
+    await expect(plugin.hooks['before:remove:remove']!()).rejects.toThrow(/detach failed, the stack was left in place: ERR_UPDATE_CONFLICT/);
+  });
+});
