@@ -16,6 +16,7 @@ import { CONFIG, ROOT } from '../test/helpers/keys';
 import { mint } from '../test/helpers/tokens';
 import { measure, measureRatio } from './measure';
 import { benchCloudFrontFunction } from './cloudfront-function';
+import { benchLogin } from './login';
 
 const NOW = Math.floor(Date.now() / 1000);
 const claims = { iat: NOW - 60, exp: NOW + 900 };
@@ -110,6 +111,7 @@ async function main(): Promise<void> {
   await lambdaEdge();
   coldStart();
   await benchCloudFrontFunction(row, us);
+  await benchLogin(row, us);
   sizes();
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
   console.log(`tenant-gate bench — node ${process.version}, ${new Date().toISOString()}`);

@@ -35,7 +35,8 @@ export function identityKeySet(identity: IdentityConfig): JWTVerifyGetKey {
 /** Jose's failures that mean "the provider could not be reached", not "the token is bad". */
 function isUnavailable(error: unknown): boolean {
   if (error instanceof errors.JWKSTimeout) return true;
-  if (error instanceof errors.JOSEError) return error.code === 'ERR_JWKS_INVALID';
+  // A JWKS answer that is not 200 (ERR_JOSE_GENERIC) or not a key set (ERR_JWKS_INVALID) is the provider's fault.
+  if (error instanceof errors.JOSEError) return error.code === 'ERR_JWKS_INVALID' || error.code === 'ERR_JOSE_GENERIC';
   // fetch() failures (connection refused, DNS) surface as plain TypeErrors or Errors, not JOSE errors.
   return !(error instanceof errors.JOSEError);
 }

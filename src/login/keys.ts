@@ -7,8 +7,7 @@
  * - The CloudFront private key (PEM, RSA-2048): parsed into a `KeyObject` once, because the signer given a
  *   PEM re-parses it on every call (PLATFORM.md: about 3.5× slower).
  */
-import { createPrivateKey, createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
-import { importJWK } from 'jose';
+import { createPrivateKey, createPublicKey, createSecretKey, type JsonWebKey, type KeyObject } from 'node:crypto';
 import type { GateConfig, KeyConfig } from '../config';
 import { createKeyRing } from '../node/key-ring';
 import type { KeyLookup } from '../token';
@@ -18,8 +17,8 @@ import { describeSource, once, readSecret, type SecretReaders } from './secrets'
 export interface SigningKey {
   kid: string;
   alg: KeyConfig['alg'];
-  /** A WebCrypto key, imported once: jose then signs without re-importing per token. */
-  key: CryptoKey;
+  /** Parsed once at load: a secret key for HS256, a private key otherwise. */
+  key: KeyObject;
 }
 
 export interface LoginKeys {
@@ -56,9 +55,7 @@ export async function parseSigningKey(text: string, keyConfig: KeyConfig): Promi
     if (keyConfig.secret !== '' && secret !== keyConfig.secret) {
       throw new Error(`the signing key is not the HS256 secret of gate key "${keyConfig.kid}"`);
     }
-    const bytes = Buffer.from(secret, 'base64url');
-    const key = await crypto.subtle.importKey('raw', bytes, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
-    return { kid: keyConfig.kid, alg: 'HS256', key };
+    return { kid: keyConfig.kid, alg: 'HS256', key: createSecretKey(Buffer.from(secret, 'base64url')) };
   }
   let privateKey: KeyObject;
   try {
@@ -74,9 +71,7 @@ export async function parseSigningKey(text: string, keyConfig: KeyConfig): Promi
       throw new Error(`the signing key is not the private half of gate key "${keyConfig.kid}" (${member} differs)`);
     }
   }
-  const privateJwk = privateKey.export({ format: 'jwk' });
-  const key = (await importJWK(privateJwk, keyConfig.alg)) as CryptoKey;
-  return { kid: keyConfig.kid, alg: keyConfig.alg, key };
+  return { kid: keyConfig.kid, alg: keyConfig.alg, key: privateKey };
 }
 
 /** CloudFront trusts RSA-2048 public keys in key groups; a private key of any other shape could never verify. */

@@ -3,8 +3,15 @@
  * and the per-file link token (`tenant-link+jwt`). Every rule the edge applies is respected here by
  * construction — `typ`, `kid`, `alg` of the key, `iss`, `aud`, the tenant claim, `iat`/`exp` and the
  * lifetime caps — so a minted token is never one the gate refuses.
+ *
+ * Why node:crypto and not jose's SignJWT here: jose signs through WebCrypto, which on Node 20 runs on the
+ * thread pool — about 60 µs for one HS256 token against 2 µs for `createHmac`, and far more on a busy
+ * two-core machine; that alone broke the issue's budget (a session ≤ 1.3× one RSA-2048 signature). The
+ * bytes are jose's: test/login/tenant-token.test.ts proves the output identical to SignJWT's for the
+ * deterministic algorithms and verified by jose's jwtVerify for ES256 — the same choice, and the same kind
+ * of proof, as the verifier's (src/node/key-ring.ts, test/differential.test.ts).
  */
-import { SignJWT } from 'jose';
+import { createHmac, sign } from 'node:crypto';
 import type { GateConfig } from '../config';
 import { isSafeTenantSegment } from '../tenant-path';
 import { LINK_TYP, SESSION_TYP } from '../token';
@@ -36,6 +43,22 @@ export interface TenantTokenMinter {
 
 const IPV4 = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
 
+/** The JWS signature (RFC 7515/7518) of `input` under the key: what jose would compute, synchronously. */
+function signature(key: SigningKey, input: string): string {
+  const data = Buffer.from(input);
+  switch (key.alg) {
+    case 'HS256':
+      return createHmac('sha256', key.key).update(data).digest('base64url');
+    case 'ES256':
+      // JWS wants the raw r‖s (RFC 7518 §3.4), not DER.
+      return sign('sha256', data, { key: key.key, dsaEncoding: 'ieee-p1363' }).toString('base64url');
+    case 'RS256':
+      return sign('sha256', data, key.key).toString('base64url');
+    case 'EdDSA':
+      return sign(null, data, key.key).toString('base64url');
+  }
+}
+
 export function createTenantTokenMinter(rules: TokenRulesForMinting): TenantTokenMinter {
   const tenantPattern = new RegExp(rules.tenantPattern);
 
@@ -48,23 +71,33 @@ export function createTenantTokenMinter(rules: TokenRulesForMinting): TenantToke
     if (typeof claims.sub !== 'string' || claims.sub === '') throw new Error('sub required');
   }
 
-  function build(payload: Record<string, unknown>, key: SigningKey, typ: string, claims: SessionClaims): Promise<string> {
-    return new SignJWT({ [rules.tenantClaim]: claims.tenant, ...payload })
-      .setProtectedHeader({ alg: key.alg, typ, kid: key.kid })
-      .setIssuer(rules.issuer)
-      .setAudience(rules.audience)
-      .setSubject(claims.sub)
-      .setIssuedAt(claims.iat)
-      .setExpirationTime(claims.exp)
-      .sign(key.key);
+  // Header and claim order as jose's SignJWT writes them (constructor payload, then iss, aud, sub, iat, exp).
+  const headers: Record<string, string> = {};
+  function header(key: SigningKey, typ: string): string {
+    const id = `${key.kid}\u0000${typ}`;
+    return (headers[id] ??= Buffer.from(JSON.stringify({ alg: key.alg, typ, kid: key.kid })).toString('base64url'));
+  }
+
+  async function build(payload: Record<string, unknown>, key: SigningKey, typ: string, claims: SessionClaims): Promise<string> {
+    const body = {
+      [rules.tenantClaim]: claims.tenant,
+      ...payload,
+      iss: rules.issuer,
+      aud: rules.audience,
+      sub: claims.sub,
+      iat: claims.iat,
+      exp: claims.exp,
+    };
+    const input = `${header(key, typ)}.${Buffer.from(JSON.stringify(body)).toString('base64url')}`;
+    return `${input}.${signature(key, input)}`;
   }
 
   return {
-    session(key, claims) {
+    async session(key, claims) {
       check(claims, rules.maxTokenLifetimeSeconds);
       return build({}, key, SESSION_TYP, claims);
     },
-    link(key, claims) {
+    async link(key, claims) {
       check(claims, rules.maxLinkLifetimeSeconds);
       if (typeof claims.path !== 'string' || !claims.path.startsWith('/')) throw new Error('link path required');
       if (claims.ip !== undefined && !IPV4.test(claims.ip)) throw new Error('link ip must be an IPv4 dotted quad');

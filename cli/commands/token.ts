@@ -1,0 +1,98 @@
+/**
+ * `tenant-gate token`: mint a tenant token (session or link) for a test, with the same minter the login origin
+ * uses — so what it prints is exactly what the edge accepts.
+ */
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../../build/artifacts';
+import type { GateConfig } from '../../src/config';
+import { checkLinkPath } from '../../src/login/links';
+import { LoginError } from '../../src/login/errors';
+import { localSigningKey } from '../../src/login/local-keys';
+import { createTenantTokenMinter } from '../../src/login/tenant-token';
+import { isIpv4 } from '../../src/login/viewer-ip';
+import { isSafeTenantSegment } from '../../src/tenant-path';
+import { UsageError, type CliIO, type Command } from '../command';
+
+const usage = `usage: tenant-gate token --tenant TENANT [options]
+
+Prints a tenant token the edge gate accepts: a session token (the ${'`__Host-tenant`'} cookie value) or, with
+--path, a per-file link token (the ?token= value).
+
+options:
+  --tenant TENANT     the tenant id (must match tenantPattern)
+  --sub SUBJECT       the sub claim (default: cli)
+  --expires-in SECS   lifetime (default: login.sessionLifetimeSeconds, or 3600 for a link; capped by the config)
+  --path PATH         mint a link token for this exact viewer path (e.g. /files/film.mp4)
+  --ip IPV4           bind the link token to this viewer IPv4 address (needs --path)
+  --kid KID           the signing key id (default: login.signingKid)
+  --key FILE          the signing key: HS256 secret or private PEM/JWK (default: login.secrets.signingKey if a file)
+  --config FILE       the gate configuration (default: gatekeeper.config.json)
+  --now EPOCH         mint as of this time (default: now)`;
+
+/** Parsed `--name value` options (strings only; the commands here take no flags without values). */
+export function cliOptions(argv: string[], names: readonly string[]): Record<string, string | undefined> {
+  const options: Record<string, { type: 'string' }> = {};
+  for (const name of names) options[name] = { type: 'string' };
+  try {
+    return parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values as Record<string, string | undefined>;
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+export function positiveInt(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^[1-9]\d{0,9}$/.test(value)) throw new UsageError(`${flag} must be a positive whole number of seconds, got "${value}"`);
+  return Number(value);
+}
+
+export function cliConfig(io: CliIO, path: string | undefined): GateConfig {
+  return loadConfig(resolve(io.cwd, path ?? 'gatekeeper.config.json'));
+}
+
+export function cliNow(value: string | undefined): number {
+  if (value === undefined) return Math.floor(Date.now() / 1000);
+  if (!/^\d{1,12}$/.test(value)) throw new UsageError(`--now must be epoch seconds, got "${value}"`);
+  return Number(value);
+}
+
+export function cliPath(config: GateConfig, path: string): void {
+  try {
+    checkLinkPath(config, path);
+  } catch (error) {
+    if (error instanceof LoginError) throw new UsageError(`--path ${path}: ${error.code} (${error.reason})`);
+    throw error;
+  }
+}
+
+export const command: Command = {
+  name: 'token',
+  summary: 'mint a tenant session or link token for a test',
+  usage,
+  async run(argv: string[], io: CliIO): Promise<number> {
+    const o = cliOptions(argv, ['tenant', 'sub', 'expires-in', 'path', 'ip', 'kid', 'key', 'config', 'now']);
+    if (o.tenant === undefined) throw new UsageError('--tenant is required');
+    const config = cliConfig(io, o.config);
+    if (!new RegExp(config.tenantPattern).test(o.tenant) || !isSafeTenantSegment(o.tenant)) {
+      throw new UsageError(`--tenant "${o.tenant}" does not match tenantPattern ${config.tenantPattern}`);
+    }
+    if (o.ip !== undefined && o.path === undefined) throw new UsageError('--ip binds a link token: give --path too');
+    if (o.ip !== undefined && !isIpv4(o.ip)) throw new UsageError(`--ip must be an IPv4 address (link tokens bind IPv4 only), got "${o.ip}"`);
+    if (o.path !== undefined) cliPath(config, o.path);
+    const link = o.path !== undefined;
+    const max = link ? config.maxLinkLifetimeSeconds : config.maxTokenLifetimeSeconds;
+    const fallback = link ? Math.min(3600, max) : (config.login?.sessionLifetimeSeconds ?? Math.min(900, max));
+    const expiresIn = positiveInt(o['expires-in'], '--expires-in') ?? fallback;
+    if (expiresIn > max) throw new UsageError(`--expires-in ${expiresIn} exceeds ${link ? 'maxLinkLifetimeSeconds' : 'maxTokenLifetimeSeconds'} (${max})`);
+    const key = await localSigningKey(config, { cwd: io.cwd, kid: o.kid, file: o.key });
+    const iat = cliNow(o.now);
+    const minter = createTenantTokenMinter(config);
+    const claims = { sub: o.sub ?? 'cli', tenant: o.tenant, iat, exp: iat + expiresIn };
+    const token = link
+      ? await minter.link(key, { ...claims, path: o.path!, ...(o.ip === undefined ? {} : { ip: o.ip }) })
+      : await minter.session(key, claims);
+    io.out(token);
+    return 0;
+  },
+};
