@@ -1,0 +1,299 @@
+/**
+ * `npm start` and the tests in one place: read a gate configuration with its `local` section, listen, build
+ * the real artifacts (Lambda@Edge bundle, CloudFront Function, login function) and the SPA for that
+ * address, and serve the distribution.
+ *
+ * The build happens after the port is known because the login function's configuration names the
+ * development identity provider's JWKS URL, and that URL carries the port: `{origin}` in the configuration
+ * becomes `http://127.0.0.1:<port>`. So the login function fetches its keys from the emulator over HTTP,
+ * through the real remote-JWKS path, exactly as it would fetch them from Cognito.
+ *
+ * Every bundle (gate and login) runs in its own vm context whose `Date` reads the emulator's clock, and the
+ * development identity provider reads it too: a test that moves the clock moves the whole system.
+ */
+import { createPublicKey } from 'node:crypto';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import type { Server } from 'node:http';
+import * as esbuild from 'esbuild';
+import { buildArtifacts, usesKeyValueStore } from '../build/artifacts';
+import { ConfigError, validateConfig, type GateConfig } from '../src/config';
+import { CLOUDFRONT_SIGNED_COOKIES, CLOUDFRONT_SIGNED_PARAMS } from './access-log';
+import { LocalCache, MANAGED_CACHE_POLICIES } from './cache';
+import { systemClock, type Clock } from './clock';
+import { createDevIdentityProvider, type DevIdentityProvider } from './dev-idp';
+import { Distribution, type Behavior, type Exchange } from './distribution';
+import { cloudFrontFunction } from './edge-cloudfront-function';
+import type { EdgeFunction } from './edge-function';
+import { lambdaEdgeFunction, loadLambdaHandler } from './edge-lambda';
+import { validateLocalSection, type DemoUser, type FunctionRef, type LocalSection, type OriginSpec } from './emulator-config';
+import { xmlError, type EdgeRequest } from './http-message';
+import { LocalKeyValueStore } from './key-value-store';
+import type { Origin } from './origin';
+import { folderOrigin } from './origin-folder';
+import { lambdaUrlOrigin, type FunctionUrlHandler } from './origin-lambda-url';
+import { s3Origin } from './origin-s3';
+import { close, createEdgeServer, listen } from './server';
+import type { TrustedKeyGroup } from './signed-requests';
+
+export const ROOT = resolve(__dirname, '..');
+export const DEMO_CONFIG = join(ROOT, 'demo', 'local.config.json');
+
+export type GateRuntime = 'lambda-edge' | 'cloudfront-function';
+
+export interface EmulatorOptions {
+  configPath?: string;
+  /** 0: any free port. */
+  port?: number;
+  host?: string;
+  /** Which built gate `"viewerRequest": "gate"` means. */
+  gate?: GateRuntime;
+  clock?: Clock;
+  /** Where artifacts and the SPA are built; a fresh temporary folder by default. */
+  workDir?: string;
+  /** Access-log lines. */
+  log?: (line: string) => void;
+  /** Developer notes: refusal reasons, function logs, build steps. */
+  note?: (message: string) => void;
+  /** Replace behaviors' origins by name (tests). */
+  originOverrides?: Record<string, Origin>;
+}
+
+export interface Emulator {
+  url: string;
+  port: number;
+  config: GateConfig;
+  local: LocalSection;
+  distribution: Distribution;
+  gate: GateRuntime;
+  idp: DevIdentityProvider | undefined;
+  server: Server;
+  close(): Promise<void>;
+}
+
+/** Replaces `{origin}` anywhere in the configuration, and makes file paths absolute (the login reads them from cwd). */
+function prepareConfig(raw: Record<string, unknown>, origin: string, baseDir: string): Record<string, unknown> {
+  const substituted = JSON.parse(JSON.stringify(raw).replaceAll('{origin}', origin)) as Record<string, unknown>;
+  const login = substituted.login as { secrets?: Record<string, { file?: string } | null> } | undefined;
+  for (const source of Object.values(login?.secrets ?? {})) {
+    if (source && typeof source.file === 'string') source.file = resolve(baseDir, source.file);
+  }
+  return substituted;
+}
+
+async function buildSpa(source: string, outdir: string, demo: unknown): Promise<void> {
+  rmSync(outdir, { recursive: true, force: true });
+  mkdirSync(outdir, { recursive: true });
+  for (const name of readdirSync(source)) {
+    if (!name.endsWith('.ts')) cpSync(join(source, name), join(outdir, name), { recursive: true });
+  }
+  await esbuild.build({
+    entryPoints: [join(source, 'app.ts')],
+    outfile: join(outdir, 'app.js'),
+    bundle: true,
+    format: 'iife',
+    platform: 'browser',
+    target: 'es2020',
+    sourcemap: 'linked',
+    logLevel: 'error',
+  });
+  writeFileSync(join(outdir, 'demo.json'), JSON.stringify(demo, null, 2));
+}
+
+/** For each tenant, a file that only another tenant has: what the SPA offers to try across tenants. */
+function crossTenantProbes(bucket: string | undefined, users: DemoUser[]): Record<string, string> {
+  const probes: Record<string, string> = {};
+  if (bucket === undefined) return probes;
+  const filesOf = (tenant: string): string[] => {
+    try {
+      return readdirSync(join(bucket, 'tenants', tenant, 'files')).filter((f) => statSync(join(bucket, 'tenants', tenant, 'files', f)).isFile());
+    } catch {
+      return [];
+    }
+  };
+  const tenants = [...new Set(users.map((u) => u.tenant))];
+  for (const tenant of tenants) {
+    const own = new Set(filesOf(tenant));
+    for (const other of tenants) {
+      const only = filesOf(other).find((f) => !own.has(f));
+      if (other !== tenant && only !== undefined) {
+        probes[tenant] = `/files/${only}`;
+        break;
+      }
+    }
+  }
+  return probes;
+}
+
+export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  const configPath = resolve(options.configPath ?? DEMO_CONFIG);
+  const baseDir = dirname(configPath);
+  const clock = options.clock ?? systemClock;
+  const note = options.note ?? ((message: string) => console.error(`[local] ${message}`));
+  const gateRuntime = options.gate ?? 'lambda-edge';
+  const host = options.host ?? '127.0.0.1';
+  const raw = JSON.parse(readFileSync(configPath, 'utf8')) as Record<string, unknown>;
+  let local: LocalSection;
+  try {
+    local = validateLocalSection(raw.local, baseDir);
+  } catch (error) {
+    if (error instanceof ConfigError) throw new Error(`invalid configuration ${configPath}: ${error.message}`);
+    throw error;
+  }
+
+  // Listen first: the configuration needs the address. Requests before the build is done get a 503.
+  let distribution: Distribution | undefined;
+  const starting: Exchange = {
+    response: xmlError(503, 'Starting', 'The local distribution is still building.'),
+    resultType: 'Error',
+    detailedResultType: 'Error',
+    behavior: undefined,
+    range: undefined,
+    cacheKey: undefined,
+  };
+  // Until the configuration is validated, redact the defaults; then the configured names.
+  let cookieName = '__Host-tenant';
+  let linkParam = 'token';
+  const server = createEdgeServer({
+    distribution: { handle: (request: EdgeRequest) => (distribution ? distribution.handle(request) : Promise.resolve(starting)) },
+    clock,
+    note,
+    ...(options.log ? { log: options.log } : {}),
+    redaction: {
+      get cookies() {
+        return [cookieName, ...CLOUDFRONT_SIGNED_COOKIES];
+      },
+      get queryParams() {
+        return [linkParam, ...CLOUDFRONT_SIGNED_PARAMS];
+      },
+    },
+  });
+  const port = await listen(server, options.port ?? 8787, host);
+  const reachable = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  const origin = `http://${reachable}:${port}`;
+
+  try {
+    const prepared = prepareConfig(raw, origin, baseDir);
+    const { local: _local, ...gateRaw } = prepared;
+    const config = validateConfig(gateRaw);
+    cookieName = config.cookieName;
+    linkParam = config.linkTokenParam;
+    const workDir = options.workDir ?? mkdtempSync(join(tmpdir(), 'tenant-gate-local-'));
+    const outdir = join(workDir, 'build');
+    await buildArtifacts({ config: gateRaw, outdir, root: ROOT });
+
+    const functions = new Map<string, EdgeFunction>();
+    const fn = (ref: FunctionRef): EdgeFunction => {
+      const runtime: GateRuntime = ref === 'gate' ? gateRuntime : ref === 'gate:cloudfront-function' ? 'cloudfront-function' : 'lambda-edge';
+      let loaded = functions.get(runtime);
+      if (loaded === undefined) {
+        if (runtime === 'lambda-edge') {
+          loaded = lambdaEdgeFunction(join(outdir, 'viewer-request', 'index.js'), { clock, log: (line) => note(`lambda@edge: ${line}`) });
+        } else {
+          let store: LocalKeyValueStore | undefined;
+          if (usesKeyValueStore(config)) {
+            store = new LocalKeyValueStore();
+            // The keys the function reads in keyValueStore mode (`key:<kid>`), as `tenant-gate` would upload them.
+            for (const key of config.keys) if (key.alg === 'HS256') store.put(`key:${key.kid}`, JSON.stringify({ alg: 'HS256', secret: key.secret }));
+          }
+          loaded = cloudFrontFunction(join(outdir, 'cloudfront-function', 'index.js'), {
+            clock,
+            ...(store ? { store } : {}),
+            log: (line) => note(`cloudfront function: ${line}`),
+          });
+        }
+        functions.set(runtime, loaded);
+      }
+      return loaded;
+    };
+
+    let idp: DevIdentityProvider | undefined;
+    const spaDemo = {
+      users: local.demoUsers,
+      crossTenantProbes: crossTenantProbes(
+        Object.values(local.origins).find((o): o is Extract<OriginSpec, { type: 'folder' }> => o.type === 'folder')?.path,
+        local.demoUsers,
+      ),
+      domain: config.domain,
+    };
+    const origins = new Map<string, Origin>();
+    for (const [name, spec] of Object.entries(local.origins)) {
+      const override = options.originOverrides?.[name];
+      if (override !== undefined) {
+        origins.set(name, override);
+        continue;
+      }
+      switch (spec.type) {
+        case 'folder':
+          origins.set(name, folderOrigin({ root: spec.path, missingKeyStatus: spec.missingKeyStatus, ...(spec.cacheControl ? { cacheControl: spec.cacheControl } : {}) }));
+          break;
+        case 's3':
+          origins.set(name, s3Origin({ bucket: spec.bucket, ...(spec.endpoint ? { endpoint: spec.endpoint } : {}), ...(spec.region ? { region: spec.region } : {}) }));
+          break;
+        case 'login': {
+          if (config.login === undefined) throw new Error(`local.origins.${name}: a login origin needs the configuration's "login" section`);
+          origins.set(name, lambdaUrlOrigin(loadLambdaHandler(join(outdir, 'login', 'index.js'), { clock, log: (line) => note(`login: ${line}`) }) as unknown as FunctionUrlHandler, clock));
+          break;
+        }
+        case 'dev-idp': {
+          const identity = config.login?.identity;
+          if (identity === undefined) throw new Error(`local.origins.${name}: the development identity provider serves the "login.identity" section`);
+          idp = await createDevIdentityProvider({ issuer: identity.issuer, audience: identity.audience[0]!, tenantClaim: identity.tenantClaim, clock });
+          origins.set(name, idp);
+          break;
+        }
+        case 'spa': {
+          const out = join(workDir, 'spa');
+          await buildSpa(spec.source, out, spaDemo);
+          origins.set(name, folderOrigin({ root: out, cacheControl: 'no-cache' }));
+          break;
+        }
+      }
+    }
+
+    const groups = new Map<string, TrustedKeyGroup>();
+    for (const [name, keys] of Object.entries(local.trustedKeyGroups)) {
+      const publicKeys: Record<string, ReturnType<typeof createPublicKey>> = {};
+      for (const [id, file] of Object.entries(keys)) publicKeys[id] = createPublicKey(readFileSync(file, 'utf8'));
+      groups.set(name, { publicKeys });
+    }
+
+    const behaviors: Behavior[] = local.behaviors.map((spec) => ({
+      pathPattern: spec.pathPattern,
+      origin: origins.get(spec.origin)!,
+      allowedMethods: spec.allowedMethods,
+      cachePolicy: MANAGED_CACHE_POLICIES[spec.cachePolicy]!,
+      ...(spec.trustedKeyGroup ? { trustedKeyGroup: groups.get(spec.trustedKeyGroup)! } : {}),
+      ...(spec.viewerRequest ? { viewerRequest: fn(spec.viewerRequest) } : {}),
+      ...(spec.originRequest ? { originRequest: fn('gate:lambda-edge') } : {}),
+      ...(Object.keys(spec.responseHeaders).length > 0 ? { responseHeaders: spec.responseHeaders } : {}),
+    }));
+    distribution = new Distribution({
+      domain: config.domain,
+      behaviors,
+      ...(local.defaultRootObject ? { defaultRootObject: local.defaultRootObject } : {}),
+      clock,
+      cache: new LocalCache(),
+      note,
+    });
+    const temporary = options.workDir === undefined;
+    return {
+      url: origin,
+      port,
+      config,
+      local,
+      distribution,
+      gate: gateRuntime,
+      idp,
+      server,
+      async close() {
+        await close(server);
+        if (temporary) rmSync(workDir, { recursive: true, force: true });
+      },
+    };
+  } catch (error) {
+    await close(server);
+    throw error;
+  }
+}

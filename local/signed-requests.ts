@@ -1,0 +1,59 @@
+/**
+ * A behavior's trusted key group: CloudFront's own signed URL / signed cookie check, done by the project's
+ * independent implementation (lib/cloudfront-signature): policy decoding, RSA / ECDSA verification with the
+ * group's public keys, `DateLessThan`, `DateGreaterThan`, `IpAddress`, `Resource` wildcards, and a signed
+ * URL winning over cookies. A refusal is CloudFront's 403.
+ *
+ * Which URL is judged: CloudFront matches `Resource` against the URL the viewer asked for on the
+ * distribution's own domain (`https://cdn.example.com/files/a.png?…`). Locally the emulator *is* the
+ * distribution, whatever host and port the browser used, so the URL judged is
+ * `https://<config.domain><path>?<query>`: the policies the login function signs for production are judged
+ * here unchanged. The check runs before the viewer-request function, on the viewer's own path and query
+ * (whether CloudFront orders them so is unconfirmed — PLATFORM.md; the gate's check is complete on its own).
+ */
+import type { KeyObject } from 'node:crypto';
+import { judgeCloudFrontRequest, type CloudFrontVerifyResult } from '../lib/cloudfront-signature/index';
+import { headerValues, xmlError, type EdgeRequest, type EdgeResponse } from './http-message';
+
+export interface TrustedKeyGroup {
+  /** Public keys by CloudFront key ID (the `Key-Pair-Id` value); at most 5 per group, as in CloudFront. */
+  publicKeys: Readonly<Record<string, KeyObject | string>>;
+}
+
+export type SignedCheck = { ok: true; result: CloudFrontVerifyResult } | { ok: false; result: CloudFrontVerifyResult; response: EdgeResponse };
+
+/** The URL CloudFront judges: the viewer's path and query on the distribution's domain. */
+export function judgedUrl(domain: string, request: Pick<EdgeRequest, 'uri' | 'querystring'>): string {
+  return `https://${domain}${request.uri}${request.querystring === '' ? '' : `?${request.querystring}`}`;
+}
+
+/** Cookies by name, first value of a repeated name (as the verifier expects). */
+export function requestCookies(request: Pick<EdgeRequest, 'headers'>): Record<string, string> {
+  const cookies: Record<string, string> = {};
+  for (const line of headerValues(request.headers, 'cookie')) {
+    for (const pair of line.split(';')) {
+      const eq = pair.indexOf('=');
+      if (eq === -1) continue;
+      const name = pair.slice(0, eq).trim();
+      if (name !== '' && cookies[name] === undefined) cookies[name] = pair.slice(eq + 1).trim();
+    }
+  }
+  return cookies;
+}
+
+export function checkTrustedKeyGroup(group: TrustedKeyGroup, request: EdgeRequest, domain: string, nowMs: number): SignedCheck {
+  const result = judgeCloudFrontRequest({
+    url: judgedUrl(domain, request),
+    cookies: requestCookies(request),
+    publicKeys: group.publicKeys,
+    now: nowMs / 1000,
+    viewerIp: request.clientIp,
+  });
+  if (result.ok) return { ok: true, result };
+  // CloudFront's bodies: MissingKey when nothing signed was sent, AccessDenied for everything else.
+  const response =
+    result.code === 'missing_parameter'
+      ? xmlError(403, 'MissingKey', 'Missing Key-Pair-Id query parameter or cookie value')
+      : xmlError(403, 'AccessDenied', 'Access denied');
+  return { ok: false, result, response };
+}
