@@ -9,9 +9,12 @@ import { NOW } from './helpers/tokens';
 beforeAll(() => {
   vi.useFakeTimers({ toFake: ['Date'] });
   vi.setSystemTime(NOW * 1000);
+  // The Lambda@Edge bundle logs each refusal (test/lambda-edge.test.ts checks what); keep the run readable.
+  vi.spyOn(console, 'log').mockImplementation(() => {});
 });
 afterAll(() => {
   vi.useRealTimers();
+  vi.restoreAllMocks();
 });
 
 describe.each(targets.map((t) => [t.name, t] as const))('%s', (_name, target) => {
