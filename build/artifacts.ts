@@ -48,7 +48,7 @@ function checked(raw: unknown, source: string): GateConfig {
   }
 }
 
-/** Compile-time switches of src/features.ts: code for an unused feature is left out of the bundles. */
+/** Compile-time switches read by src/decision.ts: code for an unused feature is left out of the bundles. */
 function featureDefines(config: GateConfig): Record<string, string> {
   return {
     __TG_CORS__: String(config.corsOrigins.length > 0),

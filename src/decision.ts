@@ -70,7 +70,7 @@ function corsOn(config: GateConfig): boolean {
 /**
  * A refusal as a response: a login redirect for a navigation when configured, CORS headers for an
  * allowed origin, `Allow` on a 405. Module-level (not a closure) so that esbuild can drop the optional
- * features the build switched off (src/features.ts).
+ * features the build switched off (the switches above).
  */
 function refuseWith(config: GateConfig, refused: Refusal, request: GateRequest | undefined): Respond {
   if (
