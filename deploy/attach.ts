@@ -9,8 +9,10 @@
  * Rules kept by both directions:
  * - the input is never mutated (we work on a `structuredClone`);
  * - only the paths we own are touched: the gate associations of the gated behaviors, the `/auth/*` behavior and
- *   its origin, and the trusted key group on the gated behaviors; every `Quantity` matches its `Items`;
- * - attach is idempotent (`attach(attach(x))` equals `attach(x)` and reports no change);
+ *   its origin, and the trusted key group and our response headers policy on the gated behaviors; every `Quantity`
+ *   matches its `Items`;
+ * - attach is idempotent (`attach(attach(x))` equals `attach(x)` and reports no change; the one line repeated is the
+ *   note that a gated behavior keeps a response headers policy of its own, which stays true until someone acts);
  * - "ours" is recognised by the function NAME inside the ARN containing a marker (default `tenant-gate`), because
  *   a distribution config carries no tags and versions/ARNs change on every deploy.
  *
@@ -62,9 +64,20 @@ export interface AttachPlan {
   readonly gate: GateRef;
   readonly auth?: AuthRoute | undefined;
   readonly trustedKeyGroupId?: string | undefined;
+  /**
+   * The response headers policy that keeps gated files private in browsers (`Cache-Control: private, no-cache`,
+   * Override: true; the stack's `TenantGatePrivateFilesHeadersPolicy`). CloudFront caches per tenant because the
+   * gate rewrites the uri, but a browser caches by viewer URL and may show the previous user's copy of /files/x
+   * after another sign-in. Set on every gated behavior without a policy; a behavior with a policy of its own keeps
+   * it (reported in `changes`) unless `force`.
+   */
+  readonly responseHeadersPolicyId?: string | undefined;
   /** Substring of the function name (and auth origin id) that marks what we own. Default `tenant-gate`. */
   readonly marker?: string | undefined;
-  /** Replace/remove FOREIGN functions (and a foreign `/auth/*` behavior or origin id) that stand in the way. */
+  /**
+   * Replace/remove FOREIGN functions (and a foreign `/auth/*` behavior or origin id) that stand in the way, and
+   * replace a gated behavior's own response headers policy with `responseHeadersPolicyId`.
+   */
   readonly force?: boolean | undefined;
   /**
    * What to do when a gated path pattern has no behavior. `'refuse'` (default) throws; `'clone-default'` creates one
@@ -82,6 +95,11 @@ export interface DetachOptions {
   readonly authOriginId?: string | undefined;
   /** Key group attach added; key group ids are random, so we cannot recognise it by ourselves. */
   readonly trustedKeyGroupId?: string | undefined;
+  /**
+   * Response headers policy attach set (stack output `TenantGatePrivateFilesHeadersPolicyId`); removed from the
+   * behaviors that use it, so the field is absent again as before attach.
+   */
+  readonly responseHeadersPolicyId?: string | undefined;
   /** Behaviors attach created with `missingBehavior: 'clone-default'`. */
   readonly removeBehaviors?: readonly string[] | undefined;
 }
@@ -137,6 +155,7 @@ export interface BehaviorLike {
   LambdaFunctionAssociations?: LambdaFunctionAssociations | undefined;
   FunctionAssociations?: FunctionAssociations | undefined;
   TrustedKeyGroups?: TrustedKeyGroups | undefined;
+  ResponseHeadersPolicyId?: string | undefined;
 }
 
 export function edgeAssociationsOf(behavior: BehaviorLike): EdgeAssociation[] {
@@ -222,6 +241,7 @@ function checkPlan(plan: AttachPlan, marker: string): void {
     if (auth.originId.length === 0) invalidPlan('plan.auth.originId must not be empty');
   }
   if (plan.trustedKeyGroupId !== undefined && plan.trustedKeyGroupId.length === 0) invalidPlan('plan.trustedKeyGroupId must not be empty');
+  if (plan.responseHeadersPolicyId !== undefined && plan.responseHeadersPolicyId.length === 0) invalidPlan('plan.responseHeadersPolicyId must not be empty');
 }
 
 function requireShape(config: DistributionConfig): { def: DefaultCacheBehavior; origins: Origin[] } {
@@ -349,17 +369,49 @@ function removeKeyGroup(b: BehaviorLike, label: string, keyGroupId: string, chan
   changes.push(`${label}: trusted key group ${keyGroupId} removed`);
 }
 
+const PRIVATE_CACHE_CONTROL = 'Cache-Control: private, no-cache';
+
+/**
+ * Give a gated behavior the policy that keeps its files private in browsers. A behavior with a policy of its own
+ * (CORS, security headers) keeps it unless `force`: a behavior has one response headers policy, and replacing it
+ * would drop the operator's headers. Either way it is said in `changes`.
+ */
+function setHeadersPolicy(b: BehaviorLike, label: string, policyId: string, force: boolean, changes: string[]): void {
+  const current = b.ResponseHeadersPolicyId ?? '';
+  if (current === policyId) return;
+  if (current === '') {
+    b.ResponseHeadersPolicyId = policyId;
+    changes.push(`${label}: response headers policy ${policyId} (${PRIVATE_CACHE_CONTROL})`);
+  } else if (force) {
+    b.ResponseHeadersPolicyId = policyId;
+    changes.push(`${label}: replaced response headers policy ${current} with ${policyId} (${PRIVATE_CACHE_CONTROL})`);
+  } else {
+    changes.push(
+      `${label}: kept its own response headers policy ${current}: add ${PRIVATE_CACHE_CONTROL} to it (Override: true), or pass force to replace it with ${policyId}`,
+    );
+  }
+}
+
+function removeHeadersPolicy(b: BehaviorLike, label: string, policyId: string, changes: string[]): void {
+  if (b.ResponseHeadersPolicyId !== policyId) return;
+  // Absent, as in a behavior that never had one (get-distribution-config omits the field then).
+  delete b.ResponseHeadersPolicyId;
+  changes.push(`${label}: response headers policy ${policyId} removed`);
+}
+
 /** Index at which `pattern` must sit: before the first behavior that could match some of its paths. */
 function placementIndex(items: readonly CacheBehavior[], pattern: string): number {
   const i = items.findIndex((b) => b.PathPattern !== pattern && patternsOverlap(b.PathPattern ?? '', pattern));
   return i === -1 ? items.length : i;
 }
 
-function cloneDefault(def: DefaultCacheBehavior, pattern: string): CacheBehavior {
+function cloneDefault(def: DefaultCacheBehavior, pattern: string, headersPolicyId: string | undefined): CacheBehavior {
   const copy = structuredClone(def);
   const clone: CacheBehavior = { PathPattern: pattern, ...copy };
   clone.LambdaFunctionAssociations = { Quantity: 0 };
   clone.FunctionAssociations = { Quantity: 0 };
+  // The behavior is new, so nobody's headers are lost: it gets ours rather than the SPA's (set by the caller).
+  if (headersPolicyId !== undefined) delete clone.ResponseHeadersPolicyId;
   if (clone.ViewerProtocolPolicy === 'allow-all') clone.ViewerProtocolPolicy = 'redirect-to-https';
   return clone;
 }
@@ -497,7 +549,7 @@ export function attach(config: DistributionConfig, plan: AttachPlan): ConfigEdit
             "or pass missingBehavior: 'clone-default' to copy the default behavior's settings",
         );
       }
-      const clone = cloneDefault(def, pattern);
+      const clone = cloneDefault(def, pattern, plan.responseHeadersPolicyId);
       items.splice(placementIndex(items, pattern), 0, clone);
       changes.push(`${pattern}: created behavior from the default behavior's settings (origin ${clone.TargetOriginId})`);
       behavior = clone;
@@ -505,6 +557,7 @@ export function attach(config: DistributionConfig, plan: AttachPlan): ConfigEdit
     const label = pattern === '*' ? 'default behavior' : pattern;
     gateBehavior(behavior, label, plan.gate, marker, force, changes);
     if (plan.trustedKeyGroupId !== undefined) addKeyGroup(behavior, label, plan.trustedKeyGroupId, changes);
+    if (plan.responseHeadersPolicyId !== undefined) setHeadersPolicy(behavior, label, plan.responseHeadersPolicyId, force, changes);
   }
 
   if (plan.auth !== undefined) {
@@ -550,6 +603,7 @@ function referencedOriginIds(config: DistributionConfig): Set<string> {
 export function detach(config: DistributionConfig, opts: DetachOptions = {}): ConfigEdit {
   const marker = opts.marker ?? DEFAULT_MARKER;
   if (marker.length === 0) throw new AttachError('ERR_ATTACH_PLAN_INVALID', 'opts.marker must not be empty');
+  if (opts.responseHeadersPolicyId === '') throw new AttachError('ERR_ATTACH_PLAN_INVALID', 'opts.responseHeadersPolicyId must not be empty');
   const authPattern = opts.authPathPattern ?? DEFAULT_AUTH_PATH_PATTERN;
 
   const next = structuredClone(config);
@@ -562,6 +616,10 @@ export function detach(config: DistributionConfig, opts: DetachOptions = {}): Co
   if (opts.trustedKeyGroupId !== undefined) {
     removeKeyGroup(def, 'default behavior', opts.trustedKeyGroupId, changes);
     for (const b of items) removeKeyGroup(b, b.PathPattern ?? '?', opts.trustedKeyGroupId, changes);
+  }
+  if (opts.responseHeadersPolicyId !== undefined) {
+    removeHeadersPolicy(def, 'default behavior', opts.responseHeadersPolicyId, changes);
+    for (const b of items) removeHeadersPolicy(b, b.PathPattern ?? '?', opts.responseHeadersPolicyId, changes);
   }
 
   const candidateOrigins = new Set<string>();

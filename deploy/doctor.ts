@@ -13,6 +13,7 @@ import type {
   DistributionConfig,
   Origin,
   OriginRequestPolicyConfig,
+  ResponseHeadersPolicyConfig,
 } from '@aws-sdk/client-cloudfront';
 import {
   DEFAULT_AUTH_PATH_PATTERN,
@@ -52,6 +53,7 @@ export const FINDING_CODES = [
   'AUTH_ORIGIN_NOT_HTTPS',
   'ERROR_CACHING_TOO_LONG',
   'ERROR_PAGE_MASKS_REFUSAL',
+  'BROWSER_CACHE_NOT_PRIVATE',
 ] as const;
 export type FindingCode = (typeof FINDING_CODES)[number];
 
@@ -78,6 +80,19 @@ export interface DoctorExpectations {
   readonly cachePolicies?: Readonly<Record<string, CachePolicyConfig>> | undefined;
   /** Custom origin request policies by id; managed ones are built in. */
   readonly originRequestPolicies?: Readonly<Record<string, OriginRequestPolicyConfig>> | undefined;
+  /** Custom response headers policies by id (`aws cloudfront get-response-headers-policy-config`). */
+  readonly responseHeadersPolicies?: Readonly<Record<string, ResponseHeadersPolicyConfig>> | undefined;
+}
+
+/**
+ * Whether a response headers policy makes browsers keep gated files private and revalidate them: a
+ * `Cache-Control` custom header, overriding the origin's, that says `private` and `no-cache` or `no-store`.
+ */
+export function keepsBrowserCachePrivate(policy: ResponseHeadersPolicyConfig): boolean {
+  const header = (policy.CustomHeadersConfig?.Items ?? []).find((h) => h.Header?.toLowerCase() === 'cache-control');
+  if (header === undefined || header.Override !== true) return false;
+  const directives = (header.Value ?? '').toLowerCase().split(',').map((d) => d.trim());
+  return directives.includes('private') && (directives.includes('no-cache') || directives.includes('no-store'));
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -373,6 +388,21 @@ export function diagnose(config: DistributionConfig, expectations: DoctorExpecta
     }
 
     if (b.ViewerProtocolPolicy === 'allow-all') add('error', 'VIEWER_HTTP_ALLOWED', `${label} has ViewerProtocolPolicy allow-all`, httpWhy, httpFix);
+
+    // The edge keys its cache on the rewritten uri, but a browser keys on the viewer URL: without
+    // `private, no-cache` it may reuse one user's copy of /files/x for the next user of the same browser
+    // (S3 objects rarely carry Cache-Control, and heuristic freshness then applies).
+    const headersPolicyId = b.ResponseHeadersPolicyId;
+    const headersPolicy = headersPolicyId ? expectations.responseHeadersPolicies?.[headersPolicyId] : undefined;
+    if (!headersPolicyId || (headersPolicy !== undefined && !keepsBrowserCachePrivate(headersPolicy))) {
+      add(
+        'warning',
+        'BROWSER_CACHE_NOT_PRIVATE',
+        `${label} does not make browsers treat its files as private (no response headers policy with Cache-Control: private, no-cache)`,
+        'CloudFront keys on the rewritten uri, so tenants never share its cache; a browser keys on the viewer URL. When another user signs in on the same browser, it may show the previous user\'s copy of the same /files/ path without asking the edge.',
+        'Attach a response headers policy to the gated behaviors with the custom header Cache-Control: private, no-cache (Override: true): the edge still caches per tenant, the browser revalidates through the gate.',
+      );
+    }
 
     checkRequestShape(b, label, pattern, originsOf(config, b.TargetOriginId));
 

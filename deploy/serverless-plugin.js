@@ -6,9 +6,9 @@
  * - after deploy: attach the gate to `custom.tenantGate.distributionId` with the stack's outputs, through the same
  *   code as `tenant-gate attach` (GetDistributionConfig → pure transform → UpdateDistribution with IfMatch, retried on
  *   PreconditionFailed).
- * - before remove: detach (CloudFormation cannot delete a function or key group a distribution still uses), wait
- *   until the distribution has deployed the change, then let the stack go. Lambda@Edge is retained (replicas live on
- *   for hours); the command prints how to delete it later.
+ * - before remove: detach (CloudFormation cannot delete a function, key group or response headers policy a
+ *   distribution still uses), wait until the distribution has deployed the change, then let the stack go.
+ *   Lambda@Edge is retained (replicas live on for hours); the command prints how to delete it later.
  *
  * The TypeScript modules are loaded through tsx (a dependency of the project), only when a hook needs them.
  */
@@ -175,6 +175,8 @@ class TenantGatePlugin {
     const argv = ['--distribution-id', s.distributionId, '--gate', s.gate, '--arn', arn, '--auth-origin', new URL(url).host, '--auth-path', s.authPathPattern];
     for (const p of s.pathPatterns) argv.push('--path-pattern', p);
     if (outputs.TenantGateLoginOriginAccessControlId) argv.push('--auth-oac', outputs.TenantGateLoginOriginAccessControlId);
+    // Keeps gated files private in browsers (a second user of the same browser must not see the first one's copy).
+    if (outputs.TenantGatePrivateFilesHeadersPolicyId) argv.push('--response-headers-policy', outputs.TenantGatePrivateFilesHeadersPolicyId);
     // Require signatures only once the login issues them (login.cloudfront), or CloudFront refuses every viewer.
     const { readManifest } = require('./serverless-vars.js');
     if (readManifest().requireSignatures) {
@@ -205,6 +207,8 @@ class TenantGatePlugin {
     this.retainedFunction = outputs.TenantGateViewerRequestFunctionName ?? `tenant-gate-${this.stage()}-viewer-request`;
     const argv = ['--distribution-id', s.distributionId, '--auth-path', s.authPathPattern, '--wait'];
     if (outputs.TenantGateKeyGroupId) argv.push('--key-group', outputs.TenantGateKeyGroupId);
+    // CloudFormation cannot delete the policy while a behavior still uses it.
+    if (outputs.TenantGatePrivateFilesHeadersPolicyId) argv.push('--response-headers-policy', outputs.TenantGatePrivateFilesHeadersPolicyId);
     this.log.notice(`tenant-gate: detaching from distribution ${s.distributionId} (and waiting until CloudFront has deployed that)`);
     const { io, lines } = this.io();
     const code = await this.runCommand('detach', argv, io);

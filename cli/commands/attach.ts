@@ -168,6 +168,7 @@ const OPTIONS = {
   'auth-path': { type: 'string' },
   'auth-oac': { type: 'string' },
   'key-group': { type: 'string' },
+  'response-headers-policy': { type: 'string' },
   'clone-missing-behavior': { type: 'boolean' },
   force: { type: 'boolean' },
   'dry-run': { type: 'boolean' },
@@ -181,7 +182,7 @@ export const command: Command = {
   usage: `usage: tenant-gate attach (--distribution-id ID | --distribution-config FILE) --gate lambda-edge|cloudfront-function --arn ARN [options]
 
 Puts the gate on the viewer-request event of the gated behaviors, adds the /auth/* behavior and its function URL
-origin, and requires the trusted key group, changing nothing else. Idempotent. Live mode reads the config with its
+origin, requires the trusted key group and sets the response headers policy, changing nothing else. Idempotent. Live mode reads the config with its
 ETag and updates with IfMatch, retrying when someone else changed the distribution meanwhile.
 
   --distribution-id ID          live: read and update this distribution (AWS credentials for cloudfront:*Distribution*)
@@ -195,8 +196,12 @@ ETag and updates with IfMatch, retrying when someone else changed the distributi
   --auth-path P                 default ${DEFAULT_AUTH_PATH_PATTERN}
   --auth-oac ID                 origin access control that signs requests to an AWS_IAM function URL
   --key-group ID                trusted key group required on the gated behaviors (signed cookies)
+  --response-headers-policy ID  response headers policy for the gated behaviors that keeps files private in browsers
+                                (Cache-Control: private, no-cache; stack output TenantGatePrivateFilesHeadersPolicyId);
+                                a behavior with a policy of its own keeps it (said in the changes) unless --force
   --clone-missing-behavior      create a missing gated behavior from the default behavior's settings
-  --force                       replace foreign functions standing where the gate goes
+  --force                       replace foreign functions standing where the gate goes, and a gated behavior's own
+                                response headers policy
   --dry-run                     live: print the changes, write nothing
   --out FILE                    offline: write the resulting DistributionConfig
   --wait                        live: wait until CloudFront has deployed the change`,
@@ -219,6 +224,7 @@ ETag and updates with IfMatch, retrying when someone else changed the distributi
           ? undefined
           : { pathPattern: v['auth-path'] ?? DEFAULT_AUTH_PATH_PATTERN, originDomainName: hostOf(v['auth-origin']), originId },
       trustedKeyGroupId: v['key-group'],
+      responseHeadersPolicyId: v['response-headers-policy'],
       force: v.force ?? false,
       missingBehavior: v['clone-missing-behavior'] === true ? 'clone-default' : 'refuse',
     };

@@ -1,6 +1,7 @@
 /**
  * `tenant-gate detach`: undo attach (deploy/attach.ts `detach`): our function associations, the /auth/* behavior and
- * its origin, and the trusted key group we added; nothing else. `serverless remove` runs it first.
+ * its origin, and the trusted key group and response headers policy we added; nothing else. `serverless remove` runs
+ * it first.
  */
 import { DEFAULT_AUTH_PATH_PATTERN, detach, type DetachOptions } from '../../deploy/attach';
 import type { ConfigTransform } from '../../deploy/distribution-api';
@@ -13,6 +14,7 @@ const OPTIONS = {
   'auth-path': { type: 'string' },
   'auth-origin-id': { type: 'string' },
   'key-group': { type: 'string' },
+  'response-headers-policy': { type: 'string' },
   'remove-behavior': { type: 'string', multiple: true },
   'dry-run': { type: 'boolean' },
   out: { type: 'string' },
@@ -25,14 +27,16 @@ export const command: Command = {
   usage: `usage: tenant-gate detach (--distribution-id ID | --distribution-config FILE) [options]
 
 Removes every tenant-gate function association (recognised by "tenant-gate" in the function name), the /auth/*
-behavior routed to the tenant-gate origin and that origin once unused, and the given trusted key group. Other
-behaviors, origins and functions stay as they are. Running it twice changes nothing the second time.
+behavior routed to the tenant-gate origin and that origin once unused, and the given trusted key group and response
+headers policy. Other behaviors, origins and functions stay as they are. Running it twice changes nothing the second
+time.
 
   --distribution-id ID          live: read and update this distribution
   --distribution-config FILE    offline: a saved \`aws cloudfront get-distribution-config\` answer; prints the changes
   --auth-path P                 the login behavior (default ${DEFAULT_AUTH_PATH_PATTERN})
   --auth-origin-id ID           its origin id, when it does not contain "tenant-gate" (default ${DEFAULT_AUTH_ORIGIN_ID})
   --key-group ID                the trusted key group attach added (stack output TenantGateKeyGroupId)
+  --response-headers-policy ID  the response headers policy attach set (stack output TenantGatePrivateFilesHeadersPolicyId)
   --remove-behavior P           also remove this behavior (one attach created with --clone-missing-behavior); repeatable
   --dry-run                     live: print the changes, write nothing
   --out FILE                    offline: write the resulting DistributionConfig
@@ -44,6 +48,7 @@ behaviors, origins and functions stay as they are. Running it twice changes noth
       authPathPattern: v['auth-path'] ?? DEFAULT_AUTH_PATH_PATTERN,
       authOriginId: v['auth-origin-id'] ?? DEFAULT_AUTH_ORIGIN_ID,
       trustedKeyGroupId: v['key-group'],
+      responseHeadersPolicyId: v['response-headers-policy'],
       removeBehaviors: v['remove-behavior'],
     };
     const transform: ConfigTransform = (config) => detach(config, opts);

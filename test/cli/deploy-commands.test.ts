@@ -32,8 +32,10 @@ const EDGE_ARN = 'arn:aws:lambda:us-east-1:123456789012:function:tenant-gate-vie
 const CF_ARN = 'arn:aws:cloudfront::123456789012:function/tenant-gate-viewer';
 const AUTH_URL = 'https://k3x7vq2mzl5ubd4hwe6rtyjaoi0pnsfc.lambda-url.us-east-1.on.aws/';
 const ID = 'E1A2B3C4D5E6F7';
+/** The response headers policy on /files/* in attached.json (Cache-Control: private, no-cache). */
+const HEADERS_POLICY = 'c4e1d8a2-7b3f-4f6e-9a05-3d2b1c0e8f74';
 /** What test/deploy/distribution-api.test.ts attaches to plain.json to get attached.json. */
-const ATTACH = ['--gate', 'lambda-edge', '--arn', EDGE_ARN, '--path-pattern', '/files/*', '--auth-origin', AUTH_URL];
+const ATTACH = ['--gate', 'lambda-edge', '--arn', EDGE_ARN, '--path-pattern', '/files/*', '--auth-origin', AUTH_URL, '--response-headers-policy', HEADERS_POLICY];
 
 let dir: string;
 beforeAll(() => {
@@ -203,6 +205,7 @@ describe('tenant-gate attach / detach offline', () => {
     expect(r.code).toBe(0);
     expect(r.out).toContain('/files/*: viewer-request → Lambda@Edge');
     expect(r.out).toContain('/auth/*: added behavior');
+    expect(r.out).toContain(`/files/*: response headers policy ${HEADERS_POLICY} (Cache-Control: private, no-cache)`);
     expect(JSON.parse(readFileSync(out, 'utf8'))).toEqual(load('attached'));
   });
 
@@ -214,9 +217,10 @@ describe('tenant-gate attach / detach offline', () => {
 
   it('detach on attached.json gives plain.json back, and a second detach changes nothing', async () => {
     const out = join(dir, 'detached.json');
-    const r = await cli('detach', '--distribution-config', fixture('attached'), '--out', out);
+    const r = await cli('detach', '--distribution-config', fixture('attached'), '--response-headers-policy', HEADERS_POLICY, '--out', out);
     expect(r.code).toBe(0);
     expect(r.out).toContain('/auth/*: removed behavior');
+    expect(r.out).toContain(`/files/*: response headers policy ${HEADERS_POLICY} removed`);
     expect(JSON.parse(readFileSync(out, 'utf8'))).toEqual(load('plain'));
     expect((await cli('detach', '--distribution-config', out)).out).toContain('nothing to change');
   });
@@ -231,7 +235,7 @@ describe('tenant-gate attach / detach offline', () => {
     const again = await cli('attach', '--distribution-config', out, ...ATTACH, '--auth-oac', 'E3OACEXAMPLE1', '--key-group', 'kg-1');
     expect(again.out).toContain('nothing to change');
     const detached = join(dir, 'oac-detached.json');
-    expect((await cli('detach', '--distribution-config', out, '--key-group', 'kg-1', '--out', detached)).code).toBe(0);
+    expect((await cli('detach', '--distribution-config', out, '--key-group', 'kg-1', '--response-headers-policy', HEADERS_POLICY, '--out', detached)).code).toBe(0);
     expect(JSON.parse(readFileSync(detached, 'utf8'))).toEqual(load('plain'));
   });
 
@@ -240,6 +244,27 @@ describe('tenant-gate attach / detach offline', () => {
     expect(r.code).toBe(0);
     expect(r.out).toContain(`removed Lambda@Edge ${EDGE_ARN} from viewer-request`);
     expect(r.out).toContain(`viewer-request → CloudFront Function ${CF_ARN}`);
+  });
+
+  it("keeps a gated behavior's own response headers policy unless --force, and says so", async () => {
+    const foreign = load('plain');
+    const files = foreign.CacheBehaviors?.Items?.find((b) => b.PathPattern === '/files/*');
+    if (files === undefined) throw new Error('plain.json has no /files/*');
+    files.ResponseHeadersPolicyId = '5d8e0f3b-2a9c-4c71-b6e4-7f1a3c9d2e08';
+    const file = join(dir, 'foreign-headers.json');
+    writeFileSync(file, JSON.stringify(foreign));
+    const kept = await cli('attach', '--distribution-config', file, ...ATTACH);
+    expect(kept.code).toBe(0);
+    expect(kept.out).toContain('/files/*: kept its own response headers policy 5d8e0f3b-2a9c-4c71-b6e4-7f1a3c9d2e08: add Cache-Control: private, no-cache to it');
+    const forced = await cli('attach', '--distribution-config', file, ...ATTACH, '--force');
+    expect(forced.out).toContain(`/files/*: replaced response headers policy 5d8e0f3b-2a9c-4c71-b6e4-7f1a3c9d2e08 with ${HEADERS_POLICY}`);
+  });
+
+  it.each(['attach', 'detach'])('%s --help documents --response-headers-policy', async (name) => {
+    const r = await cli(name, '--help');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^ {2}--response-headers-policy ID {2}/m);
+    expect(r.out).toContain('TenantGatePrivateFilesHeadersPolicyId');
   });
 
   it('refuses a missing gated behavior with its code (exit 1)', async () => {
@@ -291,10 +316,10 @@ describe('tenant-gate attach / detach live', () => {
     const fake = new FakeCloudFront(load('attached'));
     vi.spyOn(cloudFront, 'client').mockReturnValue(fake);
     const wait = vi.spyOn(cloudFront, 'waitDeployed').mockResolvedValue(undefined);
-    expect((await cli('detach', '--distribution-id', ID, '--wait')).code).toBe(0);
+    expect((await cli('detach', '--distribution-id', ID, '--response-headers-policy', HEADERS_POLICY, '--wait')).code).toBe(0);
     expect(wait).toHaveBeenCalledWith(ID);
     expect(fake.config).toEqual(load('plain'));
-    const second = await cli('detach', '--distribution-id', ID, '--wait');
+    const second = await cli('detach', '--distribution-id', ID, '--response-headers-policy', HEADERS_POLICY, '--wait');
     expect(second.out).toContain('nothing to change');
     expect(fake.calls.filter((c) => c === 'update')).toHaveLength(1);
     expect(wait).toHaveBeenCalledTimes(1);
@@ -375,6 +400,7 @@ describe('serverless plugin', () => {
     TenantGateLoginOriginAccessControlId: 'E3OACEXAMPLE1',
     TenantGateKeyGroupId: 'kg-1',
     TenantGateViewerRequestFunctionName: 'tenant-gate-prod-viewer-request',
+    TenantGatePrivateFilesHeadersPolicyId: HEADERS_POLICY,
   };
 
   it('puts the built CloudFront Function into the template at package time (no AWS call)', async () => {
@@ -411,7 +437,7 @@ describe('serverless plugin', () => {
         argv: [
           '--distribution-id', 'E1A2B3C4D5E6F7', '--gate', 'lambda-edge', '--arn', outputs.ViewerRequestLambdaFunctionQualifiedArn,
           '--auth-origin', 'k3x7vq2mzl5ubd4hwe6rtyjaoi0pnsfc.lambda-url.us-east-1.on.aws', '--auth-path', '/auth/*',
-          '--path-pattern', '/files/*', '--auth-oac', 'E3OACEXAMPLE1',
+          '--path-pattern', '/files/*', '--auth-oac', 'E3OACEXAMPLE1', '--response-headers-policy', HEADERS_POLICY,
         ],
       },
     ]);
@@ -421,11 +447,27 @@ describe('serverless plugin', () => {
     expect(second.calls[0]?.argv).toEqual(expect.arrayContaining(['--arn', outputs.TenantGateCloudFrontFunctionArn, '--key-group', 'kg-1']));
   });
 
+  it('passes the response headers policy only when the stack outputs one (a stack deployed before it existed)', async () => {
+    manifest();
+    const { TenantGatePrivateFilesHeadersPolicyId: _policy, ...older } = outputs;
+    const attaching = make(settings, older);
+    await attaching.plugin.hooks['after:deploy:deploy']!();
+    expect(attaching.calls[0]?.argv).not.toContain('--response-headers-policy');
+    const detaching = make(settings, older);
+    await detaching.plugin.hooks['before:remove:remove']!();
+    expect(detaching.calls[0]?.argv).not.toContain('--response-headers-policy');
+  });
+
   it('detaches (and waits) before remove, then says how to delete the retained Lambda@Edge function', async () => {
     manifest();
     const { plugin, calls, logged } = make(settings, outputs);
     await plugin.hooks['before:remove:remove']!();
-    expect(calls).toEqual([{ name: 'detach', argv: ['--distribution-id', 'E1A2B3C4D5E6F7', '--auth-path', '/auth/*', '--wait', '--key-group', 'kg-1'] }]);
+    expect(calls).toEqual([
+      {
+        name: 'detach',
+        argv: ['--distribution-id', 'E1A2B3C4D5E6F7', '--auth-path', '/auth/*', '--wait', '--key-group', 'kg-1', '--response-headers-policy', HEADERS_POLICY],
+      },
+    ]);
     plugin.hooks['after:remove:remove']!();
     expect(logged.join('\n')).toContain('aws lambda delete-function --region us-east-1 --function-name tenant-gate-prod-viewer-request');
   });

@@ -26,8 +26,12 @@ const AUTH = {
   originId: 'tenant-gate-auth',
 } as const;
 const KEY_GROUP = '9f2c1e7a-4b3d-4e8f-a6c5-2d1b0e9f8a7c';
+/** The stack's TenantGatePrivateFilesHeadersPolicy (Cache-Control: private, no-cache), as in attached.json. */
+const HEADERS_POLICY = 'c4e1d8a2-7b3f-4f6e-9a05-3d2b1c0e8f74';
+/** Someone else's policy, e.g. CORS for the files. */
+const FOREIGN_HEADERS_POLICY = '5d8e0f3b-2a9c-4c71-b6e4-7f1a3c9d2e08';
 
-const PLAN: AttachPlan = { pathPatterns: ['/files/*'], gate: LAMBDA_V7, auth: AUTH };
+const PLAN: AttachPlan = { pathPatterns: ['/files/*'], gate: LAMBDA_V7, auth: AUTH, responseHeadersPolicyId: HEADERS_POLICY };
 
 const behavior = (config: DistributionConfig, pattern: string): CacheBehavior => {
   const b = config.CacheBehaviors?.Items?.find((x) => x.PathPattern === pattern);
@@ -81,6 +85,7 @@ function untouchedPart(config: DistributionConfig, gated: readonly string[]): Di
       delete b.LambdaFunctionAssociations;
       delete b.FunctionAssociations;
       delete b.TrustedKeyGroups;
+      delete b.ResponseHeadersPolicyId;
     }
   }
   copy.CacheBehaviors = { Quantity: 0, Items: items };
@@ -106,6 +111,7 @@ describe('attach', () => {
     expect(config.Origins?.Items?.find((o) => o.Id === 'tenant-gate-auth')?.CustomOriginConfig?.OriginProtocolPolicy).toBe('https-only');
     expect(changes).toEqual([
       `/files/*: viewer-request → Lambda@Edge ${LAMBDA_V7.arn}`,
+      `/files/*: response headers policy ${HEADERS_POLICY} (Cache-Control: private, no-cache)`,
       `origins: added tenant-gate-auth → https://${AUTH.originDomainName}`,
       '/auth/*: added behavior → origin tenant-gate-auth (caching disabled, all methods)',
     ]);
@@ -152,7 +158,7 @@ describe('attach', () => {
   it.each(plans)('detach(attach(x)) restores x (%s)', (_name, plan) => {
     const plain = load('plain');
     const attached = attach(plain, plan).config;
-    const restored = detach(attached, { trustedKeyGroupId: plan.trustedKeyGroupId });
+    const restored = detach(attached, { trustedKeyGroupId: plan.trustedKeyGroupId, responseHeadersPolicyId: plan.responseHeadersPolicyId });
     expect(restored.config).toEqual(plain);
     expectQuantitiesConsistent(restored.config);
   });
@@ -160,7 +166,7 @@ describe('attach', () => {
   it('never mutates its input', () => {
     const plain = deepFreeze(load('plain'));
     const attached = deepFreeze(attach(plain, { ...PLAN, trustedKeyGroupId: KEY_GROUP }).config);
-    expect(() => detach(attached, { trustedKeyGroupId: KEY_GROUP })).not.toThrow();
+    expect(() => detach(attached, { trustedKeyGroupId: KEY_GROUP, responseHeadersPolicyId: HEADERS_POLICY })).not.toThrow();
     expect(plain).toEqual(load('plain'));
   });
 
@@ -249,14 +255,17 @@ describe('attach', () => {
     expect(created).toMatchObject({
       TargetOriginId: 'tenant-files',
       CachePolicyId: plain.DefaultCacheBehavior.CachePolicyId,
-      ResponseHeadersPolicyId: plain.DefaultCacheBehavior.ResponseHeadersPolicyId,
+      // A new behavior gets ours rather than the SPA's headers policy: nobody's headers are lost.
+      ResponseHeadersPolicyId: HEADERS_POLICY,
       // The SPA's functions do not come along, and plain HTTP is not carried over.
       FunctionAssociations: { Quantity: 0 },
       ViewerProtocolPolicy: 'redirect-to-https',
     });
     expect(created.LambdaFunctionAssociations?.Items?.[0]?.LambdaFunctionARN).toBe(LAMBDA_V7.arn);
     expect(changes[0]).toBe('/exports/*: created behavior from the default behavior\'s settings (origin tenant-files)');
+    expect(config.DefaultCacheBehavior?.ResponseHeadersPolicyId).toBe(plain.DefaultCacheBehavior.ResponseHeadersPolicyId);
     expect(attach(config, plan).config).toEqual(config);
+    expect(attach(config, plan).changes).toEqual([]);
     expect(detach(config, { removeBehaviors: ['/exports/*'] }).config).toEqual(plain);
   });
 
@@ -297,6 +306,74 @@ describe('attach', () => {
     expect(behavior(detach(config, { trustedKeyGroupId: KEY_GROUP }).config, '/files/*').TrustedKeyGroups).toEqual({ Enabled: false, Quantity: 0 });
   });
 
+  describe('response headers policy (keeps gated files private in browsers)', () => {
+    const withPolicy = (config: DistributionConfig, pattern: string, id: string): DistributionConfig => {
+      behavior(config, pattern).ResponseHeadersPolicyId = id;
+      return config;
+    };
+
+    it('is set on the gated behaviors only, and attaching again changes nothing', () => {
+      const plain = load('plain');
+      const once = attach(plain, PLAN);
+      expect(behavior(once.config, '/files/*').ResponseHeadersPolicyId).toBe(HEADERS_POLICY);
+      expect(behavior(once.config, '/auth/*')).not.toHaveProperty('ResponseHeadersPolicyId');
+      expect(behavior(once.config, '/api/*')).toEqual(behavior(plain, '/api/*'));
+      expect(once.config.DefaultCacheBehavior).toEqual(plain.DefaultCacheBehavior);
+      expect(once.changes).toContain(`/files/*: response headers policy ${HEADERS_POLICY} (Cache-Control: private, no-cache)`);
+      const twice = attach(once.config, PLAN);
+      expect(twice.config).toEqual(once.config);
+      expect(twice.changes).toEqual([]);
+    });
+
+    it('is left off without responseHeadersPolicyId', () => {
+      const { config, changes } = attach(load('plain'), { ...PLAN, responseHeadersPolicyId: undefined });
+      expect(behavior(config, '/files/*')).not.toHaveProperty('ResponseHeadersPolicyId');
+      expect(changes.some((c) => c.includes('response headers policy'))).toBe(false);
+    });
+
+    it("keeps a behavior's own policy and says so (every time), and replaces it with force", () => {
+      const foreign = withPolicy(load('plain'), '/files/*', FOREIGN_HEADERS_POLICY);
+      const kept = attach(foreign, PLAN);
+      expect(behavior(kept.config, '/files/*').ResponseHeadersPolicyId).toBe(FOREIGN_HEADERS_POLICY);
+      const note = `/files/*: kept its own response headers policy ${FOREIGN_HEADERS_POLICY}: add Cache-Control: private, no-cache to it (Override: true), or pass force to replace it with ${HEADERS_POLICY}`;
+      expect(kept.changes).toContain(note);
+      // Nothing changes on a second run, but the note stays: it is still true.
+      const again = attach(kept.config, PLAN);
+      expect(again.config).toEqual(kept.config);
+      expect(again.changes).toEqual([note]);
+
+      const forced = attach(foreign, { ...PLAN, force: true });
+      expect(behavior(forced.config, '/files/*').ResponseHeadersPolicyId).toBe(HEADERS_POLICY);
+      expect(forced.changes).toContain(`/files/*: replaced response headers policy ${FOREIGN_HEADERS_POLICY} with ${HEADERS_POLICY} (Cache-Control: private, no-cache)`);
+      expect(attach(forced.config, PLAN).changes).toEqual([]);
+    });
+
+    it('keeps the default behavior\'s own policy when the default behavior is gated', () => {
+      const plain = load('plain');
+      const spaPolicy = plain.DefaultCacheBehavior?.ResponseHeadersPolicyId ?? '';
+      expect(spaPolicy).not.toBe('');
+      const { config, changes } = attach(plain, { ...PLAN, gate: CF_FUNCTION, pathPatterns: ['*', '/files/*'] });
+      expect(config.DefaultCacheBehavior?.ResponseHeadersPolicyId).toBe(spaPolicy);
+      expect(behavior(config, '/files/*').ResponseHeadersPolicyId).toBe(HEADERS_POLICY);
+      expect(changes).toContain(`default behavior: kept its own response headers policy ${spaPolicy}: add Cache-Control: private, no-cache to it (Override: true), or pass force to replace it with ${HEADERS_POLICY}`);
+    });
+
+    it('detach removes ours only, from wherever it is, and only when told which it is', () => {
+      const attached = withPolicy(load('attached'), '/api/*', FOREIGN_HEADERS_POLICY);
+      const spaPolicy = attached.DefaultCacheBehavior?.ResponseHeadersPolicyId;
+      expect(behavior(detach(attached).config, '/files/*').ResponseHeadersPolicyId).toBe(HEADERS_POLICY);
+
+      const { config, changes } = detach(attached, { responseHeadersPolicyId: HEADERS_POLICY });
+      expect(behavior(config, '/files/*')).not.toHaveProperty('ResponseHeadersPolicyId');
+      expect(behavior(config, '/api/*').ResponseHeadersPolicyId).toBe(FOREIGN_HEADERS_POLICY);
+      expect(config.DefaultCacheBehavior?.ResponseHeadersPolicyId).toBe(spaPolicy);
+      expect(changes).toContain(`/files/*: response headers policy ${HEADERS_POLICY} removed`);
+      expect(config).toEqual(withPolicy(load('plain'), '/api/*', FOREIGN_HEADERS_POLICY));
+      expect(detach(config, { responseHeadersPolicyId: HEADERS_POLICY }).changes).toEqual([]);
+      expectAttachError(() => detach(attached, { responseHeadersPolicyId: '' }), 'ERR_ATTACH_PLAN_INVALID', /responseHeadersPolicyId must not be empty/);
+    });
+  });
+
   it('detach leaves foreign functions and an auth origin still used elsewhere', () => {
     const attached = load('attached');
     const items = attached.CacheBehaviors?.Items ?? [];
@@ -319,6 +396,7 @@ describe('attach', () => {
     ['a relative pattern', { ...PLAN, pathPatterns: ['files/*'] }, /plan\.pathPatterns: "files\/\*" must start with "\/"/],
     ['the auth pattern gated', { ...PLAN, pathPatterns: ['/files/*', '/auth/*'] }, /login requests carry no token/],
     ['a non function URL auth origin', { ...PLAN, auth: { ...AUTH, originDomainName: 'auth.example.com' } }, /plan\.auth\.originDomainName must be a Lambda function URL host/],
+    ['an empty response headers policy id', { ...PLAN, responseHeadersPolicyId: '' }, /plan\.responseHeadersPolicyId must not be empty/],
   ])('refuses a plan with %s', (_name, plan, message) => {
     expectAttachError(() => attach(load('plain'), plan), 'ERR_ATTACH_PLAN_INVALID', message);
   });

@@ -21,6 +21,7 @@ const PLAN: AttachPlan = {
   pathPatterns: ['/files/*'],
   gate: { kind: 'lambda-edge', arn: 'arn:aws:lambda:us-east-1:123456789012:function:tenant-gate-viewer-request:7' },
   auth: { pathPattern: '/auth/*', originDomainName: 'k3x7vq2mzl5ubd4hwe6rtyjaoi0pnsfc.lambda-url.us-east-1.on.aws', originId: 'tenant-gate-auth' },
+  responseHeadersPolicyId: 'c4e1d8a2-7b3f-4f6e-9a05-3d2b1c0e8f74',
 };
 const ID = 'E1A2B3C4D5E6F7';
 const NO_WAIT = { backoffMs: () => 0 };

@@ -1,9 +1,18 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CachePolicyConfig, DistributionConfig, OriginRequestPolicyConfig } from '@aws-sdk/client-cloudfront';
+import type { CachePolicyConfig, DistributionConfig, OriginRequestPolicyConfig, ResponseHeadersPolicyConfig } from '@aws-sdk/client-cloudfront';
 import { describe, expect, it } from 'vitest';
 import { attach } from '../../deploy/attach';
-import { FINDING_CODES, diagnose, exitCodeFor, formatFindings, type DoctorExpectations, type Finding, type FindingCode } from '../../deploy/doctor';
+import {
+  FINDING_CODES,
+  diagnose,
+  exitCodeFor,
+  formatFindings,
+  keepsBrowserCachePrivate,
+  type DoctorExpectations,
+  type Finding,
+  type FindingCode,
+} from '../../deploy/doctor';
 
 const FIXTURES = join(__dirname, '..', 'fixtures', 'distribution-config');
 const load = (name: string): DistributionConfig => JSON.parse(readFileSync(join(FIXTURES, `${name}.json`), 'utf8')) as DistributionConfig;
@@ -31,6 +40,16 @@ const EXPORTS_ORIGIN_REQUEST_POLICY: OriginRequestPolicyConfig = {
   QueryStringsConfig: { QueryStringBehavior: 'none' },
 };
 
+/** The policy on /files/* in attached.json: the stack's TenantGatePrivateFilesHeadersPolicy. */
+const PRIVATE_FILES_POLICY_ID = 'c4e1d8a2-7b3f-4f6e-9a05-3d2b1c0e8f74';
+/** As `get-response-headers-policy-config` returns what serverless.yml declares. */
+const PRIVATE_FILES_POLICY: ResponseHeadersPolicyConfig = {
+  Name: 'tenant-gate-prod-private-files',
+  Comment: 'tenant-gate gated files are per user; browsers must revalidate them and shared caches must not keep them',
+  CustomHeadersConfig: { Quantity: 1, Items: [{ Header: 'Cache-Control', Value: 'private, no-cache', Override: true }] },
+};
+const ATTACHED: DoctorExpectations = { ...BASE, responseHeadersPolicies: { [PRIVATE_FILES_POLICY_ID]: PRIVATE_FILES_POLICY } };
+
 const TABLE: [fixture: string, expectations: DoctorExpectations, codes: [FindingCode, Finding['severity']][]][] = [
   [
     'plain',
@@ -39,15 +58,17 @@ const TABLE: [fixture: string, expectations: DoctorExpectations, codes: [Finding
       ['GATE_MISSING', 'error'],
       ['AUTH_BEHAVIOR_MISSING', 'error'],
       ['ERROR_PAGE_MASKS_REFUSAL', 'warning'],
+      ['BROWSER_CACHE_NOT_PRIVATE', 'warning'],
     ],
   ],
-  ['attached', BASE, [['ERROR_PAGE_MASKS_REFUSAL', 'warning']]],
+  ['attached', ATTACHED, [['ERROR_PAGE_MASKS_REFUSAL', 'warning']]],
   [
     'gate-at-origin-request',
     BASE,
     [
       ['GATE_WRONG_EVENT', 'error'],
       ['ERROR_PAGE_MASKS_REFUSAL', 'warning'],
+      ['BROWSER_CACHE_NOT_PRIVATE', 'warning'],
     ],
   ],
   [
@@ -68,6 +89,7 @@ const TABLE: [fixture: string, expectations: DoctorExpectations, codes: [Finding
       ['GATED_WRITE_METHODS', 'warning'],
       ['COOKIES_FORWARDED_TO_S3', 'warning'],
       ['ERROR_CACHING_TOO_LONG', 'warning'],
+      ['BROWSER_CACHE_NOT_PRIVATE', 'warning'],
       ['POLICY_NOT_CHECKED', 'info'],
     ],
   ],
@@ -89,6 +111,7 @@ const TABLE: [fixture: string, expectations: DoctorExpectations, codes: [Finding
       ['S3_ORIGIN_LEGACY_OAI', 'warning'],
       ['AUTH_GATED', 'warning'],
       ['AUTH_ORIGIN_NOT_HTTPS', 'warning'],
+      ['BROWSER_CACHE_NOT_PRIVATE', 'warning'],
     ],
   ],
 ];
@@ -124,11 +147,47 @@ describe('diagnose', () => {
         pathPatterns: ['/files/*'],
         gate,
         auth: { pathPattern: '/auth/*', originDomainName: 'k3x7vq2mzl5ubd4hwe6rtyjaoi0pnsfc.lambda-url.us-east-1.on.aws', originId: 'tenant-gate-auth' },
+        responseHeadersPolicyId: PRIVATE_FILES_POLICY_ID,
       });
-      const findings = diagnose(config, BASE);
+      const findings = diagnose(config, ATTACHED);
       expect(findings.filter((f) => f.severity === 'error')).toEqual([]);
+      expect(findings.map((f) => f.code)).not.toContain('BROWSER_CACHE_NOT_PRIVATE');
       expect(exitCodeFor(findings)).toBe(0);
     }
+  });
+
+  describe('browser cache of gated files', () => {
+    const browserCache = (findings: readonly Finding[]): Finding[] => findings.filter((f) => f.code === 'BROWSER_CACHE_NOT_PRIVATE');
+    const withPolicy = (policy: ResponseHeadersPolicyConfig): DoctorExpectations => ({ ...BASE, responseHeadersPolicies: { [PRIVATE_FILES_POLICY_ID]: policy } });
+    const header = (Value: string, Override: boolean): ResponseHeadersPolicyConfig => ({
+      Name: 'files-headers',
+      CustomHeadersConfig: { Quantity: 1, Items: [{ Header: 'Cache-Control', Value, Override }] },
+    });
+
+    it('accepts the policy the stack creates (Cache-Control: private, no-cache, Override)', () => {
+      expect(keepsBrowserCachePrivate(PRIVATE_FILES_POLICY)).toBe(true);
+      expect(browserCache(diagnose(load('attached'), ATTACHED))).toEqual([]);
+    });
+
+    it('warns about a gated behavior without a response headers policy, explaining the shared browser', () => {
+      expect(browserCache(diagnose(load('plain'), BASE))).toEqual([
+        expect.objectContaining({ severity: 'warning', what: expect.stringContaining('behavior /files/*'), why: expect.stringMatching(/another user signs in on the same browser/) }),
+      ]);
+    });
+
+    it('warns when the known policy only sets Cache-Control: max-age=60', () => {
+      const findings = browserCache(diagnose(load('attached'), withPolicy(header('max-age=60', true))));
+      expect(findings).toEqual([expect.objectContaining({ severity: 'warning', what: expect.stringContaining('behavior /files/*') })]);
+    });
+
+    it('warns when the known policy says private, no-cache without Override (the object\'s own Cache-Control would win)', () => {
+      const findings = browserCache(diagnose(load('attached'), withPolicy(header('private, no-cache', false))));
+      expect(findings).toEqual([expect.objectContaining({ severity: 'warning', what: expect.stringContaining('behavior /files/*') })]);
+    });
+
+    it('does not check a policy it does not know', () => {
+      expect(browserCache(diagnose(load('attached'), BASE))).toEqual([]);
+    });
   });
 
   it('explains why the gate must run at viewer-request', () => {
@@ -175,7 +234,8 @@ describe('formatFindings / exitCodeFor', () => {
     expect(lines[1]).toMatch(/^ {8}why: /);
     expect(lines[2]).toMatch(/^ {8}fix: /);
     expect(text).toMatch(/WARNING ERROR_PAGE_MASKS_REFUSAL: custom error response turns 403 into 200 \/index\.html/);
-    expect(text.trimEnd().split('\n').at(-1)).toBe('2 errors, 1 warning, 0 info');
+    expect(text).toMatch(/WARNING BROWSER_CACHE_NOT_PRIVATE: behavior \/files\/\* does not make browsers treat its files as private/);
+    expect(text.trimEnd().split('\n').at(-1)).toBe('2 errors, 2 warnings, 0 info');
     expect(exitCodeFor(findings)).toBe(1);
   });
 

@@ -10,7 +10,9 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { inflateRawSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { ResponseHeadersPolicyConfig } from '@aws-sdk/client-cloudfront';
 import { buildArtifacts } from '../../build/artifacts';
+import { keepsBrowserCachePrivate } from '../../deploy/doctor';
 import { zipFiles } from '../../deploy/package-artifacts';
 
 const ROOT = join(__dirname, '..', '..');
@@ -293,6 +295,25 @@ describe('npm run package (offline)', () => {
       expect(artifact).toBe(`${base.artifactsDir}/login.zip`);
       const zip = readFileSync(join(ROOT, artifact));
       expect(unzipSingle(zip)).toEqual({ name: 'index.js', content: readFileSync(join(ROOT, base.artifactsDir, 'build', 'login', 'index.js')) });
+    });
+  });
+
+  describe('the response headers policy for the gated behaviors', () => {
+    it('sets exactly Cache-Control: private, no-cache, overriding the origin, and is output for attach', () => {
+      const [[id, policy], ...more] = ofType(base.template, 'AWS::CloudFront::ResponseHeadersPolicy') as [[string, Resource]];
+      expect(more).toHaveLength(0);
+      expect(id).toBe('TenantGatePrivateFilesHeadersPolicy');
+      const config = policy.Properties['ResponseHeadersPolicyConfig'] as Json;
+      expect(config['Name']).toBe(`tenant-gate-${STAGE}-private-files`);
+      expect(typeof config['Comment']).toBe('string');
+      expect((config['Comment'] as string).length).toBeLessThanOrEqual(128);
+      expect(config['CustomHeadersConfig']).toEqual({ Items: [{ Header: 'Cache-Control', Value: 'private, no-cache', Override: true }] });
+      // Nothing else: no CORS, security or removal settings that would change other headers of the files.
+      expect(Object.keys(config).sort()).toEqual(['Comment', 'CustomHeadersConfig', 'Name']);
+      // What the doctor checks on the gated behaviors (the API adds Quantity to the CloudFormation shape).
+      const items = (config['CustomHeadersConfig'] as { Items: unknown[] }).Items;
+      expect(keepsBrowserCachePrivate({ ...config, CustomHeadersConfig: { Quantity: items.length, Items: items } } as ResponseHeadersPolicyConfig)).toBe(true);
+      expect(base.template.Outputs['TenantGatePrivateFilesHeadersPolicyId']?.Value).toEqual({ Ref: 'TenantGatePrivateFilesHeadersPolicy' });
     });
   });
 
