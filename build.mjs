@@ -45,5 +45,6 @@ if (!args.quiet) {
     const size = statSync(r.file).size;
     const gz = gzipSync(readFileSync(r.file)).length;
     console.log(`${r.name.padEnd(22)} ${String(size).padStart(7)} B  (${gz} B gzip)  limit ${r.limit}  ${r.file}`);
+    if (r.note) console.log(`${''.padEnd(22)} note: ${r.note}`);
   }
 }

@@ -11,6 +11,8 @@ import { withheldSecrets } from '../src/login/keys';
 export interface Artifact {
   name: string;
   file: string;
+  /** Something the person building should know about this artifact (printed by build.mjs). */
+  note?: string;
   /** A human description of the platform limit the artifact must fit. */
   limit: string;
 }
@@ -48,6 +50,16 @@ function checked(raw: unknown, source: string): GateConfig {
   }
 }
 
+/**
+ * An HS256 verification key is also the signing key: whoever can read the deployed code can mint tokens.
+ * Said at every build, so that choosing it is a decision (ES256 embeds only a public key; the CloudFront
+ * Function can read its keys from a KeyValueStore instead).
+ */
+function embeddedSecretsNote(kids: string[], readPermission: string, advice: string): string | undefined {
+  if (kids.length === 0) return undefined;
+  return `embeds the HS256 secret of ${kids.join(', ')}: anyone allowed ${readPermission} can mint tokens. ${advice}`;
+}
+
 /** Compile-time switches read by src/decision.ts: code for an unused feature is left out of the bundles. */
 function featureDefines(config: GateConfig): Record<string, string> {
   return {
@@ -77,7 +89,16 @@ export async function buildArtifacts(options: BuildOptions): Promise<Artifact[]>
     legalComments: 'none',
     logLevel: 'error',
   });
-  artifacts.push({ name: 'viewer-request', file: viewerRequest, limit: '1 MB zipped (Lambda@Edge viewer event)' });
+  artifacts.push({
+    name: 'viewer-request',
+    file: viewerRequest,
+    limit: '1 MB zipped (Lambda@Edge viewer event)',
+    note: embeddedSecretsNote(
+      config.keys.filter((k) => k.alg === 'HS256').map((k) => k.kid),
+      'lambda:GetFunction',
+      'Prefer ES256 here: only its public key is embedded.',
+    ),
+  });
 
   // --- login (functions/login.ts, owner: login origin) -------------------------------------------------------
   // A regional Lambda behind a function URL: the whole validated configuration (login section included) is
@@ -215,5 +236,14 @@ async function buildCloudFrontFunction(config: GateConfig, options: BuildOptions
   const file = join(options.outdir, 'cloudfront-function', 'index.js');
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, code);
-  return { name: 'cloudfront-function', file, limit: `${CLOUDFRONT_FUNCTION_MAX_BYTES} B (CloudFront Functions)` };
+  return {
+    name: 'cloudfront-function',
+    file,
+    limit: `${CLOUDFRONT_FUNCTION_MAX_BYTES} B (CloudFront Functions)`,
+    note: embeddedSecretsNote(
+      keys.map((k) => k.kid),
+      'cloudfront:GetFunction',
+      'cloudfrontFunction.keySource "keyValueStore" keeps keys out of the code.',
+    ),
+  };
 }

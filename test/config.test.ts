@@ -121,6 +121,9 @@ describe('npm run build', () => {
   it('writes a CommonJS handler and prints its size', () => {
     const out = execFileSync('npx', ['tsx', 'build.mjs', '--outdir', join(dir, 'good')], { cwd: ROOT, encoding: 'utf8' });
     expect(out).toMatch(/viewer-request\s+\d+ B/);
+    expect(out).toMatch(/cloudfront-function\s+\d+ B/);
+    // HS256 verification keys are signing keys: every build says they are in the code.
+    expect(out).toContain('note: embeds the HS256 secret of hs-2026-11, hs-2026-10: anyone allowed lambda:GetFunction can mint tokens');
     const bundle = readFileSync(join(dir, 'good', 'viewer-request', 'index.js'), 'utf8');
     expect(bundle).toContain('exports');
     // The edge bundle carries public material only: no private key, and no jose.
