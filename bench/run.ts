@@ -68,7 +68,7 @@ async function lambdaEdge(): Promise<void> {
     if (!first || (first as { uri?: string }).uri !== '/tenants/acme/files/2026/report.pdf') throw new Error(`the ${label} bench token is refused`);
     // Each call gets a fresh event (the handler rewrites it in place), parsed outside the timed region.
     let batch: CloudFrontRequestEvent[] = [];
-    const m = await measureRatio(floor, (i) => handler(batch[i]!), ops, label === 'HS256' ? 61 : 21, () => {
+    const m = await measureRatio(floor, (i) => handler(batch[i]!), ops, label === 'HS256' ? 151 : 31, () => {
       batch = Array.from({ length: ops }, () => JSON.parse(json) as CloudFrontRequestEvent);
     });
     const goal = label === 'HS256' ? 2 : 1.2;

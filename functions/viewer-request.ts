@@ -38,19 +38,35 @@ function headerValues(headers: CloudFrontHeaders, name: string): string[] {
   return values;
 }
 
+/** The view of a CloudFront request the core reads; `header` is a method, not a closure per request. */
+class EdgeRequest implements GateRequest {
+  constructor(
+    readonly method: string,
+    readonly uri: string,
+    readonly tokenCookies: string[],
+    readonly linkTokens: string[],
+    readonly viewerIp: string,
+    private readonly headers: CloudFrontHeaders,
+  ) {}
+
+  header(name: string): string | undefined {
+    return headerValues(this.headers, name)[0];
+  }
+}
+
 function toGateRequest(request: CloudFrontRequest): GateRequest | undefined {
   const headers = request.headers ?? {};
   const querystring = request.querystring ?? '';
   // A field of the wrong type means an event we do not understand: refuse rather than guess.
   if (typeof headers !== 'object' || typeof querystring !== 'string') return undefined;
-  return {
-    method: request.method,
-    uri: request.uri,
-    tokenCookies: cookieValues(headerValues(headers, 'cookie'), config.cookieName),
-    linkTokens: queryValues(querystring, config.linkTokenParam),
-    viewerIp: typeof request.clientIp === 'string' ? request.clientIp : '',
-    header: (name) => headerValues(headers, name)[0],
-  };
+  return new EdgeRequest(
+    request.method,
+    request.uri,
+    cookieValues(headerValues(headers, 'cookie'), config.cookieName),
+    querystring === '' ? [] : queryValues(querystring, config.linkTokenParam),
+    typeof request.clientIp === 'string' ? request.clientIp : '',
+    headers,
+  );
 }
 
 function toResult(response: GateResponse): CloudFrontResultResponse {

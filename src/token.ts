@@ -151,22 +151,16 @@ export function createTokenVerifier(rules: TokenRules, decodeText: Base64urlText
   let lastHeaderSegment = '';
   let lastHeader: HeaderResult = fail('header_malformed');
 
-  /** The token's segments and its (remembered) header, or the first failure. */
-  function open(token: string): { ok: true; parts: string[]; header: TokenHeader } | { ok: false; failure: TokenFailure } {
+  function verify(token: string, keys: KeyLookup, now: number): TokenResult {
     const parts = typeof token === 'string' ? split(token, rules.maxTokenLength) : 'token_malformed';
     if (typeof parts === 'string') return fail(parts);
+    // Tokens signed with one key share one header segment: parse it once, remember the verdict.
     if (parts[0] !== lastHeaderSegment) {
       lastHeader = parseHeader(parts[0], decodeText);
       lastHeaderSegment = parts[0];
     }
-    return lastHeader.ok ? { ok: true, parts: parts, header: lastHeader.header } : lastHeader;
-  }
-
-  function verify(token: string, keys: KeyLookup, now: number): TokenResult {
-    const opened = open(token);
-    if (!opened.ok) return opened;
-    const parts = opened.parts;
-    const header = opened.header;
+    if (!lastHeader.ok) return lastHeader;
+    const header = lastHeader.header;
 
     const key = keys(header.kid);
     if (key === undefined) return fail('kid_unknown');
