@@ -41,11 +41,13 @@ export async function measureRatio(
   opsPerRound: number,
   rounds: number,
   beforeGateRound: () => void,
+  beforeFloorRound: () => void = () => {},
 ): Promise<{ floor: number; gate: number; ratio: number }> {
   const floors: number[] = [];
   const gates: number[] = [];
   const ratios: number[] = [];
   for (let r = -3; r < rounds; r++) {
+    beforeFloorRound();
     let start = process.hrtime.bigint();
     for (let i = 0; i < opsPerRound; i++) floor(i);
     const f = Number(process.hrtime.bigint() - start) / 1000 / opsPerRound;

@@ -36,28 +36,39 @@ async function lambdaEdge(): Promise<void> {
   const handler = loadLambdaEdge(join(dist, 'viewer-request', 'index.js'));
   for (const [kid, label] of [['hs-2026-11', 'HS256'], ['es-2026-11', 'ES256']] as const) {
     const token = mint({ kid, claims });
-    const [h, p, s] = token.split('.') as [string, string, string];
-    const input = `${h}.${p}`;
     const keyConfig = CONFIG.keys.find((k) => k.kid === kid)!;
-    let floor: () => unknown;
+    // Like the gate, which reads each request's token out of a freshly parsed event, the floor works on
+    // a fresh copy of the token string every time (parsed outside the timed region).
+    const tokenJson = JSON.stringify(token);
+    let tokens: string[] = [];
+    const freshTokens = (n: number) => () => {
+      tokens = Array.from({ length: n }, () => JSON.parse(tokenJson) as string);
+    };
+    let floor: (i: number) => unknown;
     if (keyConfig.alg === 'HS256') {
       const key = createSecretKey(Buffer.from(keyConfig.secret, 'base64url'));
-      const raw = () => {
-        createHmac('sha256', key).update(input).digest();
-        return JSON.parse(Buffer.from(p, 'base64url').toString('utf8'));
+      const raw = (i: number) => {
+        const t = tokens[i]!;
+        const dot = t.lastIndexOf('.');
+        createHmac('sha256', key).update(t.slice(0, dot)).digest();
+        return JSON.parse(Buffer.from(t.slice(t.indexOf('.') + 1, dot), 'base64url').toString('utf8'));
       };
-      const encoded = () => {
-        createHmac('sha256', key).update(input).digest('base64url');
-        return JSON.parse(Buffer.from(p, 'base64url').toString('utf8'));
+      const encoded = (i: number) => {
+        const t = tokens[i]!;
+        const dot = t.lastIndexOf('.');
+        createHmac('sha256', key).update(t.slice(0, dot)).digest('base64url');
+        return JSON.parse(Buffer.from(t.slice(t.indexOf('.') + 1, dot), 'base64url').toString('utf8'));
       };
       // The cheapest way Node offers to get the MAC: of the two digest forms, whichever is faster here.
+      freshTokens(20_000)();
       floor = measure(raw, 20_000) < measure(encoded, 20_000) ? raw : encoded;
     } else {
       const key = createPublicKey({ key: (keyConfig as { publicKeyJwk: import('node:crypto').JsonWebKey }).publicKeyJwk, format: 'jwk' });
-      const sig = Buffer.from(s, 'base64url');
-      floor = () => {
-        verify('sha256', Buffer.from(input), { key, dsaEncoding: 'ieee-p1363' }, sig);
-        return JSON.parse(Buffer.from(p, 'base64url').toString('utf8'));
+      floor = (i: number) => {
+        const t = tokens[i]!;
+        const dot = t.lastIndexOf('.');
+        verify('sha256', Buffer.from(t.slice(0, dot)), { key, dsaEncoding: 'ieee-p1363' }, Buffer.from(t.slice(dot + 1), 'base64url'));
+        return JSON.parse(Buffer.from(t.slice(t.indexOf('.') + 1, dot), 'base64url').toString('utf8'));
       };
     }
     // Small rounds of fresh events: a large pool would charge the gate for the garbage of the setup.
@@ -66,11 +77,19 @@ async function lambdaEdge(): Promise<void> {
     const json = JSON.stringify(events(token, 1)[0]);
     const first = await handler(JSON.parse(json) as CloudFrontRequestEvent);
     if (!first || (first as { uri?: string }).uri !== '/tenants/acme/files/2026/report.pdf') throw new Error(`the ${label} bench token is refused`);
-    // Each call gets a fresh event (the handler rewrites it in place), parsed outside the timed region.
+    // Each call gets a fresh event (the handler rewrites it in place), parsed outside the timed region,
+    // and each call is awaited, as the Lambda runtime awaits it.
     let batch: CloudFrontRequestEvent[] = [];
-    const m = await measureRatio(floor, (i) => handler(batch[i]!), ops, label === 'HS256' ? 151 : 31, () => {
-      batch = Array.from({ length: ops }, () => JSON.parse(json) as CloudFrontRequestEvent);
-    });
+    const m = await measureRatio(
+      floor,
+      (i) => handler(batch[i]!),
+      ops,
+      label === 'HS256' ? 151 : 31,
+      () => {
+        batch = Array.from({ length: ops }, () => JSON.parse(json) as CloudFrontRequestEvent);
+      },
+      freshTokens(ops),
+    );
     const goal = label === 'HS256' ? 2 : 1.2;
     row(`Lambda@Edge ${label} per request`, us(m.gate), `floor ${us(m.floor)}`, `${m.ratio.toFixed(2)}×`, `goal ≤ ${goal}×`, m.ratio <= goal ? 'met' : 'MISSED');
   }

@@ -30,7 +30,7 @@ function headerValues(headers: CloudFrontHeaders, name: string): string[] {
   const values: string[] = [];
   // CloudFront keys the map by lower-case name; a hand-made or replayed event may not, so look at every key.
   for (const key in headers) {
-    if (key !== name && key.toLowerCase() !== name) continue;
+    if (key !== name && (key.length !== name.length || key.toLowerCase() !== name)) continue;
     const entries = headers[key];
     if (!Array.isArray(entries)) continue;
     for (const entry of entries) if (entry && typeof entry.value === 'string') values.push(entry.value);
@@ -88,14 +88,15 @@ function forward(request: CloudFrontRequest, uri: string): CloudFrontRequest {
   request.uri = uri;
   const headers = request.headers ?? {};
   for (const key in headers) {
-    if (key !== 'cookie' && key.toLowerCase() !== 'cookie') continue;
+    if (key !== 'cookie' && (key.length !== 6 || key.toLowerCase() !== 'cookie')) continue;
+    const entries = headers[key];
     const kept = [];
-    for (const entry of headers[key]) {
+    for (const entry of entries) {
       entry.value = withoutCookie(entry.value, config.cookieName);
       if (entry.value !== '') kept.push(entry);
     }
-    if (kept.length > 0) headers[key] = kept;
-    else delete headers[key];
+    if (kept.length === 0) delete headers[key];
+    else if (kept.length !== entries.length) headers[key] = kept;
   }
   if (typeof request.querystring === 'string') {
     request.querystring = withoutQueryParam(request.querystring, config.linkTokenParam);
