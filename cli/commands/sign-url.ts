@@ -3,13 +3,11 @@
  * origin's `POST /auth/links` hands out (link token in `?token=`, then the CloudFront parameters).
  */
 import { signUrl } from '../../src/login/cloudfront-signing';
-import type { CloudFrontSigningConfig } from '../../src/login/config';
 import { localCloudFrontKey, localSigningKey } from '../../src/login/local-keys';
 import { createTenantTokenMinter } from '../../src/login/tenant-token';
-import { isIpv4 } from '../../src/login/viewer-ip';
 import { isSafeTenantSegment } from '../../src/tenant-path';
 import { UsageError, type CliIO, type Command } from '../command';
-import { cliConfig, cliNow, cliOptions, cliPath, positiveInt } from './token';
+import { cliConfig, cliNow, cliOptions, cliPath, cloudFrontSigning, positiveInt } from '../options';
 
 const usage = `usage: tenant-gate sign-url --path PATH --expires-in SECS [options]
 
@@ -42,19 +40,7 @@ export const command: Command = {
     cliPath(config, o.path);
     const max = config.login?.links.maxExpiresInSeconds ?? config.maxLinkLifetimeSeconds;
     if (expiresIn > max) throw new UsageError(`--expires-in ${expiresIn} exceeds the configured maximum for links (${max})`);
-    if (o.ip !== undefined && !isIpv4(o.ip)) {
-      throw new UsageError(`--ip "${o.ip}" is not an IPv4 address: CloudFront policies (IpAddress) are IPv4-only`);
-    }
-    if (o.hash !== undefined && o.hash !== 'SHA1' && o.hash !== 'SHA256') throw new UsageError('--hash must be SHA1 or SHA256');
-    const keyPairId = o['key-pair-id'] ?? config.login?.cloudfront?.keyPairId;
-    if (keyPairId === undefined) throw new UsageError('no CloudFront key: pass --key-pair-id (or set login.cloudfront.keyPairId)');
-    if (!/^[A-Z0-9]{1,128}$/.test(keyPairId)) throw new UsageError('--key-pair-id must be a CloudFront public key ID (A-Z, 0-9)');
-    const cf: CloudFrontSigningConfig = {
-      keyPairId,
-      hashAlgorithm: (o.hash as 'SHA1' | 'SHA256' | undefined) ?? config.login?.cloudfront?.hashAlgorithm ?? 'SHA256',
-      signedCookies: false,
-      signedUrls: true,
-    };
+    const cf = cloudFrontSigning(config, o, { signedCookies: false, signedUrls: true });
     const now = cliNow(o.now);
     const exp = now + expiresIn;
     let url = `https://${config.domain}${o.path}`;

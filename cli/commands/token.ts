@@ -2,17 +2,12 @@
  * `tenant-gate token`: mint a tenant token (session or link) for a test, with the same minter the login origin
  * uses — so what it prints is exactly what the edge accepts.
  */
-import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
-import { loadConfig } from '../../build/artifacts';
-import type { GateConfig } from '../../src/config';
-import { checkLinkPath } from '../../src/login/links';
-import { LoginError } from '../../src/login/errors';
 import { localSigningKey } from '../../src/login/local-keys';
 import { createTenantTokenMinter } from '../../src/login/tenant-token';
 import { isIpv4 } from '../../src/login/viewer-ip';
 import { isSafeTenantSegment } from '../../src/tenant-path';
 import { UsageError, type CliIO, type Command } from '../command';
+import { cliConfig, cliNow, cliOptions, cliPath, positiveInt } from '../options';
 
 const usage = `usage: tenant-gate token --tenant TENANT [options]
 
@@ -29,42 +24,6 @@ options:
   --key FILE          the signing key: HS256 secret or private PEM/JWK (default: login.secrets.signingKey if a file)
   --config FILE       the gate configuration (default: gatekeeper.config.json)
   --now EPOCH         mint as of this time (default: now)`;
-
-/** Parsed `--name value` options (strings only; the commands here take no flags without values). */
-export function cliOptions(argv: string[], names: readonly string[]): Record<string, string | undefined> {
-  const options: Record<string, { type: 'string' }> = {};
-  for (const name of names) options[name] = { type: 'string' };
-  try {
-    return parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values as Record<string, string | undefined>;
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-}
-
-export function positiveInt(value: string | undefined, flag: string): number | undefined {
-  if (value === undefined) return undefined;
-  if (!/^[1-9]\d{0,9}$/.test(value)) throw new UsageError(`${flag} must be a positive whole number of seconds, got "${value}"`);
-  return Number(value);
-}
-
-export function cliConfig(io: CliIO, path: string | undefined): GateConfig {
-  return loadConfig(resolve(io.cwd, path ?? 'gatekeeper.config.json'));
-}
-
-export function cliNow(value: string | undefined): number {
-  if (value === undefined) return Math.floor(Date.now() / 1000);
-  if (!/^\d{1,12}$/.test(value)) throw new UsageError(`--now must be epoch seconds, got "${value}"`);
-  return Number(value);
-}
-
-export function cliPath(config: GateConfig, path: string): void {
-  try {
-    checkLinkPath(config, path);
-  } catch (error) {
-    if (error instanceof LoginError) throw new UsageError(`--path ${path}: ${error.code} (${error.reason})`);
-    throw error;
-  }
-}
 
 export const command: Command = {
   name: 'token',

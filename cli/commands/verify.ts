@@ -14,7 +14,7 @@ import { isIpv4, isIpv6 } from '../../src/login/viewer-ip';
 import { createKeyRing } from '../../src/node/key-ring';
 import { queryValues } from '../../src/query';
 import { UsageError, type CliIO, type Command } from '../command';
-import { cliConfig, cliNow, cliOptions } from './token';
+import { cliConfig, cliNow, cliOptions } from '../options';
 
 const usage = `usage: tenant-gate verify <TOKEN | URL> [options]
 
