@@ -17,7 +17,7 @@ import { createTenantTokenMinter } from '../src/login/tenant-token';
 import { loadConfig } from '../build/artifacts';
 import { measureAsync, measureRatio } from './measure';
 
-const ROOT = join(__dirname, '..');
+const ROOT = join(import.meta.dirname, '..');
 const GOAL = 1.3;
 
 export async function benchLogin(row: (...cells: (string | number)[]) => void, us: (n: number) => string): Promise<void> {

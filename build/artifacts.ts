@@ -89,6 +89,7 @@ export async function buildArtifacts(options: BuildOptions): Promise<Artifact[]>
     legalComments: 'none',
     logLevel: 'error',
   });
+  markCommonJs(viewerRequest);
   artifacts.push({
     name: 'viewer-request',
     file: viewerRequest,
@@ -119,6 +120,7 @@ export async function buildArtifacts(options: BuildOptions): Promise<Artifact[]>
       legalComments: 'none',
       logLevel: 'error',
     });
+    markCommonJs(login);
     artifacts.push({ name: 'login', file: login, limit: '50 MB zipped (Lambda)' });
   }
   // --- end login ---------------------------------------------------------------------------------------------
@@ -126,6 +128,15 @@ export async function buildArtifacts(options: BuildOptions): Promise<Artifact[]>
   artifacts.push(await buildCloudFrontFunction(config, options));
 
   return artifacts;
+}
+
+/**
+ * The Lambda bundles are CommonJS (Lambda loads a `.js` handler as CommonJS unless a package.json says
+ * otherwise); this repository is ESM, so a marker keeps Node from reading `dist/<name>/index.js` as ESM when
+ * the tests and the local distribution load it. The zip carries `index.js` only.
+ */
+function markCommonJs(bundle: string): void {
+  writeFileSync(join(dirname(bundle), 'package.json'), '{"type":"commonjs"}\n');
 }
 
 const INTERNAL_PROPERTIES = new RegExp(

@@ -1,24 +1,17 @@
 /**
  * `tenant-gate` — keys, tokens, signed URLs and cookies, verification, and the distribution doctor.
- * Each sub-command lives in cli/commands/<name>.ts and is listed here.
+ * Each sub-command lives in cli/commands/<name>.ts and is listed in cli/commands/index.ts.
  */
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { UsageError, type CliIO, type Command } from './command';
+import { readFileSync } from 'node:fs';
+import { type CliIO, type Command, UsageError } from './command';
+import { COMMANDS } from './commands/index';
 
-async function loadCommands(): Promise<Command[]> {
-  const dir = join(__dirname, 'commands');
-  const files = readdirSync(dir).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts')).sort();
-  const commands: Command[] = [];
-  for (const file of files) {
-    const mod = (await import(join(dir, file))) as { command?: Command; default?: { command?: Command } };
-    const command = mod.command ?? mod.default?.command;
-    if (command) commands.push(command);
-  }
-  return commands;
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
 }
 
-function help(commands: Command[]): string {
+function help(commands: readonly Command[]): string {
   const width = Math.max(...commands.map((c) => c.name.length), 4);
   return [
     'usage: tenant-gate <command> [options]',
@@ -31,15 +24,19 @@ function help(commands: Command[]): string {
 }
 
 export async function main(argv: string[], io: CliIO): Promise<number> {
-  const commands = await loadCommands();
+  const commands = COMMANDS;
   const [name, ...rest] = argv;
+  if (name === '--version' || name === '-v') {
+    io.out(version());
+    return 0;
+  }
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     io.out(help(commands));
     return name === undefined ? 2 : 0;
   }
   const command = commands.find((c) => c.name === name);
   if (!command) {
-    io.err(`tenant-gate: unknown command "${name}"\n\n${help(commands)}`);
+    io.err(`tenant-gate: unknown command "${name}"; see tenant-gate --help`);
     return 2;
   }
   if (rest.includes('--help') || rest.includes('-h')) {
@@ -50,7 +47,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     return await command.run(rest, io);
   } catch (error) {
     if (error instanceof UsageError) {
-      io.err(`tenant-gate ${name}: ${error.message}\n\n${command.usage}`);
+      io.err(`tenant-gate ${name}: ${error.message}; see tenant-gate ${name} --help`);
       return 2;
     }
     io.err(`tenant-gate ${name}: ${(error as Error).message}`);

@@ -1,7 +1,7 @@
 /**
  * The step before `serverless package`: build every artifact with build/artifacts.ts (the same code as build.mjs,
  * never a second bundler), zip the two Lambda functions, and write a manifest that serverless.yml's variable
- * resolver (deploy/serverless-vars.js) and plugin (deploy/serverless-plugin.js) read.
+ * resolver (deploy/serverless-vars.cjs) and plugin (deploy/serverless-plugin.cjs) read.
  *
  *   tsx deploy/package-artifacts.ts [--stage S (env STAGE, default dev)] [--config FILE (env TENANT_GATE_CONFIG)]
  *                                   [--outdir DIR] [--cloudfront-keys DIR (default cloudfront-keys/<stage>)]
@@ -27,7 +27,7 @@ export const MANIFEST_FILE = 'manifest.json';
 /** CloudFront accepts at most 5 public keys in one key group (DG: quotas). */
 export const MAX_KEYS_PER_GROUP = 5;
 
-/** What serverless-vars.js and serverless-plugin.js read. Paths are relative to the service directory. */
+/** What serverless-vars.cjs and serverless-plugin.cjs read. Paths are relative to the service directory. */
 export interface PackageManifest {
   readonly version: 1;
   /** The Serverless stage this was built for (STAGE): per-stage config and keys must not cross stages. */
@@ -260,7 +260,7 @@ async function cli(): Promise<void> {
   );
 }
 
-if (require.main === module) {
+if (process.argv[1] !== undefined && import.meta.filename === resolve(process.argv[1])) {
   cli().catch((error: unknown) => {
     console.error(`package-artifacts: ${(error as Error).message}`);
     process.exit(1);

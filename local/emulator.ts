@@ -37,7 +37,7 @@ import { s3Origin } from './origin-s3';
 import { close, createEdgeServer, listen } from './server';
 import type { TrustedKeyGroup } from './signed-requests';
 
-export const ROOT = resolve(__dirname, '..');
+export const ROOT = resolve(import.meta.dirname, '..');
 export const DEMO_CONFIG = join(ROOT, 'demo', 'local.config.json');
 
 export type GateRuntime = 'lambda-edge' | 'cloudfront-function';

@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,7 +11,6 @@ const example = JSON.parse(readFileSync(join(ROOT, 'gatekeeper.config.json'), 'u
 const hs = (example.keys as Record<string, unknown>[])[0]!;
 const es = (example.keys as Record<string, unknown>[])[2]!;
 const rsa1024 = (() => {
-  const { generateKeyPairSync } = require('node:crypto') as typeof import('node:crypto');
   return generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey.export({ format: 'jwk' });
 })();
 

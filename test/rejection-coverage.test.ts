@@ -19,7 +19,7 @@ describe('rejection coverage', () => {
       malformed_request: 'test/lambda-edge.test.ts',
     };
     for (const [code, file] of Object.entries(elsewhere)) {
-      expect(readFileSync(join(__dirname, '..', file), 'utf8')).toContain(`'${code}'`);
+      expect(readFileSync(join(import.meta.dirname, '..', file), 'utf8')).toContain(`'${code}'`);
       expected.add(code);
     }
     expect(Object.keys(REFUSALS).filter((code) => !expected.has(code))).toEqual([]);
@@ -27,7 +27,7 @@ describe('rejection coverage', () => {
 
   it('every token failure is expected by the token table or the link-token table', () => {
     const expected = new Set<TokenFailure | 'ok'>(tokenCases.map((c) => c.expect));
-    const tokenTests = readFileSync(join(__dirname, 'token.test.ts'), 'utf8');
+    const tokenTests = readFileSync(join(import.meta.dirname, 'token.test.ts'), 'utf8');
     expect(TOKEN_FAILURES.filter((f) => !expected.has(f) && !tokenTests.includes(`'${f}'`))).toEqual([]);
   });
 });

@@ -6,7 +6,7 @@
  * algorithms, issuer, audience, required claims and typ) would accept; each is a documented RFC 8725
  * hardening. Everywhere else the two must agree exactly.
  */
-import { generateKeyPairSync, createSecretKey } from 'node:crypto';
+import { createSecretKey, generateKeyPairSync, sign } from 'node:crypto';
 import type { TokenFailure } from '../../src/errors';
 import { privateKey } from '../helpers/keys';
 import { b64, mint, NOW, sessionClaims, signWith } from '../helpers/tokens';
@@ -98,7 +98,7 @@ export const tokenCases: TokenCase[] = [
   { name: 'payload swapped after signing', token: (() => { const [h, , s] = mint().split('.'); return `${h}.${b64(JSON.stringify(sessionClaims('globex')))}.${s}`; })(), expect: 'signature_invalid' },
   { name: 'HS256 signature truncated', token: withSignature(mint(), mint().split('.')[2]!.slice(0, 24)), expect: 'signature_invalid' },
   { name: 'ES256 signed by a foreign key', token: mint({ kid: 'es-2026-11', signKey: foreignEc.privateKey }), expect: 'signature_invalid', asymmetric: true },
-  { name: 'ES256 signature in DER instead of r||s', token: (() => { const t = mint({ kid: 'es-2026-11' }); const [h, p] = t.split('.'); const { sign } = require('node:crypto') as typeof import('node:crypto'); return `${h}.${p}.${sign('sha256', Buffer.from(`${h}.${p}`), privateKey('es-2026-11')).toString('base64url')}`; })(), expect: 'signature_invalid', asymmetric: true },
+  { name: 'ES256 signature in DER instead of r||s', token: (() => { const t = mint({ kid: 'es-2026-11' }); const [h, p] = t.split('.'); return `${h}.${p}.${sign('sha256', Buffer.from(`${h}.${p}`), privateKey('es-2026-11')).toString('base64url')}`; })(), expect: 'signature_invalid', asymmetric: true },
   { name: 'RS256 signature of another token', token: withSignature(mint({ kid: 'rs-2026-11' }), mint({ kid: 'rs-2026-11', claims: { tid: 'globex' } }).split('.')[2]!), expect: 'signature_invalid', asymmetric: true },
   { name: 'EdDSA signature bit flip', token: flipLastSignatureChar(mint({ kid: 'ed-2026-11' })), expect: 'signature_invalid', asymmetric: true },
 

@@ -14,7 +14,7 @@ import {
   type GateRef,
 } from '../../deploy/attach';
 
-const FIXTURES = join(__dirname, '..', 'fixtures', 'distribution-config');
+const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'distribution-config');
 const load = (name: string): DistributionConfig => JSON.parse(readFileSync(join(FIXTURES, `${name}.json`), 'utf8')) as DistributionConfig;
 
 const LAMBDA_V7: GateRef = { kind: 'lambda-edge', arn: 'arn:aws:lambda:us-east-1:123456789012:function:tenant-gate-viewer-request:7' };

@@ -14,7 +14,7 @@ import { describe, expect, it } from 'vitest';
 import { attach, type AttachPlan } from '../../deploy/attach';
 import { DistributionUpdateError, updateDistributionWithRetry, type DistributionClient } from '../../deploy/distribution-api';
 
-const FIXTURES = join(__dirname, '..', 'fixtures', 'distribution-config');
+const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'distribution-config');
 const load = (name: string): DistributionConfig => JSON.parse(readFileSync(join(FIXTURES, `${name}.json`), 'utf8')) as DistributionConfig;
 
 const PLAN: AttachPlan = {

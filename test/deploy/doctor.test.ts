@@ -14,7 +14,7 @@ import {
   type FindingCode,
 } from '../../deploy/doctor';
 
-const FIXTURES = join(__dirname, '..', 'fixtures', 'distribution-config');
+const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'distribution-config');
 const load = (name: string): DistributionConfig => JSON.parse(readFileSync(join(FIXTURES, `${name}.json`), 'utf8')) as DistributionConfig;
 
 const BASE: DoctorExpectations = { gatedPathPatterns: ['/files/*'], tokenLifetimeSeconds: 3600, ipBinding: false };

@@ -15,7 +15,7 @@ import { buildArtifacts } from '../../build/artifacts';
 import { keepsBrowserCachePrivate } from '../../deploy/doctor';
 import { zipFiles } from '../../deploy/package-artifacts';
 
-const ROOT = join(__dirname, '..', '..');
+const ROOT = join(import.meta.dirname, '..', '..');
 const STAGE = 'dev';
 const EDGE_NAME = `tenant-gate-${STAGE}-viewer-request`;
 

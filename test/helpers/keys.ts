@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { validateConfig, type GateConfig } from '../../src/config';
 
-export const ROOT = join(__dirname, '..', '..');
+export const ROOT = join(import.meta.dirname, '..', '..');
 
 const signing = JSON.parse(readFileSync(join(ROOT, 'test/fixtures/throwaway-signing-keys.json'), 'utf8')) as Record<
   string,

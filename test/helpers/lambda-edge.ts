@@ -7,7 +7,7 @@ import type { Outcome } from './outcome';
 export type EdgeHandler = (event: CloudFrontRequestEvent) => Promise<CloudFrontRequestResult>;
 
 export function loadLambdaEdge(file: string): EdgeHandler {
-  const require = createRequire(__filename);
+  const require = createRequire(import.meta.filename);
   delete require.cache[require.resolve(file)];
   return (require(file) as { handler: EdgeHandler }).handler;
 }

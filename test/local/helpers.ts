@@ -20,7 +20,7 @@ import { folderOrigin } from '../../local/origin-folder';
 import type { Origin } from '../../local/origin';
 import type { TrustedKeyGroup } from '../../local/signed-requests';
 
-export const ROOT = join(__dirname, '..', '..');
+export const ROOT = join(import.meta.dirname, '..', '..');
 export const DEMO_CONFIG_PATH = join(ROOT, 'demo', 'local.config.json');
 const raw = JSON.parse(readFileSync(DEMO_CONFIG_PATH, 'utf8')) as Record<string, unknown> & { keys: { secret: string }[] };
 export const DOMAIN = 'localhost';

@@ -45,7 +45,7 @@ beforeAll(async () => {
   bundle = readFileSync(file, 'utf8');
   vi.useFakeTimers({ toFake: ['Date'] });
   vi.setSystemTime(NOW * 1000);
-  const require = createRequire(__filename);
+  const require = createRequire(import.meta.filename);
   handler = (require(file) as { handler: Handler }).handler;
 });
 afterAll(() => {

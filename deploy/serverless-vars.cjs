@@ -1,11 +1,11 @@
 'use strict';
 /**
- * Values serverless.yml takes from the build: `${file(./deploy/serverless-vars.js):NAME}`.
+ * Values serverless.yml takes from the build: `${file(./deploy/serverless-vars.cjs):NAME}`.
  *
  * Everything comes from the manifest deploy/package-artifacts.ts writes after building, so the template always
  * describes the artifacts that were just built from the validated gate config, and resolving needs no network and
  * no AWS credentials. The CloudFront Function's code is NOT resolved here: Serverless v3 re-resolves `${...}`
- * inside resolved strings, which would corrupt JavaScript template literals. deploy/serverless-plugin.js inserts it.
+ * inside resolved strings, which would corrupt JavaScript template literals. deploy/serverless-plugin.cjs inserts it.
  */
 const { existsSync, readFileSync } = require('node:fs');
 const { join } = require('node:path');

@@ -67,7 +67,7 @@ class TenantGatePlugin {
 
   /** The manifest was built from one stage's config and keys; packaging it into another stage would mix them. */
   checkStage() {
-    const { readManifest } = require('./serverless-vars.js');
+    const { readManifest } = require('./serverless-vars.cjs');
     const built = readManifest().stage;
     if (built !== this.stage()) {
       throw new this.serverless.classes.Error(
@@ -77,7 +77,7 @@ class TenantGatePlugin {
   }
 
   insertCloudFrontFunctionCode() {
-    const { readManifest } = require('./serverless-vars.js');
+    const { readManifest } = require('./serverless-vars.cjs');
     const manifest = readManifest();
     let code;
     try {
@@ -99,7 +99,7 @@ class TenantGatePlugin {
 
   /** The login role may read `/tenant-gate/<stage>/*` only (serverless.yml): a secret elsewhere fails at run time. */
   checkLoginSecrets() {
-    const { readManifest } = require('./serverless-vars.js');
+    const { readManifest } = require('./serverless-vars.cjs');
     const { loginSecrets } = readManifest();
     const stage = this.stage();
     const wrong = [
@@ -125,7 +125,7 @@ class TenantGatePlugin {
     }
     if (!GATES.includes(s.gate)) throw new this.serverless.classes.Error(`tenant-gate: custom.tenantGate.gate must be one of ${GATES.join(', ')}, got "${s.gate}"`);
     if (s.pathPatterns.length === 0) throw new this.serverless.classes.Error('tenant-gate: custom.tenantGate.pathPatterns is empty');
-    const { readManifest } = require('./serverless-vars.js');
+    const { readManifest } = require('./serverless-vars.cjs');
     const manifest = readManifest();
     if (manifest.requireSignatures && manifest.cloudFrontKeys === null) {
       throw new this.serverless.classes.Error(
@@ -178,7 +178,7 @@ class TenantGatePlugin {
     // Keeps gated files private in browsers (a second user of the same browser must not see the first one's copy).
     if (outputs.TenantGatePrivateFilesHeadersPolicyId) argv.push('--response-headers-policy', outputs.TenantGatePrivateFilesHeadersPolicyId);
     // Require signatures only once the login issues them (login.cloudfront), or CloudFront refuses every viewer.
-    const { readManifest } = require('./serverless-vars.js');
+    const { readManifest } = require('./serverless-vars.cjs');
     if (readManifest().requireSignatures) {
       if (!outputs.TenantGateKeyGroupId) throw new this.serverless.classes.Error('tenant-gate: login.cloudfront is set but the stack has no key group');
       argv.push('--key-group', outputs.TenantGateKeyGroupId);
