@@ -6,5 +6,6 @@ export default defineConfig({
     // Tests never reach the network; a forgotten `.only` must not silently shrink the suite in CI.
     allowOnly: false,
     testTimeout: 20_000,
+    globalSetup: ['test/setup/skipped-tools.ts'],
   },
 });

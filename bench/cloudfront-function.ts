@@ -12,7 +12,10 @@ import { CONFIG, ROOT } from '../test/helpers/keys';
 import { mint } from '../test/helpers/tokens';
 import { measureRatio } from './measure';
 
-export async function benchCloudFrontFunction(row: (...cells: (string | number)[]) => void, us: (n: number) => string): Promise<void> {
+export async function benchCloudFrontFunction(
+  row: (...cells: (string | number)[]) => void,
+  us: (n: number) => string,
+): Promise<void> {
   const now = Math.floor(Date.now() / 1000);
   const token = mint({ claims: { iat: now - 60, exp: now + 900 } });
   const key = CONFIG.keys.find((k) => k.kid === 'hs-2026-11');
@@ -30,9 +33,17 @@ export async function benchCloudFrontFunction(row: (...cells: (string | number)[
   };
 
   const handler = loadCloudFrontFunction(readFileSync(join(ROOT, 'dist', 'cloudfront-function', 'index.js'), 'utf8'));
-  const json = JSON.stringify(cloudFrontFunctionEvent({ name: '', uri: '/files/2026/report.pdf', cookies: [`theme=dark; __Host-tenant=${token}`], expect: { status: 0 } }));
+  const json = JSON.stringify(
+    cloudFrontFunctionEvent({
+      name: '',
+      uri: '/files/2026/report.pdf',
+      cookies: [`theme=dark; __Host-tenant=${token}`],
+      expect: { status: 0 },
+    }),
+  );
   const first = (await handler(JSON.parse(json))) as { uri?: string };
-  if (first.uri !== '/tenants/acme/files/2026/report.pdf') throw new Error('the CloudFront Function bench token is refused');
+  if (first.uri !== '/tenants/acme/files/2026/report.pdf')
+    throw new Error('the CloudFront Function bench token is refused');
   const ops = 1000;
   let batch: unknown[] = [];
   const m = await measureRatio(
@@ -47,5 +58,12 @@ export async function benchCloudFrontFunction(row: (...cells: (string | number)[
       tokens = Array.from({ length: ops }, () => JSON.parse(tokenJson) as string);
     },
   );
-  row('CloudFront Function HS256 per request (vm)', us(m.gate), `floor ${us(m.floor)}`, `${m.ratio.toFixed(2)}×`, 'goal ≤ 3×', m.ratio <= 3 ? 'met' : 'MISSED');
+  row(
+    'CloudFront Function HS256 per request (vm)',
+    us(m.gate),
+    `floor ${us(m.floor)}`,
+    `${m.ratio.toFixed(2)}×`,
+    'goal ≤ 3×',
+    m.ratio <= 3 ? 'met' : 'MISSED',
+  );
 }

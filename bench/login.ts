@@ -20,7 +20,10 @@ import { measureAsync, measureRatio } from './measure';
 const ROOT = join(import.meta.dirname, '..');
 const GOAL = 1.3;
 
-export async function benchLogin(row: (...cells: (string | number)[]) => void, us: (n: number) => string): Promise<void> {
+export async function benchLogin(
+  row: (...cells: (string | number)[]) => void,
+  us: (n: number) => string,
+): Promise<void> {
   const config = loadConfig(join(ROOT, 'gatekeeper.config.json')) as LoginGateConfig;
   const login = config.login;
   if (login.cloudfront === null) throw new Error('the bench needs login.cloudfront in gatekeeper.config.json');
@@ -42,11 +45,30 @@ export async function benchLogin(row: (...cells: (string | number)[]) => void, u
   const policyBytes = Buffer.from(customPolicy({ resource, dateLessThan: now + 900 }));
   const floor = () => sign(digest, policyBytes, cfKey);
 
-  if ((await session(0)).length !== 5) throw new Error('the bench session is not a tenant cookie plus four CloudFront cookies');
+  if ((await session(0)).length !== 5)
+    throw new Error('the bench session is not a tenant cookie plus four CloudFront cookies');
   const m = await measureRatio(floor, session, 200, 9, () => {});
-  row(`login: mint a session (${keys.signing.alg} token + ${cf.hashAlgorithm} cookies)`, us(m.gate), `floor ${us(m.floor)}`, `${m.ratio.toFixed(2)}×`, `goal ≤ ${GOAL}×`, m.ratio <= GOAL ? 'met' : 'MISSED');
+  row(
+    `login: mint a session (${keys.signing.alg} token + ${cf.hashAlgorithm} cookies)`,
+    us(m.gate),
+    `floor ${us(m.floor)}`,
+    `${m.ratio.toFixed(2)}×`,
+    `goal ≤ ${GOAL}×`,
+    m.ratio <= GOAL ? 'met' : 'MISSED',
+  );
 
   const pem = readFileSync(join(ROOT, 'test/fixtures/login-cloudfront-private-key.pem'), 'utf8');
-  const fromPem = await measureAsync(async () => signCookies(pem as unknown as typeof cfKey, cf, customPolicy({ resource, dateLessThan: now + 900 })), 200, 5);
-  row('login: the same cookies from a PEM re-parsed per call', us(fromPem), '', '', '(why the signer gets a KeyObject)', '');
+  const fromPem = await measureAsync(
+    async () => signCookies(pem as unknown as typeof cfKey, cf, customPolicy({ resource, dateLessThan: now + 900 })),
+    200,
+    5,
+  );
+  row(
+    'login: the same cookies from a PEM re-parsed per call',
+    us(fromPem),
+    '',
+    '',
+    '(why the signer gets a KeyObject)',
+    '',
+  );
 }

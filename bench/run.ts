@@ -27,14 +27,21 @@ const us = (n: number) => `${n.toFixed(2)} µs`;
 
 function events(token: string, n: number): CloudFrontRequestEvent[] {
   return Array.from({ length: n }, () =>
-    lambdaEdgeEvent({ name: '', cookies: [`theme=dark; __Host-tenant=${token}`], uri: '/files/2026/report.pdf', expect: { status: 0 } }),
+    lambdaEdgeEvent({
+      name: '',
+      cookies: [`theme=dark; __Host-tenant=${token}`],
+      uri: '/files/2026/report.pdf',
+      expect: { status: 0 },
+    }),
   );
 }
 
-
 async function lambdaEdge(): Promise<void> {
   const handler = loadLambdaEdge(join(dist, 'viewer-request', 'index.js'));
-  for (const [kid, label] of [['hs-2026-11', 'HS256'], ['es-2026-11', 'ES256']] as const) {
+  for (const [kid, label] of [
+    ['hs-2026-11', 'HS256'],
+    ['es-2026-11', 'ES256'],
+  ] as const) {
     const token = mint({ kid, claims });
     const keyConfig = CONFIG.keys.find((k) => k.kid === kid)!;
     // Like the gate, which reads each request's token out of a freshly parsed event, the floor works on
@@ -63,11 +70,19 @@ async function lambdaEdge(): Promise<void> {
       freshTokens(20_000)();
       floor = measure(raw, 20_000) < measure(encoded, 20_000) ? raw : encoded;
     } else {
-      const key = createPublicKey({ key: (keyConfig as { publicKeyJwk: import('node:crypto').JsonWebKey }).publicKeyJwk, format: 'jwk' });
+      const key = createPublicKey({
+        key: (keyConfig as { publicKeyJwk: import('node:crypto').JsonWebKey }).publicKeyJwk,
+        format: 'jwk',
+      });
       floor = (i: number) => {
         const t = tokens[i]!;
         const dot = t.lastIndexOf('.');
-        verify('sha256', Buffer.from(t.slice(0, dot)), { key, dsaEncoding: 'ieee-p1363' }, Buffer.from(t.slice(dot + 1), 'base64url'));
+        verify(
+          'sha256',
+          Buffer.from(t.slice(0, dot)),
+          { key, dsaEncoding: 'ieee-p1363' },
+          Buffer.from(t.slice(dot + 1), 'base64url'),
+        );
         return JSON.parse(Buffer.from(t.slice(t.indexOf('.') + 1, dot), 'base64url').toString('utf8'));
       };
     }
@@ -76,7 +91,8 @@ async function lambdaEdge(): Promise<void> {
     // The Lambda runtime hands the handler a freshly JSON.parse'd event: so does the bench.
     const json = JSON.stringify(events(token, 1)[0]);
     const first = await handler(JSON.parse(json) as CloudFrontRequestEvent);
-    if (!first || (first as { uri?: string }).uri !== '/tenants/acme/files/2026/report.pdf') throw new Error(`the ${label} bench token is refused`);
+    if (!first || (first as { uri?: string }).uri !== '/tenants/acme/files/2026/report.pdf')
+      throw new Error(`the ${label} bench token is refused`);
     // Each call gets a fresh event (the handler rewrites it in place), parsed outside the timed region,
     // and each call is awaited, as the Lambda runtime awaits it.
     let batch: CloudFrontRequestEvent[] = [];
@@ -91,13 +107,22 @@ async function lambdaEdge(): Promise<void> {
       freshTokens(ops),
     );
     const goal = label === 'HS256' ? 2 : 1.2;
-    row(`Lambda@Edge ${label} per request`, us(m.gate), `floor ${us(m.floor)}`, `${m.ratio.toFixed(2)}×`, `goal ≤ ${goal}×`, m.ratio <= goal ? 'met' : 'MISSED');
+    row(
+      `Lambda@Edge ${label} per request`,
+      us(m.gate),
+      `floor ${us(m.floor)}`,
+      `${m.ratio.toFixed(2)}×`,
+      `goal ≤ ${goal}×`,
+      m.ratio <= goal ? 'met' : 'MISSED',
+    );
   }
 }
 
 function coldStart(): void {
   const bundle = join(dist, 'viewer-request', 'index.js');
-  const event = JSON.stringify(lambdaEdgeEvent({ name: '', cookies: [`__Host-tenant=${mint({ claims })}`], expect: { status: 0 } }));
+  const event = JSON.stringify(
+    lambdaEdgeEvent({ name: '', cookies: [`__Host-tenant=${mint({ claims })}`], expect: { status: 0 } }),
+  );
   const script = `
     const t0 = process.hrtime.bigint();
     const { handler } = require(${JSON.stringify(bundle)});
@@ -106,10 +131,19 @@ function coldStart(): void {
       if (!r.uri) throw new Error('refused');
       process.stdout.write(String(Number(t1 - t0) / 1e6));
     });`;
-  const runs = Array.from({ length: 7 }, () => Number(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' })));
+  const runs = Array.from({ length: 7 }, () =>
+    Number(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' })),
+  );
   runs.sort((a, b) => a - b);
   const median = runs[3]!;
-  row('Lambda@Edge load + first answer (fresh node)', `${median.toFixed(2)} ms`, `min ${runs[0]!.toFixed(2)} ms`, '', 'goal ≤ 10 ms', median <= 10 ? 'met' : 'MISSED');
+  row(
+    'Lambda@Edge load + first answer (fresh node)',
+    `${median.toFixed(2)} ms`,
+    `min ${runs[0]!.toFixed(2)} ms`,
+    '',
+    'goal ≤ 10 ms',
+    median <= 10 ? 'met' : 'MISSED',
+  );
 }
 
 function sizes(): void {
@@ -122,7 +156,14 @@ function sizes(): void {
     if (!existsSync(file)) continue;
     const size = statSync(file).size;
     const gz = gzipSync(readFileSync(file)).length;
-    row(`size ${name}`, `${size} B`, `${gz} B gzip`, '', `limit ${limit} B${name === 'viewer-request' ? ' zipped' : ''}`, (name === 'viewer-request' ? gz : size) <= limit ? 'ok' : 'OVER');
+    row(
+      `size ${name}`,
+      `${size} B`,
+      `${gz} B gzip`,
+      '',
+      `limit ${limit} B${name === 'viewer-request' ? ' zipped' : ''}`,
+      (name === 'viewer-request' ? gz : size) <= limit ? 'ok' : 'OVER',
+    );
   }
 }
 

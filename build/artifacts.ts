@@ -70,7 +70,9 @@ function featureDefines(config: GateConfig): Record<string, string> {
 
 export async function buildArtifacts(options: BuildOptions): Promise<Artifact[]> {
   const config =
-    options.config !== undefined ? checked(options.config, '(object)') : loadConfig(options.configPath ?? 'gatekeeper.config.json');
+    options.config !== undefined
+      ? checked(options.config, '(object)')
+      : loadConfig(options.configPath ?? 'gatekeeper.config.json');
   // Edge bundles carry the gate's own fields only: the login section stays with the login function.
   const { login: _login, ...gateOnly } = config;
   const define = { __GATE_CONFIG__: JSON.stringify(gateOnly), ...featureDefines(config) };
@@ -142,11 +144,39 @@ function markCommonJs(bundle: string): void {
 const INTERNAL_PROPERTIES = new RegExp(
   '^(?:' +
     [
-      'tokenCookies', 'linkTokens', 'viewerIp', 'header', 'action', 'response', 'refusal', 'credential',
-      'decide', 'refuse', 'failure', 'reason', 'kind', 'tenant', 'parts', 'ok', 'token', 'path', 'status',
+      'tokenCookies',
+      'linkTokens',
+      'viewerIp',
+      'header',
+      'action',
+      'response',
+      'refusal',
+      'credential',
+      'decide',
+      'refuse',
+      'failure',
+      'reason',
+      'kind',
+      'tenant',
+      'parts',
+      'ok',
+      'token',
+      'path',
+      'status',
       // Configuration fields (embedded as an object literal by this build, never read from outside).
-      'issuer', 'audience', 'cookieName', 'tenantClaim', 'tenantPattern', 'clockToleranceSeconds', 'maxTokenLength',
-      'maxTokenLifetimeSeconds', 'maxLinkLifetimeSeconds', 'pathPrefix', 'originPrefix', 'corsOrigins', 'loginUrl',
+      'issuer',
+      'audience',
+      'cookieName',
+      'tenantClaim',
+      'tenantPattern',
+      'clockToleranceSeconds',
+      'maxTokenLength',
+      'maxTokenLifetimeSeconds',
+      'maxLinkLifetimeSeconds',
+      'pathPrefix',
+      'originPrefix',
+      'corsOrigins',
+      'loginUrl',
       'linkTokenParam',
     ].join('|') +
     ')$',
@@ -205,7 +235,9 @@ async function buildCloudFrontFunction(config: GateConfig, options: BuildOptions
     format: 'esm',
     // The config as a module of plain object literals (not a JSON define), so that its field names are
     // shortened along with the code that reads them.
-    plugins: [inlineModule('tenant-gate:config', `export const __tgConfig = ${jsLiteral({ ...runtimeFields, keys })};`)],
+    plugins: [
+      inlineModule('tenant-gate:config', `export const __tgConfig = ${jsLiteral({ ...runtimeFields, keys })};`),
+    ],
     inject: ['tenant-gate:config'],
     define: {
       __GATE_CONFIG__: '__tgConfig',
@@ -226,7 +258,8 @@ async function buildCloudFrontFunction(config: GateConfig, options: BuildOptions
   // into a plain object (an IIFE would cost its export helpers, about 500 bytes).
   const esm = result.outputFiles[0]!.text.trim();
   const exported = /export\{([\w$]+) as handle,([\w$]+) as init\};?$/.exec(esm);
-  if (!exported) throw new Error('unexpected esbuild output for the CloudFront Function: no trailing export of handle and init');
+  if (!exported)
+    throw new Error('unexpected esbuild output for the CloudFront Function: no trailing export of handle and init');
   const body = `${esm.slice(0, exported.index)}var __gate={handle:${exported[1]},init:${exported[2]}};`;
   const code = [
     // The runtime requires this import to be the first line of the function.

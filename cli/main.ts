@@ -19,7 +19,7 @@ function help(commands: readonly Command[]): string {
     'commands:',
     ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
-    'Run `tenant-gate <command> --help` for a command\'s options.',
+    "Run `tenant-gate <command> --help` for a command's options.",
   ].join('\n');
 }
 

@@ -14,7 +14,10 @@ export function cliOptions(argv: string[], names: readonly string[]): Record<str
   const options: Record<string, { type: 'string' }> = {};
   for (const name of names) options[name] = { type: 'string' };
   try {
-    return parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values as Record<string, string | undefined>;
+    return parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values as Record<
+      string,
+      string | undefined
+    >;
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
@@ -22,7 +25,8 @@ export function cliOptions(argv: string[], names: readonly string[]): Record<str
 
 export function positiveInt(value: string | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined;
-  if (!/^[1-9]\d{0,9}$/.test(value)) throw new UsageError(`${flag} must be a positive whole number of seconds, got "${value}"`);
+  if (!/^[1-9]\d{0,9}$/.test(value))
+    throw new UsageError(`${flag} must be a positive whole number of seconds, got "${value}"`);
   return Number(value);
 }
 
@@ -57,10 +61,13 @@ export function cloudFrontSigning(
   if (o.ip !== undefined && !isIpv4(o.ip)) {
     throw new UsageError(`--ip "${o.ip}" is not an IPv4 address: CloudFront policies (IpAddress) are IPv4-only`);
   }
-  if (o.hash !== undefined && o.hash !== 'SHA1' && o.hash !== 'SHA256') throw new UsageError('--hash must be SHA1 or SHA256');
+  if (o.hash !== undefined && o.hash !== 'SHA1' && o.hash !== 'SHA256')
+    throw new UsageError('--hash must be SHA1 or SHA256');
   const keyPairId = o['key-pair-id'] ?? config.login?.cloudfront?.keyPairId;
-  if (keyPairId === undefined) throw new UsageError('no CloudFront key: pass --key-pair-id (or set login.cloudfront.keyPairId)');
-  if (!/^[A-Z0-9]{1,128}$/.test(keyPairId)) throw new UsageError('--key-pair-id must be a CloudFront public key ID (A-Z, 0-9)');
+  if (keyPairId === undefined)
+    throw new UsageError('no CloudFront key: pass --key-pair-id (or set login.cloudfront.keyPairId)');
+  if (!/^[A-Z0-9]{1,128}$/.test(keyPairId))
+    throw new UsageError('--key-pair-id must be a CloudFront public key ID (A-Z, 0-9)');
   return {
     keyPairId,
     hashAlgorithm: (o.hash as 'SHA1' | 'SHA256' | undefined) ?? config.login?.cloudfront?.hashAlgorithm ?? 'SHA256',

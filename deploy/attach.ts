@@ -218,37 +218,54 @@ function checkPlan(plan: AttachPlan, marker: string): void {
   if (plan.pathPatterns.length === 0) invalidPlan('plan.pathPatterns must name at least one behavior to gate');
   const seen = new Set<string>();
   for (const p of plan.pathPatterns) {
-    if (p !== '*' && !p.startsWith('/')) invalidPlan(`plan.pathPatterns: "${p}" must start with "/" (or be "*" for the default behavior)`);
+    if (p !== '*' && !p.startsWith('/'))
+      invalidPlan(`plan.pathPatterns: "${p}" must start with "/" (or be "*" for the default behavior)`);
     if (seen.has(p)) invalidPlan(`plan.pathPatterns: "${p}" is listed twice`);
     seen.add(p);
   }
   const { gate } = plan;
   if (gate.kind === 'lambda-edge' && !LAMBDA_VERSION_ARN.test(gate.arn)) {
-    invalidPlan(`plan.gate.arn must be a numbered version ARN of a us-east-1 Lambda function (not $LATEST, not an alias), got "${gate.arn}"`);
+    invalidPlan(
+      `plan.gate.arn must be a numbered version ARN of a us-east-1 Lambda function (not $LATEST, not an alias), got "${gate.arn}"`,
+    );
   }
   if (gate.kind === 'cloudfront-function' && !CF_FUNCTION_ARN.test(gate.arn)) {
-    invalidPlan(`plan.gate.arn must be a CloudFront Function ARN (arn:aws:cloudfront::<account>:function/<name>), got "${gate.arn}"`);
+    invalidPlan(
+      `plan.gate.arn must be a CloudFront Function ARN (arn:aws:cloudfront::<account>:function/<name>), got "${gate.arn}"`,
+    );
   }
   // Otherwise the next attach would not recognise the gate as ours and refuse it as a foreign function.
-  if (!isOurs(gate.arn, marker)) invalidPlan(`plan.gate.arn: function name "${functionNameOf(gate.arn)}" must contain the marker "${marker}"`);
+  if (!isOurs(gate.arn, marker))
+    invalidPlan(`plan.gate.arn: function name "${functionNameOf(gate.arn)}" must contain the marker "${marker}"`);
   if (plan.auth !== undefined) {
     const { auth } = plan;
-    if (!auth.pathPattern.startsWith('/')) invalidPlan(`plan.auth.pathPattern must start with "/", got "${auth.pathPattern}"`);
-    if (seen.has(auth.pathPattern)) invalidPlan(`plan.auth.pathPattern "${auth.pathPattern}" is also in plan.pathPatterns: login requests carry no token yet`);
+    if (!auth.pathPattern.startsWith('/'))
+      invalidPlan(`plan.auth.pathPattern must start with "/", got "${auth.pathPattern}"`);
+    if (seen.has(auth.pathPattern))
+      invalidPlan(
+        `plan.auth.pathPattern "${auth.pathPattern}" is also in plan.pathPatterns: login requests carry no token yet`,
+      );
     if (!FUNCTION_URL_DOMAIN.test(auth.originDomainName)) {
-      invalidPlan(`plan.auth.originDomainName must be a Lambda function URL host (<id>.lambda-url.<region>.on.aws), got "${auth.originDomainName}"`);
+      invalidPlan(
+        `plan.auth.originDomainName must be a Lambda function URL host (<id>.lambda-url.<region>.on.aws), got "${auth.originDomainName}"`,
+      );
     }
     if (auth.originId.length === 0) invalidPlan('plan.auth.originId must not be empty');
   }
-  if (plan.trustedKeyGroupId !== undefined && plan.trustedKeyGroupId.length === 0) invalidPlan('plan.trustedKeyGroupId must not be empty');
-  if (plan.responseHeadersPolicyId !== undefined && plan.responseHeadersPolicyId.length === 0) invalidPlan('plan.responseHeadersPolicyId must not be empty');
+  if (plan.trustedKeyGroupId !== undefined && plan.trustedKeyGroupId.length === 0)
+    invalidPlan('plan.trustedKeyGroupId must not be empty');
+  if (plan.responseHeadersPolicyId !== undefined && plan.responseHeadersPolicyId.length === 0)
+    invalidPlan('plan.responseHeadersPolicyId must not be empty');
 }
 
 function requireShape(config: DistributionConfig): { def: DefaultCacheBehavior; origins: Origin[] } {
   const def = config.DefaultCacheBehavior;
   const origins = config.Origins?.Items;
   if (def === undefined || origins === undefined) {
-    throw new AttachError('ERR_ATTACH_CONFIG_INVALID', 'config must be a DistributionConfig with DefaultCacheBehavior and Origins.Items (pass .DistributionConfig of get-distribution-config, not the whole answer)');
+    throw new AttachError(
+      'ERR_ATTACH_CONFIG_INVALID',
+      'config must be a DistributionConfig with DefaultCacheBehavior and Origins.Items (pass .DistributionConfig of get-distribution-config, not the whole answer)',
+    );
   }
   return { def, origins };
 }
@@ -290,12 +307,20 @@ function describe(kind: GateKind): string {
  * on the viewer events: CloudFront rejects a CloudFront Function and a Lambda@Edge function together on viewer
  * events (DG edge-function-restrictions-all.html). Foreign functions in the way are refused unless `force`.
  */
-function gateBehavior(b: BehaviorLike, label: string, gate: GateRef, marker: string, force: boolean, changes: string[]): void {
+function gateBehavior(
+  b: BehaviorLike,
+  label: string,
+  gate: GateRef,
+  marker: string,
+  force: boolean,
+  changes: string[],
+): void {
   const lambdas = [...(b.LambdaFunctionAssociations?.Items ?? [])];
   const functions = [...(b.FunctionAssociations?.Items ?? [])];
 
   const foreignInTheWay = edgeAssociationsOf(b).filter(
-    (a) => !isOurs(a.arn, marker) && (a.kind === gate.kind ? a.eventType === 'viewer-request' : isViewerEvent(a.eventType)),
+    (a) =>
+      !isOurs(a.arn, marker) && (a.kind === gate.kind ? a.eventType === 'viewer-request' : isViewerEvent(a.eventType)),
   );
   if (foreignInTheWay.length > 0 && !force) {
     const list = foreignInTheWay.map((a) => `${describe(a.kind)} ${a.arn} on ${a.eventType}`).join(', ');
@@ -308,13 +333,17 @@ function gateBehavior(b: BehaviorLike, label: string, gate: GateRef, marker: str
 
   const keepLambda = (a: LambdaFunctionAssociation): boolean => {
     const ours = isOurs(a.LambdaFunctionARN, marker);
-    const drop = gate.kind === 'lambda-edge' ? ours || a.EventType === 'viewer-request' : ours || isViewerEvent(a.EventType);
+    const drop =
+      gate.kind === 'lambda-edge' ? ours || a.EventType === 'viewer-request' : ours || isViewerEvent(a.EventType);
     if (drop) changes.push(`${label}: removed Lambda@Edge ${a.LambdaFunctionARN} from ${a.EventType}`);
     return !drop;
   };
   const keepFunction = (a: FunctionAssociation): boolean => {
     const ours = isOurs(a.FunctionARN, marker);
-    const drop = gate.kind === 'cloudfront-function' ? ours || a.EventType === 'viewer-request' : ours || isViewerEvent(a.EventType);
+    const drop =
+      gate.kind === 'cloudfront-function'
+        ? ours || a.EventType === 'viewer-request'
+        : ours || isViewerEvent(a.EventType);
     if (drop) changes.push(`${label}: removed CloudFront Function ${a.FunctionARN} from ${a.EventType}`);
     return !drop;
   };
@@ -328,7 +357,11 @@ function gateBehavior(b: BehaviorLike, label: string, gate: GateRef, marker: str
     } else {
       const index = existing === undefined ? -1 : lambdas.indexOf(existing);
       const kept = lambdas.filter(keepLambda);
-      const mine: LambdaFunctionAssociation = { LambdaFunctionARN: gate.arn, EventType: 'viewer-request', IncludeBody: false };
+      const mine: LambdaFunctionAssociation = {
+        LambdaFunctionARN: gate.arn,
+        EventType: 'viewer-request',
+        IncludeBody: false,
+      };
       // Keep the slot's position when replacing so the diff stays minimal.
       kept.splice(index === -1 ? kept.length : Math.min(index, kept.length), 0, mine);
       setLambdaItems(b, kept);
@@ -344,7 +377,10 @@ function gateBehavior(b: BehaviorLike, label: string, gate: GateRef, marker: str
     } else {
       const index = existing === undefined ? -1 : functions.indexOf(existing);
       const kept = functions.filter(keepFunction);
-      kept.splice(index === -1 ? kept.length : Math.min(index, kept.length), 0, { FunctionARN: gate.arn, EventType: 'viewer-request' });
+      kept.splice(index === -1 ? kept.length : Math.min(index, kept.length), 0, {
+        FunctionARN: gate.arn,
+        EventType: 'viewer-request',
+      });
       setFunctionItems(b, kept);
       changes.push(`${label}: viewer-request → CloudFront Function ${gate.arn}`);
     }
@@ -365,7 +401,8 @@ function removeKeyGroup(b: BehaviorLike, label: string, keyGroupId: string, chan
   const items = b.TrustedKeyGroups?.Items ?? [];
   if (!items.includes(keyGroupId)) return;
   const next = items.filter((k) => k !== keyGroupId);
-  b.TrustedKeyGroups = next.length === 0 ? { Enabled: false, Quantity: 0 } : { Enabled: true, Quantity: next.length, Items: next };
+  b.TrustedKeyGroups =
+    next.length === 0 ? { Enabled: false, Quantity: 0 } : { Enabled: true, Quantity: next.length, Items: next };
   changes.push(`${label}: trusted key group ${keyGroupId} removed`);
 }
 
@@ -467,10 +504,17 @@ function upsertAuthOrigin(origins: Origin[], auth: AuthRoute, marker: string, fo
     custom.HTTPPort ??= 80;
     existing.CustomOriginConfig = custom;
   }
-  if (JSON.stringify(before) !== JSON.stringify(existing)) changes.push(`origins: updated ${auth.originId} → https://${auth.originDomainName}`);
+  if (JSON.stringify(before) !== JSON.stringify(existing))
+    changes.push(`origins: updated ${auth.originId} → https://${auth.originDomainName}`);
 }
 
-function upsertAuthBehavior(items: CacheBehavior[], auth: AuthRoute, marker: string, force: boolean, changes: string[]): void {
+function upsertAuthBehavior(
+  items: CacheBehavior[],
+  auth: AuthRoute,
+  marker: string,
+  force: boolean,
+  changes: string[],
+): void {
   const label = auth.pathPattern;
   let behavior = items.find((b) => b.PathPattern === auth.pathPattern);
   if (behavior === undefined) {
@@ -480,7 +524,11 @@ function upsertAuthBehavior(items: CacheBehavior[], auth: AuthRoute, marker: str
       TrustedSigners: { Enabled: false, Quantity: 0 },
       TrustedKeyGroups: { Enabled: false, Quantity: 0 },
       ViewerProtocolPolicy: 'redirect-to-https',
-      AllowedMethods: { Quantity: ALL_METHODS.length, Items: [...ALL_METHODS], CachedMethods: { Quantity: CACHED_METHODS.length, Items: [...CACHED_METHODS] } },
+      AllowedMethods: {
+        Quantity: ALL_METHODS.length,
+        Items: [...ALL_METHODS],
+        CachedMethods: { Quantity: CACHED_METHODS.length, Items: [...CACHED_METHODS] },
+      },
       SmoothStreaming: false,
       Compress: true,
       LambdaFunctionAssociations: { Quantity: 0 },
@@ -507,7 +555,11 @@ function upsertAuthBehavior(items: CacheBehavior[], auth: AuthRoute, marker: str
   behavior.TargetOriginId = auth.originId;
   if (behavior.ViewerProtocolPolicy !== 'https-only') behavior.ViewerProtocolPolicy = 'redirect-to-https';
   if (!sameSet(behavior.AllowedMethods?.Items, ALL_METHODS)) {
-    behavior.AllowedMethods = { Quantity: ALL_METHODS.length, Items: [...ALL_METHODS], CachedMethods: { Quantity: CACHED_METHODS.length, Items: [...CACHED_METHODS] } };
+    behavior.AllowedMethods = {
+      Quantity: ALL_METHODS.length,
+      Items: [...ALL_METHODS],
+      CachedMethods: { Quantity: CACHED_METHODS.length, Items: [...CACHED_METHODS] },
+    };
   }
   behavior.CachePolicyId = MANAGED_POLICY_IDS.CachingDisabled;
   behavior.OriginRequestPolicyId = MANAGED_POLICY_IDS.AllViewerExceptHostHeader;
@@ -516,7 +568,8 @@ function upsertAuthBehavior(items: CacheBehavior[], auth: AuthRoute, marker: str
   delete behavior.MinTTL;
   delete behavior.DefaultTTL;
   delete behavior.MaxTTL;
-  if (JSON.stringify(behavior) !== before) changes.push(`${label}: updated behavior → origin ${auth.originId} (caching disabled, all methods)`);
+  if (JSON.stringify(behavior) !== before)
+    changes.push(`${label}: updated behavior → origin ${auth.originId} (caching disabled, all methods)`);
 
   // First match wins: move it before anything that could capture some /auth/ paths.
   const at = items.indexOf(behavior);
@@ -524,7 +577,9 @@ function upsertAuthBehavior(items: CacheBehavior[], auth: AuthRoute, marker: str
   if (shouldBe < at) {
     items.splice(at, 1);
     items.splice(shouldBe, 0, behavior);
-    changes.push(`${label}: moved to position ${shouldBe + 1}, before ${items[shouldBe + 1]?.PathPattern ?? 'the broader patterns'}`);
+    changes.push(
+      `${label}: moved to position ${shouldBe + 1}, before ${items[shouldBe + 1]?.PathPattern ?? 'the broader patterns'}`,
+    );
   }
 }
 
@@ -551,13 +606,16 @@ export function attach(config: DistributionConfig, plan: AttachPlan): ConfigEdit
       }
       const clone = cloneDefault(def, pattern, plan.responseHeadersPolicyId);
       items.splice(placementIndex(items, pattern), 0, clone);
-      changes.push(`${pattern}: created behavior from the default behavior's settings (origin ${clone.TargetOriginId})`);
+      changes.push(
+        `${pattern}: created behavior from the default behavior's settings (origin ${clone.TargetOriginId})`,
+      );
       behavior = clone;
     }
     const label = pattern === '*' ? 'default behavior' : pattern;
     gateBehavior(behavior, label, plan.gate, marker, force, changes);
     if (plan.trustedKeyGroupId !== undefined) addKeyGroup(behavior, label, plan.trustedKeyGroupId, changes);
-    if (plan.responseHeadersPolicyId !== undefined) setHeadersPolicy(behavior, label, plan.responseHeadersPolicyId, force, changes);
+    if (plan.responseHeadersPolicyId !== undefined)
+      setHeadersPolicy(behavior, label, plan.responseHeadersPolicyId, force, changes);
   }
 
   if (plan.auth !== undefined) {
@@ -578,13 +636,17 @@ function stripOurs(b: BehaviorLike, label: string, marker: string, changes: stri
   const lambdas = b.LambdaFunctionAssociations?.Items ?? [];
   const keptLambdas = lambdas.filter((a) => !isOurs(a.LambdaFunctionARN, marker));
   if (keptLambdas.length !== lambdas.length) {
-    for (const a of lambdas) if (!keptLambdas.includes(a)) changes.push(`${label}: removed Lambda@Edge ${a.LambdaFunctionARN} from ${a.EventType}`);
+    for (const a of lambdas)
+      if (!keptLambdas.includes(a))
+        changes.push(`${label}: removed Lambda@Edge ${a.LambdaFunctionARN} from ${a.EventType}`);
     setLambdaItems(b, keptLambdas);
   }
   const functions = b.FunctionAssociations?.Items ?? [];
   const keptFunctions = functions.filter((a) => !isOurs(a.FunctionARN, marker));
   if (keptFunctions.length !== functions.length) {
-    for (const a of functions) if (!keptFunctions.includes(a)) changes.push(`${label}: removed CloudFront Function ${a.FunctionARN} from ${a.EventType}`);
+    for (const a of functions)
+      if (!keptFunctions.includes(a))
+        changes.push(`${label}: removed CloudFront Function ${a.FunctionARN} from ${a.EventType}`);
     setFunctionItems(b, keptFunctions);
   }
 }
@@ -603,7 +665,8 @@ function referencedOriginIds(config: DistributionConfig): Set<string> {
 export function detach(config: DistributionConfig, opts: DetachOptions = {}): ConfigEdit {
   const marker = opts.marker ?? DEFAULT_MARKER;
   if (marker.length === 0) throw new AttachError('ERR_ATTACH_PLAN_INVALID', 'opts.marker must not be empty');
-  if (opts.responseHeadersPolicyId === '') throw new AttachError('ERR_ATTACH_PLAN_INVALID', 'opts.responseHeadersPolicyId must not be empty');
+  if (opts.responseHeadersPolicyId === '')
+    throw new AttachError('ERR_ATTACH_PLAN_INVALID', 'opts.responseHeadersPolicyId must not be empty');
   const authPattern = opts.authPathPattern ?? DEFAULT_AUTH_PATH_PATTERN;
 
   const next = structuredClone(config);
@@ -643,7 +706,8 @@ export function detach(config: DistributionConfig, opts: DetachOptions = {}): Co
     if (drop) changes.push(`origins: removed ${o.Id}`);
     return !drop;
   });
-  if (next.Origins !== undefined && keptOrigins.length !== origins.length) next.Origins = { Quantity: keptOrigins.length, Items: keptOrigins };
+  if (next.Origins !== undefined && keptOrigins.length !== origins.length)
+    next.Origins = { Quantity: keptOrigins.length, Items: keptOrigins };
 
   settleCacheBehaviors(next, config);
   return { config: next, changes };

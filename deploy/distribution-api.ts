@@ -25,7 +25,10 @@ export interface DistributionClient {
 }
 
 /** Same shape as `attach`/`detach`, so `(c) => attach(c, plan)` can be passed as is. */
-export type ConfigTransform = (config: DistributionConfig) => { readonly config: DistributionConfig; readonly changes: readonly string[] };
+export type ConfigTransform = (config: DistributionConfig) => {
+  readonly config: DistributionConfig;
+  readonly changes: readonly string[];
+};
 
 export interface UpdateOptions {
   /** Total tries including the first; default 3. */
@@ -70,9 +73,13 @@ export async function updateDistributionWithRetry(
 ): Promise<UpdateOutcome> {
   const attempts = options.attempts ?? 3;
   if (!Number.isInteger(attempts) || attempts < 1) {
-    throw new DistributionUpdateError('ERR_UPDATE_OPTIONS_INVALID', `options.attempts must be a positive integer, got ${attempts}`);
+    throw new DistributionUpdateError(
+      'ERR_UPDATE_OPTIONS_INVALID',
+      `options.attempts must be a positive integer, got ${attempts}`,
+    );
   }
-  if (id.length === 0) throw new DistributionUpdateError('ERR_UPDATE_OPTIONS_INVALID', 'id (the distribution id) must not be empty');
+  if (id.length === 0)
+    throw new DistributionUpdateError('ERR_UPDATE_OPTIONS_INVALID', 'id (the distribution id) must not be empty');
   const backoff = options.backoffMs ?? ((retry: number) => 500 * retry);
 
   let lastConflict: Error | undefined;
@@ -80,7 +87,10 @@ export async function updateDistributionWithRetry(
     const current = await client.send(new GetDistributionConfigCommand({ Id: id }));
     const config = current.DistributionConfig;
     if (config === undefined || current.ETag === undefined) {
-      throw new DistributionUpdateError('ERR_UPDATE_NO_CONFIG', `GetDistributionConfig for ${id} returned no DistributionConfig or no ETag`);
+      throw new DistributionUpdateError(
+        'ERR_UPDATE_NO_CONFIG',
+        `GetDistributionConfig for ${id} returned no DistributionConfig or no ETag`,
+      );
     }
     // The transform gets its own copy so a misbehaving (mutating) transform cannot fool the no-op check below.
     const result = transform(structuredClone(config));
@@ -88,7 +98,9 @@ export async function updateDistributionWithRetry(
       return { updated: false, attempts: attempt, changes: result.changes, eTag: current.ETag };
     }
     try {
-      const updated = await client.send(new UpdateDistributionCommand({ Id: id, IfMatch: current.ETag, DistributionConfig: result.config }));
+      const updated = await client.send(
+        new UpdateDistributionCommand({ Id: id, IfMatch: current.ETag, DistributionConfig: result.config }),
+      );
       return { updated: true, attempts: attempt, changes: result.changes, eTag: updated.ETag };
     } catch (error) {
       if (!isPreconditionFailed(error)) throw error;

@@ -91,7 +91,10 @@ export interface DoctorExpectations {
 export function keepsBrowserCachePrivate(policy: ResponseHeadersPolicyConfig): boolean {
   const header = (policy.CustomHeadersConfig?.Items ?? []).find((h) => h.Header?.toLowerCase() === 'cache-control');
   if (header === undefined || header.Override !== true) return false;
-  const directives = (header.Value ?? '').toLowerCase().split(',').map((d) => d.trim());
+  const directives = (header.Value ?? '')
+    .toLowerCase()
+    .split(',')
+    .map((d) => d.trim());
   return directives.includes('private') && (directives.includes('no-cache') || directives.includes('no-store'));
 }
 
@@ -137,7 +140,10 @@ export const MANAGED_CACHE_POLICIES: Readonly<Record<string, CachePolicyConfig>>
     ParametersInCacheKeyAndForwardedToOrigin: {
       EnableAcceptEncodingGzip: true,
       EnableAcceptEncodingBrotli: true,
-      HeadersConfig: { HeaderBehavior: 'whitelist', Headers: { Quantity: 3, Items: ['Authorization', 'CloudFront-Viewer-Country', 'Host'] } },
+      HeadersConfig: {
+        HeaderBehavior: 'whitelist',
+        Headers: { Quantity: 3, Items: ['Authorization', 'CloudFront-Viewer-Country', 'Host'] },
+      },
       CookiesConfig: { CookieBehavior: 'all' },
       QueryStringsConfig: { QueryStringBehavior: 'all' },
     },
@@ -165,7 +171,10 @@ export const MANAGED_ORIGIN_REQUEST_POLICIES: Readonly<Record<string, OriginRequ
   },
   '88a5eaf4-2fd4-4709-b370-b4c650ea3fcf': {
     Name: 'Managed-CORS-S3Origin',
-    HeadersConfig: { HeaderBehavior: 'whitelist', Headers: { Quantity: 3, Items: ['origin', 'access-control-request-headers', 'access-control-request-method'] } },
+    HeadersConfig: {
+      HeaderBehavior: 'whitelist',
+      Headers: { Quantity: 3, Items: ['origin', 'access-control-request-headers', 'access-control-request-method'] },
+    },
     CookiesConfig: { CookieBehavior: 'none' },
     QueryStringsConfig: { QueryStringBehavior: 'none' },
   },
@@ -176,7 +185,10 @@ export const MANAGED_ORIGIN_REQUEST_POLICIES: Readonly<Record<string, OriginRequ
 // ---------------------------------------------------------------------------------------------------------------
 
 /** A set of names as the policies express it. Header names compare case-insensitively, cookie names exactly. */
-type NameSet = { readonly kind: 'none' } | { readonly kind: 'all' } | { readonly kind: 'only' | 'allExcept'; readonly names: readonly string[] };
+type NameSet =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'all' }
+  | { readonly kind: 'only' | 'allExcept'; readonly names: readonly string[] };
 
 const NONE: NameSet = { kind: 'none' };
 
@@ -222,7 +234,10 @@ interface Policies {
 type AnyBehavior = CacheBehavior | DefaultCacheBehavior;
 
 /** Cache key (legacy ForwardedValues: what is forwarded is also keyed). `undefined` when the policy is unknown. */
-function cacheKeyOf(b: AnyBehavior, policies: Policies): (RequestShape & { readonly maxTtl: number | undefined }) | undefined {
+function cacheKeyOf(
+  b: AnyBehavior,
+  policies: Policies,
+): (RequestShape & { readonly maxTtl: number | undefined }) | undefined {
   if (b.CachePolicyId !== undefined && b.CachePolicyId !== '') {
     const p = policies.cache[b.CachePolicyId];
     if (p === undefined) return undefined;
@@ -324,7 +339,8 @@ export function diagnose(config: DistributionConfig, expectations: DoctorExpecta
     ...items.map((b, index) => ({ pattern: b.PathPattern ?? '', behavior: b as AnyBehavior, index })),
     ...(def === undefined ? [] : [{ pattern: '*', behavior: def as AnyBehavior, index: items.length }]),
   ];
-  const find = (pattern: string): { behavior: AnyBehavior; index: number } | undefined => all.find((e) => e.pattern === pattern);
+  const find = (pattern: string): { behavior: AnyBehavior; index: number } | undefined =>
+    all.find((e) => e.pattern === pattern);
 
   // --- every behavior: CloudFront forbids mixing the two function kinds on viewer events ----------------------
   for (const { pattern, behavior } of all) {
@@ -359,7 +375,14 @@ export function diagnose(config: DistributionConfig, expectations: DoctorExpecta
     const assocs = edgeAssociationsOf(b);
     const ours = assocs.filter((a) => isOurs(a.arn, marker));
     const misplaced = ours.filter((a) => a.eventType !== 'viewer-request');
-    for (const a of misplaced) add('error', 'GATE_WRONG_EVENT', `${label}: ${a.arn} is attached at ${a.eventType}`, wrongEventWhy(a), 'Attach the gate at viewer-request and remove it from other events (tenant-gate attach does both).');
+    for (const a of misplaced)
+      add(
+        'error',
+        'GATE_WRONG_EVENT',
+        `${label}: ${a.arn} is attached at ${a.eventType}`,
+        wrongEventWhy(a),
+        'Attach the gate at viewer-request and remove it from other events (tenant-gate attach does both).',
+      );
     if (ours.length === 0) {
       const vr = assocs.find((a) => a.eventType === 'viewer-request');
       add(
@@ -387,7 +410,8 @@ export function diagnose(config: DistributionConfig, expectations: DoctorExpecta
       }
     }
 
-    if (b.ViewerProtocolPolicy === 'allow-all') add('error', 'VIEWER_HTTP_ALLOWED', `${label} has ViewerProtocolPolicy allow-all`, httpWhy, httpFix);
+    if (b.ViewerProtocolPolicy === 'allow-all')
+      add('error', 'VIEWER_HTTP_ALLOWED', `${label} has ViewerProtocolPolicy allow-all`, httpWhy, httpFix);
 
     // The edge keys its cache on the rewritten uri, but a browser keys on the viewer URL: without
     // `private, no-cache` it may reuse one user's copy of /files/x for the next user of the same browser
@@ -399,7 +423,7 @@ export function diagnose(config: DistributionConfig, expectations: DoctorExpecta
         'warning',
         'BROWSER_CACHE_NOT_PRIVATE',
         `${label} does not make browsers treat its files as private (no response headers policy with Cache-Control: private, no-cache)`,
-        'CloudFront keys on the rewritten uri, so tenants never share its cache; a browser keys on the viewer URL. When another user signs in on the same browser, it may show the previous user\'s copy of the same /files/ path without asking the edge.',
+        "CloudFront keys on the rewritten uri, so tenants never share its cache; a browser keys on the viewer URL. When another user signs in on the same browser, it may show the previous user's copy of the same /files/ path without asking the edge.",
         'Attach a response headers policy to the gated behaviors with the custom header Cache-Control: private, no-cache (Override: true): the edge still caches per tenant, the browser revalidates through the gate.',
       );
     }
@@ -473,7 +497,9 @@ export function diagnose(config: DistributionConfig, expectations: DoctorExpecta
   for (const { pattern, behavior } of all) {
     if (gatedPatterns.has(pattern) || gateOn(behavior, marker)) continue;
     for (const o of originsOf(config, behavior.TargetOriginId)) {
-      const exposes = gatedOrigins.find((g) => g.DomainName === o.DomainName && (g.OriginPath ?? '').startsWith(o.OriginPath ?? ''));
+      const exposes = gatedOrigins.find(
+        (g) => g.DomainName === o.DomainName && (g.OriginPath ?? '').startsWith(o.OriginPath ?? ''),
+      );
       if (exposes !== undefined) {
         add(
           'error',
@@ -500,7 +526,8 @@ export function diagnose(config: DistributionConfig, expectations: DoctorExpecta
   } else {
     const label = labelOf(authPattern);
     const b = auth.behavior;
-    if (b.ViewerProtocolPolicy === 'allow-all') add('error', 'VIEWER_HTTP_ALLOWED', `${label} has ViewerProtocolPolicy allow-all`, httpWhy, httpFix);
+    if (b.ViewerProtocolPolicy === 'allow-all')
+      add('error', 'VIEWER_HTTP_ALLOWED', `${label} has ViewerProtocolPolicy allow-all`, httpWhy, httpFix);
     const gated = edgeAssociationsOf(b).filter((a) => isOurs(a.arn, marker));
     if (gated.length > 0) {
       add(
@@ -525,7 +552,8 @@ export function diagnose(config: DistributionConfig, expectations: DoctorExpecta
     const authOrigins = originsOf(config, b.TargetOriginId);
     const orp = originRequestOf(b, policies);
     if (orp === undefined) unknownPolicy('origin request', b.OriginRequestPolicyId ?? '', label);
-    const hostForwarded = (key !== undefined && has(key.headers, 'host', true)) || (orp !== undefined && has(orp.headers, 'host', true));
+    const hostForwarded =
+      (key !== undefined && has(key.headers, 'host', true)) || (orp !== undefined && has(orp.headers, 'host', true));
     for (const o of authOrigins) {
       if (originKind(o) !== 'function-url') continue;
       if (hostForwarded) {
@@ -533,7 +561,7 @@ export function diagnose(config: DistributionConfig, expectations: DoctorExpecta
           'error',
           'HOST_HEADER_FORWARDED',
           `${label} forwards the viewer's Host header to the function URL ${o.DomainName}`,
-          "A Lambda function URL answers 403 to a Host other than its own, so every login fails.",
+          'A Lambda function URL answers 403 to a Host other than its own, so every login fails.',
           `Use the managed AllViewerExceptHostHeader origin request policy (${MANAGED_POLICY_IDS.AllViewerExceptHostHeader}).`,
         );
       }
@@ -610,7 +638,8 @@ export function diagnose(config: DistributionConfig, expectations: DoctorExpecta
         `Remove Authorization from the cache policy (or legacy ForwardedValues.Headers) of ${pattern}.`,
       );
     }
-    const cookiesOut = (key !== undefined && key.cookies.kind !== 'none') || (orp !== undefined && orp.cookies.kind !== 'none');
+    const cookiesOut =
+      (key !== undefined && key.cookies.kind !== 'none') || (orp !== undefined && orp.cookies.kind !== 'none');
     if (!tokenKeyed && cookiesOut && toS3.length > 0) {
       add(
         'warning',
@@ -620,13 +649,14 @@ export function diagnose(config: DistributionConfig, expectations: DoctorExpecta
         `Forward no cookies on ${pattern} (legacy ForwardedValues.Cookies.Forward none, or policies without cookies).`,
       );
     }
-    const hostOut = (key !== undefined && has(key.headers, 'host', true)) || (orp !== undefined && has(orp.headers, 'host', true));
+    const hostOut =
+      (key !== undefined && has(key.headers, 'host', true)) || (orp !== undefined && has(orp.headers, 'host', true));
     if (hostOut && toS3.length > 0) {
       add(
         'error',
         'HOST_HEADER_FORWARDED',
         `${label} forwards the viewer's Host header to the S3 origin ${toS3.map((o) => o.Id).join(', ')}`,
-        'S3 picks the bucket (and origin access control signs) by Host; with the distribution\'s host every file request fails.',
+        "S3 picks the bucket (and origin access control signs) by Host; with the distribution's host every file request fails.",
         `Use an origin request policy without Host (e.g. none, or CORS-S3Origin) on ${pattern}.`,
       );
     }

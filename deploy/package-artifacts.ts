@@ -41,7 +41,9 @@ export interface PackageManifest {
    * Public keys published as AWS::CloudFront::PublicKey in one key group (from `<cloudfront-keys>/<name>.pem`),
    * or null when there are none.
    */
-  readonly cloudFrontKeys: { readonly keys: readonly { readonly name: string; readonly publicKeyPem: string }[] } | null;
+  readonly cloudFrontKeys: {
+    readonly keys: readonly { readonly name: string; readonly publicKeyPem: string }[];
+  } | null;
   /**
    * The gate config has `login.cloudfront`: the login signs cookies/URLs, so the gated behaviors must trust the
    * key group. Only then does attach require it: before, CloudFront would refuse every viewer. Deploying with this
@@ -49,7 +51,11 @@ export interface PackageManifest {
    */
   readonly requireSignatures: boolean;
   /** Where the login function reads its secrets (login.secrets), to scope and check its IAM permissions. */
-  readonly loginSecrets: { readonly ssmParameters: readonly string[]; readonly secretsManagerSecrets: readonly string[]; readonly files: readonly string[] };
+  readonly loginSecrets: {
+    readonly ssmParameters: readonly string[];
+    readonly secretsManagerSecrets: readonly string[];
+    readonly files: readonly string[];
+  };
 }
 
 export class PackageError extends Error {
@@ -129,14 +135,23 @@ const KEY_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 /** `<dir>/<name>.pem`, public keys only, RSA 2048 or EC P-256 (what CloudFront accepts for signed URLs/cookies). */
 export function readCloudFrontKeys(dir: string): NonNullable<PackageManifest['cloudFrontKeys']> | null {
   if (!existsSync(dir)) return null;
-  const files = readdirSync(dir).filter((f) => f.endsWith('.pem')).sort();
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.pem'))
+    .sort();
   if (files.length === 0) return null;
-  if (files.length > MAX_KEYS_PER_GROUP) throw new PackageError(`${dir} holds ${files.length} keys; a CloudFront key group takes at most ${MAX_KEYS_PER_GROUP}: remove retired ones`);
+  if (files.length > MAX_KEYS_PER_GROUP)
+    throw new PackageError(
+      `${dir} holds ${files.length} keys; a CloudFront key group takes at most ${MAX_KEYS_PER_GROUP}: remove retired ones`,
+    );
   const keys = files.map((file) => {
     const name = basename(file, '.pem');
-    if (!KEY_NAME.test(name)) throw new PackageError(`${join(dir, file)}: the key name "${name}" must be 1 to 64 characters of [A-Za-z0-9_-]`);
+    if (!KEY_NAME.test(name))
+      throw new PackageError(`${join(dir, file)}: the key name "${name}" must be 1 to 64 characters of [A-Za-z0-9_-]`);
     const pem = readFileSync(join(dir, file), 'utf8');
-    if (pem.includes('PRIVATE KEY')) throw new PackageError(`${join(dir, file)} holds a PRIVATE key; only the public key belongs here (the private key goes to SSM)`);
+    if (pem.includes('PRIVATE KEY'))
+      throw new PackageError(
+        `${join(dir, file)} holds a PRIVATE key; only the public key belongs here (the private key goes to SSM)`,
+      );
     let key;
     try {
       key = createPublicKey(pem);
@@ -144,8 +159,13 @@ export function readCloudFrontKeys(dir: string): NonNullable<PackageManifest['cl
       throw new PackageError(`${join(dir, file)} is not a PEM public key (${(error as Error).message})`);
     }
     const details = key.asymmetricKeyDetails ?? {};
-    const fits = (key.asymmetricKeyType === 'rsa' && details.modulusLength === 2048) || (key.asymmetricKeyType === 'ec' && details.namedCurve === 'prime256v1');
-    if (!fits) throw new PackageError(`${join(dir, file)} must be an RSA 2048-bit or ECDSA P-256 public key, as CloudFront requires`);
+    const fits =
+      (key.asymmetricKeyType === 'rsa' && details.modulusLength === 2048) ||
+      (key.asymmetricKeyType === 'ec' && details.namedCurve === 'prime256v1');
+    if (!fits)
+      throw new PackageError(
+        `${join(dir, file)} must be an RSA 2048-bit or ECDSA P-256 public key, as CloudFront requires`,
+      );
     // CloudFront wants the SubjectPublicKeyInfo PEM; normalise whatever form was given (e.g. PKCS#1 RSA).
     return { name, publicKeyPem: key.export({ type: 'spki', format: 'pem' }).toString() };
   });
@@ -153,7 +173,8 @@ export function readCloudFrontKeys(dir: string): NonNullable<PackageManifest['cl
 }
 
 function loginSecretsOf(config: GateConfig): PackageManifest['loginSecrets'] {
-  const sources = config.login === undefined ? [] : [config.login.secrets.signingKey, config.login.secrets.cloudfrontPrivateKey];
+  const sources =
+    config.login === undefined ? [] : [config.login.secrets.signingKey, config.login.secrets.cloudfrontPrivateKey];
   const out = { ssmParameters: [] as string[], secretsManagerSecrets: [] as string[], files: [] as string[] };
   for (const source of sources) {
     if (source === null) continue;
@@ -186,7 +207,8 @@ export function gatedPathPatterns(config: GateConfig): string[] {
 const STAGE = /^[a-zA-Z0-9-]{1,32}$/;
 
 export async function packageArtifacts(options: PackageOptions): Promise<PackageManifest> {
-  if (!STAGE.test(options.stage)) throw new PackageError(`stage "${options.stage}" must be 1 to 32 characters of [a-zA-Z0-9-]`);
+  if (!STAGE.test(options.stage))
+    throw new PackageError(`stage "${options.stage}" must be 1 to 32 characters of [a-zA-Z0-9-]`);
   const warn = options.warn ?? ((message: string) => console.warn(`package-artifacts: WARNING ${message}`));
   const config = loadConfig(options.configFile);
   const outdir = resolve(options.root, options.outdir);
@@ -198,14 +220,19 @@ export async function packageArtifacts(options: PackageOptions): Promise<Package
   for (const fn of ['viewer-request', 'login'] as const) {
     const source = join(buildDir, fn, 'index.js');
     if (!existsSync(source)) {
-      throw new PackageError(`the build wrote no ${rel(source)}: build/artifacts.ts must produce the ${fn} function before it can be deployed`);
+      throw new PackageError(
+        `the build wrote no ${rel(source)}: build/artifacts.ts must produce the ${fn} function before it can be deployed`,
+      );
     }
     const zip = join(outdir, `${fn}.zip`);
     writeFileSync(zip, zipFiles([{ name: 'index.js', content: readFileSync(source) }]));
     zipped[fn] = rel(zip);
   }
   const cfFunction = join(buildDir, 'cloudfront-function', 'index.js');
-  if (!existsSync(cfFunction)) throw new PackageError(`the build wrote no ${rel(cfFunction)}: build/artifacts.ts must produce the CloudFront Function`);
+  if (!existsSync(cfFunction))
+    throw new PackageError(
+      `the build wrote no ${rel(cfFunction)}: build/artifacts.ts must produce the CloudFront Function`,
+    );
 
   const cloudFrontKeys = readCloudFrontKeys(resolve(options.root, options.cloudFrontKeysDir));
   const requireSignatures = config.login?.cloudfront != null;

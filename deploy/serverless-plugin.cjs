@@ -32,7 +32,13 @@ class TenantGatePlugin {
     this.serverless = serverless;
     this.options = options;
     this.provider = serverless.getProvider('aws');
-    this.log = log ?? { notice: console.log, warning: console.warn, info: console.log, error: console.error, success: console.log };
+    this.log = log ?? {
+      notice: console.log,
+      warning: console.warn,
+      info: console.log,
+      error: console.error,
+      success: console.log,
+    };
     this.progress = progress;
     /** Runs a `tenant-gate` command in process; replaceable in tests. */
     this.runCommand = (name, argv, io) => requireTs(`../cli/commands/${name}.ts`).command.run(argv, io);
@@ -89,11 +95,14 @@ class TenantGatePlugin {
     }
     const size = Buffer.byteLength(code);
     if (size > CF_FUNCTION_MAX_BYTES) {
-      throw new this.serverless.classes.Error(`tenant-gate: the CloudFront Function is ${size} bytes, over CloudFront's ${CF_FUNCTION_MAX_BYTES}-byte limit`);
+      throw new this.serverless.classes.Error(
+        `tenant-gate: the CloudFront Function is ${size} bytes, over CloudFront's ${CF_FUNCTION_MAX_BYTES}-byte limit`,
+      );
     }
     const template = this.serverless.service.provider.compiledCloudFormationTemplate;
     const resource = template.Resources[CF_FUNCTION_LOGICAL_ID];
-    if (resource === undefined) throw new this.serverless.classes.Error(`tenant-gate: serverless.yml declares no ${CF_FUNCTION_LOGICAL_ID}`);
+    if (resource === undefined)
+      throw new this.serverless.classes.Error(`tenant-gate: serverless.yml declares no ${CF_FUNCTION_LOGICAL_ID}`);
     resource.Properties.FunctionCode = code;
   }
 
@@ -103,14 +112,22 @@ class TenantGatePlugin {
     const { loginSecrets } = readManifest();
     const stage = this.stage();
     const wrong = [
-      ...loginSecrets.ssmParameters.filter((n) => !n.startsWith(`/tenant-gate/${stage}/`)).map((n) => `SSM parameter ${n} (must start with /tenant-gate/${stage}/)`),
-      ...loginSecrets.secretsManagerSecrets.filter((n) => !n.startsWith(`tenant-gate/${stage}/`)).map((n) => `secret ${n} (must start with tenant-gate/${stage}/)`),
+      ...loginSecrets.ssmParameters
+        .filter((n) => !n.startsWith(`/tenant-gate/${stage}/`))
+        .map((n) => `SSM parameter ${n} (must start with /tenant-gate/${stage}/)`),
+      ...loginSecrets.secretsManagerSecrets
+        .filter((n) => !n.startsWith(`tenant-gate/${stage}/`))
+        .map((n) => `secret ${n} (must start with tenant-gate/${stage}/)`),
     ];
     if (wrong.length > 0) {
-      throw new this.serverless.classes.Error(`tenant-gate: the login function of stage ${stage} may not read ${wrong.join(', ')}; rename them in login.secrets`);
+      throw new this.serverless.classes.Error(
+        `tenant-gate: the login function of stage ${stage} may not read ${wrong.join(', ')}; rename them in login.secrets`,
+      );
     }
     for (const file of loginSecrets.files) {
-      this.log.warning(`tenant-gate: login.secrets names the file ${file}; a deployed Lambda has no such file, use { "ssmParameter": "/tenant-gate/${stage}/…" }`);
+      this.log.warning(
+        `tenant-gate: login.secrets names the file ${file}; a deployed Lambda has no such file, use { "ssmParameter": "/tenant-gate/${stage}/…" }`,
+      );
     }
   }
 
@@ -123,8 +140,12 @@ class TenantGatePlugin {
         `tenant-gate: custom.tenantGate.distributionId must be the id of the distribution to attach to (set TENANT_GATE_DISTRIBUTION_ID), got "${s.distributionId}"`,
       );
     }
-    if (!GATES.includes(s.gate)) throw new this.serverless.classes.Error(`tenant-gate: custom.tenantGate.gate must be one of ${GATES.join(', ')}, got "${s.gate}"`);
-    if (s.pathPatterns.length === 0) throw new this.serverless.classes.Error('tenant-gate: custom.tenantGate.pathPatterns is empty');
+    if (!GATES.includes(s.gate))
+      throw new this.serverless.classes.Error(
+        `tenant-gate: custom.tenantGate.gate must be one of ${GATES.join(', ')}, got "${s.gate}"`,
+      );
+    if (s.pathPatterns.length === 0)
+      throw new this.serverless.classes.Error('tenant-gate: custom.tenantGate.pathPatterns is empty');
     const { readManifest } = require('./serverless-vars.cjs');
     const manifest = readManifest();
     if (manifest.requireSignatures && manifest.cloudFrontKeys === null) {
@@ -140,7 +161,9 @@ class TenantGatePlugin {
   }
 
   async stackOutputs() {
-    const answer = await this.provider.request('CloudFormation', 'describeStacks', { StackName: this.provider.naming.getStackName() });
+    const answer = await this.provider.request('CloudFormation', 'describeStacks', {
+      StackName: this.provider.naming.getStackName(),
+    });
     const outputs = {};
     for (const o of answer.Stacks?.[0]?.Outputs ?? []) outputs[o.OutputKey] = o.OutputValue;
     return outputs;
@@ -167,26 +190,46 @@ class TenantGatePlugin {
   async attach() {
     const s = this.settings();
     const outputs = await this.stackOutputs();
-    const arn = s.gate === 'lambda-edge' ? outputs.ViewerRequestLambdaFunctionQualifiedArn : outputs.TenantGateCloudFrontFunctionArn;
+    const arn =
+      s.gate === 'lambda-edge'
+        ? outputs.ViewerRequestLambdaFunctionQualifiedArn
+        : outputs.TenantGateCloudFrontFunctionArn;
     const url = outputs.LoginLambdaFunctionUrl;
     if (arn === undefined || url === undefined) {
-      throw new this.serverless.classes.Error('tenant-gate: the stack has no gate ARN or login function URL output; was it deployed from this serverless.yml?');
+      throw new this.serverless.classes.Error(
+        'tenant-gate: the stack has no gate ARN or login function URL output; was it deployed from this serverless.yml?',
+      );
     }
-    const argv = ['--distribution-id', s.distributionId, '--gate', s.gate, '--arn', arn, '--auth-origin', new URL(url).host, '--auth-path', s.authPathPattern];
+    const argv = [
+      '--distribution-id',
+      s.distributionId,
+      '--gate',
+      s.gate,
+      '--arn',
+      arn,
+      '--auth-origin',
+      new URL(url).host,
+      '--auth-path',
+      s.authPathPattern,
+    ];
     for (const p of s.pathPatterns) argv.push('--path-pattern', p);
-    if (outputs.TenantGateLoginOriginAccessControlId) argv.push('--auth-oac', outputs.TenantGateLoginOriginAccessControlId);
+    if (outputs.TenantGateLoginOriginAccessControlId)
+      argv.push('--auth-oac', outputs.TenantGateLoginOriginAccessControlId);
     // Keeps gated files private in browsers (a second user of the same browser must not see the first one's copy).
-    if (outputs.TenantGatePrivateFilesHeadersPolicyId) argv.push('--response-headers-policy', outputs.TenantGatePrivateFilesHeadersPolicyId);
+    if (outputs.TenantGatePrivateFilesHeadersPolicyId)
+      argv.push('--response-headers-policy', outputs.TenantGatePrivateFilesHeadersPolicyId);
     // Require signatures only once the login issues them (login.cloudfront), or CloudFront refuses every viewer.
     const { readManifest } = require('./serverless-vars.cjs');
     if (readManifest().requireSignatures) {
-      if (!outputs.TenantGateKeyGroupId) throw new this.serverless.classes.Error('tenant-gate: login.cloudfront is set but the stack has no key group');
+      if (!outputs.TenantGateKeyGroupId)
+        throw new this.serverless.classes.Error('tenant-gate: login.cloudfront is set but the stack has no key group');
       argv.push('--key-group', outputs.TenantGateKeyGroupId);
     }
     this.log.notice(`tenant-gate: attaching ${s.gate} ${arn} to distribution ${s.distributionId}`);
     const { io, lines } = this.io();
     const code = await this.runCommand('attach', argv, io);
-    if (code !== 0) throw new this.serverless.classes.Error(`tenant-gate: attach failed: ${lines.join(' ') || `exit code ${code}`}`);
+    if (code !== 0)
+      throw new this.serverless.classes.Error(`tenant-gate: attach failed: ${lines.join(' ') || `exit code ${code}`}`);
     this.log.notice(`tenant-gate: check the result with: npx tenant-gate doctor --live ${s.distributionId}`);
   }
 
@@ -195,7 +238,9 @@ class TenantGatePlugin {
   async detach() {
     const s = this.settings();
     if (s.distributionId === '') {
-      this.log.warning('tenant-gate: custom.tenantGate.distributionId is empty: nothing is detached. If the gate is still attached somewhere, the stack removal fails until you detach it (tenant-gate detach).');
+      this.log.warning(
+        'tenant-gate: custom.tenantGate.distributionId is empty: nothing is detached. If the gate is still attached somewhere, the stack removal fails until you detach it (tenant-gate detach).',
+      );
       return;
     }
     let outputs = {};
@@ -208,11 +253,17 @@ class TenantGatePlugin {
     const argv = ['--distribution-id', s.distributionId, '--auth-path', s.authPathPattern, '--wait'];
     if (outputs.TenantGateKeyGroupId) argv.push('--key-group', outputs.TenantGateKeyGroupId);
     // CloudFormation cannot delete the policy while a behavior still uses it.
-    if (outputs.TenantGatePrivateFilesHeadersPolicyId) argv.push('--response-headers-policy', outputs.TenantGatePrivateFilesHeadersPolicyId);
-    this.log.notice(`tenant-gate: detaching from distribution ${s.distributionId} (and waiting until CloudFront has deployed that)`);
+    if (outputs.TenantGatePrivateFilesHeadersPolicyId)
+      argv.push('--response-headers-policy', outputs.TenantGatePrivateFilesHeadersPolicyId);
+    this.log.notice(
+      `tenant-gate: detaching from distribution ${s.distributionId} (and waiting until CloudFront has deployed that)`,
+    );
     const { io, lines } = this.io();
     const code = await this.runCommand('detach', argv, io);
-    if (code !== 0) throw new this.serverless.classes.Error(`tenant-gate: detach failed, the stack was left in place: ${lines.join(' ') || `exit code ${code}`}`);
+    if (code !== 0)
+      throw new this.serverless.classes.Error(
+        `tenant-gate: detach failed, the stack was left in place: ${lines.join(' ') || `exit code ${code}`}`,
+      );
   }
 
   explainRetained() {

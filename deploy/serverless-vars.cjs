@@ -26,7 +26,8 @@ function readManifest() {
     );
   }
   const manifest = JSON.parse(readFileSync(file, 'utf8'));
-  if (manifest.version !== 1) throw new Error(`tenant-gate: ${file} has version ${manifest.version}; rebuild with \`npm run package\``);
+  if (manifest.version !== 1)
+    throw new Error(`tenant-gate: ${file} has version ${manifest.version}; rebuild with \`npm run package\``);
   return manifest;
 }
 
@@ -67,15 +68,22 @@ module.exports.optionalResources = async ({ resolveVariable }) => {
   if (manifest.cloudFrontFunction.keyValueStore) {
     Resources.TenantGateKeyValueStore = {
       Type: 'AWS::CloudFront::KeyValueStore',
-      Properties: { Name: `tenant-gate-${stage}`, Comment: 'tenant-gate: key:<kid> verification keys and tenant:<tenant> kill switch' },
+      Properties: {
+        Name: `tenant-gate-${stage}`,
+        Comment: 'tenant-gate: key:<kid> verification keys and tenant:<tenant> kill switch',
+      },
     };
-    Outputs.TenantGateKeyValueStoreArn = { Description: 'KeyValueStore of the CloudFront Function', Value: { 'Fn::GetAtt': ['TenantGateKeyValueStore', 'Arn'] } };
+    Outputs.TenantGateKeyValueStoreArn = {
+      Description: 'KeyValueStore of the CloudFront Function',
+      Value: { 'Fn::GetAtt': ['TenantGateKeyValueStore', 'Arn'] },
+    };
   }
   if (manifest.cloudFrontKeys !== null) {
     const ids = [];
     for (const key of manifest.cloudFrontKeys.keys) {
       const id = keyLogicalId(key.name);
-      if (ids.includes(id)) throw new Error(`tenant-gate: CloudFront key names must differ in more than punctuation (${key.name})`);
+      if (ids.includes(id))
+        throw new Error(`tenant-gate: CloudFront key names must differ in more than punctuation (${key.name})`);
       ids.push(id);
       Resources[id] = {
         Type: 'AWS::CloudFront::PublicKey',
@@ -93,14 +101,26 @@ module.exports.optionalResources = async ({ resolveVariable }) => {
     Resources.TenantGateKeyGroup = {
       Type: 'AWS::CloudFront::KeyGroup',
       Properties: {
-        KeyGroupConfig: { Name: `tenant-gate-${stage}`, Comment: 'tenant-gate signed cookies and URLs', Items: ids.map((id) => ({ Ref: id })) },
+        KeyGroupConfig: {
+          Name: `tenant-gate-${stage}`,
+          Comment: 'tenant-gate signed cookies and URLs',
+          Items: ids.map((id) => ({ Ref: id })),
+        },
       },
     };
-    Outputs.TenantGateKeyGroupId = { Description: 'Trusted key group for the gated behaviors', Value: { Ref: 'TenantGateKeyGroup' } };
+    Outputs.TenantGateKeyGroupId = {
+      Description: 'Trusted key group for the gated behaviors',
+      Value: { Ref: 'TenantGateKeyGroup' },
+    };
     // name=ID pairs: the ID is what login.cloudfront.keyPairId takes.
     Outputs.TenantGateCloudFrontKeyIds = {
       Description: 'CloudFront public key IDs (login.cloudfront.keyPairId), as name=ID',
-      Value: { 'Fn::Join': [',', manifest.cloudFrontKeys.keys.map((k) => ({ 'Fn::Join': ['=', [k.name, { Ref: keyLogicalId(k.name) }]] }))] },
+      Value: {
+        'Fn::Join': [
+          ',',
+          manifest.cloudFrontKeys.keys.map((k) => ({ 'Fn::Join': ['=', [k.name, { Ref: keyLogicalId(k.name) }]] })),
+        ],
+      },
     };
   }
   return { Resources, Outputs };

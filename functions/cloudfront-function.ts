@@ -2,7 +2,7 @@
  * CloudFront Function (cloudfront-js-2.0) viewer-request adapter: event → core decision → result.
  *
  * The runtime is an ES5.1-plus dialect (njs-based): this file and everything it imports from src/ avoid
- * destructuring, spread, classes, for-of, default parameters, Map and Set (see PLATFORM.md). The build
+ * destructuring, spread, classes, for-of, default parameters, Map and Set (see docs/platform.md#njs-as-a-stand-in). The build
  * wraps the bundle so that the runtime's own modules — `crypto`, and `cloudfront` for the KeyValueStore —
  * are handed to `init` by the top-level script, and `handler(event)` is a top-level function.
  *
@@ -22,7 +22,12 @@ declare const __KILL_SWITCH__: boolean;
 
 /** The two runtime modules the function uses, as CloudFront provides them. */
 export interface CloudFrontRuntime {
-  crypto: { createHmac(algorithm: 'sha256', key: Uint8Array): { update(data: string): { digest(encoding: 'base64url'): string } } };
+  crypto: {
+    createHmac(
+      algorithm: 'sha256',
+      key: Uint8Array,
+    ): { update(data: string): { digest(encoding: 'base64url'): string } };
+  };
   kvs: KeyValueStore | undefined;
 }
 
@@ -73,7 +78,10 @@ function hmacKey(secret: string): VerificationKey | undefined {
     alg: 'HS256',
     verify: function (signingInput, signature) {
       // Canonical base64url on both sides (the core checks the token's): equal strings, equal bytes.
-      return constantTimeEqual(runtime.crypto.createHmac('sha256', bytes).update(signingInput).digest('base64url'), signature);
+      return constantTimeEqual(
+        runtime.crypto.createHmac('sha256', bytes).update(signingInput).digest('base64url'),
+        signature,
+      );
     },
   };
 }
@@ -103,7 +111,8 @@ async function storeKey(kid: string): Promise<VerificationKey | undefined> {
   }
   if (typeof entry !== 'object' || entry === null) return undefined;
   const record = entry as { alg?: unknown; secret?: unknown };
-  if (record.alg !== 'HS256' || typeof record.secret !== 'string' || !/^[A-Za-z0-9_-]+$/.test(record.secret)) return undefined;
+  if (record.alg !== 'HS256' || typeof record.secret !== 'string' || !/^[A-Za-z0-9_-]+$/.test(record.secret))
+    return undefined;
   return hmacKey(record.secret);
 }
 
@@ -164,7 +173,10 @@ function answer(refused: Respond): object {
 async function tenantDisabled(tenant: string): Promise<boolean | undefined> {
   try {
     const store = runtime.kvs!;
-    return (await store.exists('tenant:' + tenant)) && (await store.get('tenant:' + tenant, { format: 'string' })) === 'disabled';
+    return (
+      (await store.exists('tenant:' + tenant)) &&
+      (await store.get('tenant:' + tenant, { format: 'string' })) === 'disabled'
+    );
   } catch (_error) {
     return undefined;
   }
@@ -173,7 +185,8 @@ async function tenantDisabled(tenant: string): Promise<boolean | undefined> {
 export async function handle(event: CfEvent): Promise<object> {
   try {
     const gateRequest = event && typeof event === 'object' ? toGateRequest(event) : undefined;
-    if (gateRequest === undefined) return answer(gate.refuse(refusal('malformed_request', 'no readable request'), undefined));
+    if (gateRequest === undefined)
+      return answer(gate.refuse(refusal('malformed_request', 'no readable request'), undefined));
 
     let keys: KeyLookup = function (kid) {
       return inlineKeys[kid];
@@ -181,7 +194,8 @@ export async function handle(event: CfEvent): Promise<object> {
     if (__KEYS_IN_STORE__) {
       // Read the one key the token names before the (synchronous) decision.
       const credential = credentialOf(gateRequest);
-      const header = credential === undefined ? undefined : readTokenHeader(credential, config.maxTokenLength, decodeText);
+      const header =
+        credential === undefined ? undefined : readTokenHeader(credential, config.maxTokenLength, decodeText);
       const kid = header !== undefined && header.ok ? header.header.kid : undefined;
       const key = kid === undefined ? undefined : await storeKey(kid);
       keys = function (wanted) {
@@ -194,7 +208,8 @@ export async function handle(event: CfEvent): Promise<object> {
 
     if (__KILL_SWITCH__) {
       const disabled = await tenantDisabled(decision.tenant);
-      if (disabled === undefined) return answer(gate.refuse(refusal('store_unavailable', 'kill switch unreadable'), gateRequest));
+      if (disabled === undefined)
+        return answer(gate.refuse(refusal('store_unavailable', 'kill switch unreadable'), gateRequest));
       if (disabled) return answer(gate.refuse(refusal('tenant_disabled', decision.tenant), gateRequest));
     }
 

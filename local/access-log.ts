@@ -91,7 +91,13 @@ export interface Redaction {
 }
 
 /** CloudFront's cookies that make up a signed-cookie credential. */
-export const CLOUDFRONT_SIGNED_COOKIES = ['CloudFront-Policy', 'CloudFront-Signature', 'CloudFront-Key-Pair-Id', 'CloudFront-Expires', 'CloudFront-Hash-Algorithm'];
+export const CLOUDFRONT_SIGNED_COOKIES = [
+  'CloudFront-Policy',
+  'CloudFront-Signature',
+  'CloudFront-Key-Pair-Id',
+  'CloudFront-Expires',
+  'CloudFront-Hash-Algorithm',
+];
 /** CloudFront's signed-URL parameters that are credentials (Key-Pair-Id and Expires are not secret). */
 export const CLOUDFRONT_SIGNED_PARAMS = ['Signature', 'Policy'];
 
@@ -158,7 +164,9 @@ export function accessLogFields(record: AccessRecord, redaction: Redaction): Rec
     'cs(Referer)': encode(record.referer),
     'cs(User-Agent)': encode(record.userAgent),
     'cs-uri-query': encode(redactQuery(record.querystring, redaction.queryParams)),
-    'cs(Cookie)': encode(record.cookieHeader === undefined ? undefined : redactCookies(record.cookieHeader, redaction.cookies)),
+    'cs(Cookie)': encode(
+      record.cookieHeader === undefined ? undefined : redactCookies(record.cookieHeader, redaction.cookies),
+    ),
     'x-edge-result-type': encode(record.resultType),
     'x-edge-request-id': encode(record.requestId),
     'x-host-header': encode(record.hostHeader),

@@ -25,7 +25,13 @@ export interface CachePolicy {
 export const MANAGED_CACHE_POLICIES: Readonly<Record<string, CachePolicy>> = {
   CachingOptimized: { name: 'CachingOptimized', minTtl: 1, defaultTtl: 86400, maxTtl: 31536000, queryStrings: 'none' },
   CachingDisabled: { name: 'CachingDisabled', minTtl: 0, defaultTtl: 0, maxTtl: 0, queryStrings: 'none' },
-  UseOriginCacheControlHeaders: { name: 'UseOriginCacheControlHeaders', minTtl: 0, defaultTtl: 0, maxTtl: 31536000, queryStrings: 'none' },
+  UseOriginCacheControlHeaders: {
+    name: 'UseOriginCacheControlHeaders',
+    minTtl: 0,
+    defaultTtl: 0,
+    maxTtl: 31536000,
+    queryStrings: 'none',
+  },
   'UseOriginCacheControlHeaders-QueryStrings': {
     name: 'UseOriginCacheControlHeaders-QueryStrings',
     minTtl: 0,
@@ -44,7 +50,11 @@ export function isCacheableMethod(method: string): boolean {
 }
 
 /** The cache key of a request as forwarded (after the viewer-request function). */
-export function cacheKey(policy: CachePolicy, request: Pick<EdgeRequest, 'uri' | 'querystring'>, domain: string): string {
+export function cacheKey(
+  policy: CachePolicy,
+  request: Pick<EdgeRequest, 'uri' | 'querystring'>,
+  domain: string,
+): string {
   const query = policy.queryStrings === 'all' && request.querystring !== '' ? `?${request.querystring}` : '';
   return `GET|HEAD ${domain}${request.uri}${query}`;
 }

@@ -66,7 +66,12 @@ export function toCloudFrontFunctionEvent(raw: RawRequest): CloudFrontFunctionEv
   }
   return {
     version: '1.0',
-    context: { distributionDomainName: 'd111111abcdef8.cloudfront.net', distributionId: 'EDFDVBD6EXAMPLE', eventType: 'viewer-request', requestId: raw.requestId ?? 'local' },
+    context: {
+      distributionDomainName: 'd111111abcdef8.cloudfront.net',
+      distributionId: 'EDFDVBD6EXAMPLE',
+      eventType: 'viewer-request',
+      requestId: raw.requestId ?? 'local',
+    },
     viewer: { ip: raw.ip },
     request: { method: raw.method, uri: raw.uri, querystring, headers, cookies },
   };
@@ -74,7 +79,14 @@ export function toCloudFrontFunctionEvent(raw: RawRequest): CloudFrontFunctionEv
 
 export type CloudFrontFunctionResult =
   | { kind: 'forward'; uri: string; querystring: string; cookieHeader: string; headers: CfMap }
-  | { kind: 'respond'; status: number; statusDescription: string; headers: Record<string, string>; cookies: CfMap; body: string };
+  | {
+      kind: 'respond';
+      status: number;
+      statusDescription: string;
+      headers: Record<string, string>;
+      cookies: CfMap;
+      body: string;
+    };
 
 function serialize(map: CfMap, separator: string): string {
   const parts: string[] = [];
@@ -86,16 +98,30 @@ function serialize(map: CfMap, separator: string): string {
 
 /** What the function returned, read as CloudFront reads it. Throws on a shape CloudFront would reject. */
 export function fromCloudFrontFunctionResult(result: unknown): CloudFrontFunctionResult {
-  if (typeof result !== 'object' || result === null) throw new Error('the function returned neither a request nor a response');
+  if (typeof result !== 'object' || result === null)
+    throw new Error('the function returned neither a request nor a response');
   const r = result as Record<string, unknown>;
   if (typeof r.statusCode === 'number') {
     const headers: Record<string, string> = {};
     for (const [name, entry] of Object.entries((r.headers ?? {}) as CfMap)) headers[name] = entry.value;
     const body = r.body;
-    const text = typeof body === 'string' ? body : body && typeof body === 'object' ? String((body as { data?: unknown }).data ?? '') : '';
-    return { kind: 'respond', status: r.statusCode, statusDescription: String(r.statusDescription ?? ''), headers, cookies: (r.cookies ?? {}) as CfMap, body: text };
+    const text =
+      typeof body === 'string'
+        ? body
+        : body && typeof body === 'object'
+          ? String((body as { data?: unknown }).data ?? '')
+          : '';
+    return {
+      kind: 'respond',
+      status: r.statusCode,
+      statusDescription: String(r.statusDescription ?? ''),
+      headers,
+      cookies: (r.cookies ?? {}) as CfMap,
+      body: text,
+    };
   }
-  if (typeof r.uri !== 'string' || typeof r.method !== 'string') throw new Error('the function returned a malformed request');
+  if (typeof r.uri !== 'string' || typeof r.method !== 'string')
+    throw new Error('the function returned a malformed request');
   return {
     kind: 'forward',
     uri: r.uri,

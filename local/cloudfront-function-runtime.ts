@@ -15,14 +15,17 @@ import type { LocalKeyValueStore } from './key-value-store';
 const ALGORITHMS = new Set(['md5', 'sha1', 'sha256']);
 const ENCODINGS = new Set([undefined, 'hex', 'base64', 'base64url']);
 
-function digestOnly<T extends { update(data: string | Buffer): T; digest(encoding?: string): string | Buffer }>(inner: T) {
+function digestOnly<T extends { update(data: string | Buffer): T; digest(encoding?: string): string | Buffer }>(
+  inner: T,
+) {
   const wrapper = {
     update(data: string | Buffer) {
       inner.update(data);
       return wrapper;
     },
     digest(encoding?: string) {
-      if (!ENCODINGS.has(encoding)) throw new Error(`digest encoding ${encoding} is not supported by CloudFront Functions`);
+      if (!ENCODINGS.has(encoding))
+        throw new Error(`digest encoding ${encoding} is not supported by CloudFront Functions`);
       return encoding === undefined ? inner.digest() : inner.digest(encoding as 'hex');
     },
   };

@@ -35,7 +35,14 @@ export interface DevIdentityProvider extends Origin {
 const SUB = /^[A-Za-z0-9._@+-]{1,128}$/;
 
 function json(status: number, value: unknown): EdgeResponse {
-  return response(status, [['content-type', 'application/json'], ['cache-control', 'no-store']], JSON.stringify(value));
+  return response(
+    status,
+    [
+      ['content-type', 'application/json'],
+      ['cache-control', 'no-store'],
+    ],
+    JSON.stringify(value),
+  );
 }
 
 export async function createDevIdentityProvider(options: DevIdentityProviderOptions): Promise<DevIdentityProvider> {
@@ -60,9 +67,14 @@ export async function createDevIdentityProvider(options: DevIdentityProviderOpti
 
   async function fetch(request: EdgeRequest): Promise<EdgeResponse> {
     const path = request.uri;
-    if (path === `${base}/.well-known/jwks.json` && (request.method === 'GET' || request.method === 'HEAD')) return json(200, jwks);
+    if (path === `${base}/.well-known/jwks.json` && (request.method === 'GET' || request.method === 'HEAD'))
+      return json(200, jwks);
     if (path === `${base}/.well-known/openid-configuration` && request.method === 'GET') {
-      return json(200, { issuer: options.issuer, jwks_uri: `${base}/.well-known/jwks.json`, id_token_signing_alg_values_supported: ['ES256'] });
+      return json(200, {
+        issuer: options.issuer,
+        jwks_uri: `${base}/.well-known/jwks.json`,
+        id_token_signing_alg_values_supported: ['ES256'],
+      });
     }
     if (path !== `${base}/token`) return json(404, { error: 'not_found' });
     if (request.method !== 'POST') return json(405, { error: 'method_not_allowed' });
@@ -70,10 +82,17 @@ export async function createDevIdentityProvider(options: DevIdentityProviderOpti
     try {
       body = JSON.parse(request.body.toString('utf8'));
     } catch {
-      return json(400, { error: 'invalid_request', error_description: 'body must be JSON {"sub": "...", "tenant": "..."}' });
+      return json(400, {
+        error: 'invalid_request',
+        error_description: 'body must be JSON {"sub": "...", "tenant": "..."}',
+      });
     }
-    const { sub, tenant } = (typeof body === 'object' && body !== null ? body : {}) as { sub?: unknown; tenant?: unknown };
-    if (typeof sub !== 'string' || !SUB.test(sub)) return json(400, { error: 'invalid_request', error_description: 'sub: 1 to 128 of [A-Za-z0-9._@+-]' });
+    const { sub, tenant } = (typeof body === 'object' && body !== null ? body : {}) as {
+      sub?: unknown;
+      tenant?: unknown;
+    };
+    if (typeof sub !== 'string' || !SUB.test(sub))
+      return json(400, { error: 'invalid_request', error_description: 'sub: 1 to 128 of [A-Za-z0-9._@+-]' });
     // The tenant is passed through as given: judging it is the login function's job (tenantPattern).
     if (typeof tenant !== 'string' || tenant.length === 0 || tenant.length > 128) {
       return json(400, { error: 'invalid_request', error_description: 'tenant: a non-empty string' });

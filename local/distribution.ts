@@ -68,7 +68,7 @@ export const GET_HEAD = ['GET', 'HEAD'] as const;
 export const GET_HEAD_OPTIONS = ['GET', 'HEAD', 'OPTIONS'] as const;
 export const ALL_METHODS = ['GET', 'HEAD', 'OPTIONS', 'PUT', 'PATCH', 'POST', 'DELETE'] as const;
 
-/** Dot segments and empty segments resolved, for behavior matching only (PLATFORM.md "URI handling"). */
+/** Dot segments and empty segments resolved, for behavior matching only (docs/platform.md#uri-handling). */
 export function normalizeForMatching(uri: string): string {
   const out: string[] = [];
   const segments = uri.split('/').slice(1);
@@ -81,11 +81,17 @@ export function normalizeForMatching(uri: string): string {
 
 export function matchesPathPattern(pattern: string, path: string): boolean {
   const full = pattern.startsWith('/') || pattern === '*' ? pattern : `/${pattern}`;
-  const source = full.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const source = full
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${source}$`, 's').test(path);
 }
 
-export function matchBehavior<B extends Pick<Behavior, 'pathPattern'>>(behaviors: readonly B[], uri: string): B | undefined {
+export function matchBehavior<B extends Pick<Behavior, 'pathPattern'>>(
+  behaviors: readonly B[],
+  uri: string,
+): B | undefined {
   const path = normalizeForMatching(uri);
   return behaviors.find((b) => matchesPathPattern(b.pathPattern, path));
 }
@@ -94,7 +100,9 @@ export function matchBehavior<B extends Pick<Behavior, 'pathPattern'>>(behaviors
 function validate(behaviors: readonly Behavior[]): void {
   for (const b of behaviors) {
     if (b.originRequest?.kind === 'cloudfront-function') {
-      throw new Error(`behavior ${b.pathPattern}: a CloudFront Function cannot run on origin-request (viewer events only)`);
+      throw new Error(
+        `behavior ${b.pathPattern}: a CloudFront Function cannot run on origin-request (viewer events only)`,
+      );
     }
   }
   if (behaviors.length === 0 || behaviors[behaviors.length - 1]!.pathPattern !== '*') {
@@ -134,22 +142,51 @@ export class Distribution {
     return { ...request, uri, headers };
   }
 
-  #functionFailure(outcome: Extract<EdgeFunctionOutcome, { kind: 'error' }>, behavior: Behavior, where: string): Exchange {
+  #functionFailure(
+    outcome: Extract<EdgeFunctionOutcome, { kind: 'error' }>,
+    behavior: Behavior,
+    where: string,
+  ): Exchange {
     this.#note(`${where} function on ${behavior.pathPattern} failed: ${outcome.detail}`);
     const code = /<Code>([^<]+)<\/Code>/.exec(outcome.response.body.toString())?.[1] ?? 'Error';
-    return { response: outcome.response, resultType: 'Error', detailedResultType: code, behavior, range: undefined, cacheKey: undefined };
+    return {
+      response: outcome.response,
+      resultType: 'Error',
+      detailedResultType: code,
+      behavior,
+      range: undefined,
+      cacheKey: undefined,
+    };
   }
 
   async handle(viewer: EdgeRequest): Promise<Exchange> {
     const behavior = matchBehavior(this.#options.behaviors, viewer.uri);
     const done = (exchange: Exchange): Exchange => ({ ...exchange, response: this.#decorate(exchange) });
     if (behavior === undefined) {
-      return done({ response: xmlError(404, 'NoBehavior', 'No cache behavior matches.'), resultType: 'Error', detailedResultType: 'Error', behavior, range: undefined, cacheKey: undefined });
+      return done({
+        response: xmlError(404, 'NoBehavior', 'No cache behavior matches.'),
+        resultType: 'Error',
+        detailedResultType: 'Error',
+        behavior,
+        range: undefined,
+        cacheKey: undefined,
+      });
     }
     const allowed = behavior.allowedMethods ?? GET_HEAD;
     if (!allowed.includes(viewer.method)) {
-      const refused = xmlError(403, 'MethodNotAllowed', 'This distribution is not configured to allow the HTTP request method that was used for this request.');
-      return done({ response: refused, resultType: 'Error', detailedResultType: 'Error', behavior, range: undefined, cacheKey: undefined });
+      const refused = xmlError(
+        403,
+        'MethodNotAllowed',
+        'This distribution is not configured to allow the HTTP request method that was used for this request.',
+      );
+      return done({
+        response: refused,
+        resultType: 'Error',
+        detailedResultType: 'Error',
+        behavior,
+        range: undefined,
+        cacheKey: undefined,
+      });
     }
     let request = this.#asDistribution(viewer);
     const now = this.#options.clock();
@@ -157,8 +194,17 @@ export class Distribution {
     if (behavior.trustedKeyGroup !== undefined) {
       const check = checkTrustedKeyGroup(behavior.trustedKeyGroup, request, this.#options.domain, now);
       if (!check.ok) {
-        this.#note(`trusted key group refused ${viewer.method} ${viewer.uri}: ${check.result.ok ? '' : `${check.result.code} (${check.result.reason})`}`);
-        return done({ response: check.response, resultType: 'Error', detailedResultType: 'Error', behavior, range: undefined, cacheKey: undefined });
+        this.#note(
+          `trusted key group refused ${viewer.method} ${viewer.uri}: ${check.result.ok ? '' : `${check.result.code} (${check.result.reason})`}`,
+        );
+        return done({
+          response: check.response,
+          resultType: 'Error',
+          detailedResultType: 'Error',
+          behavior,
+          range: undefined,
+          cacheKey: undefined,
+        });
       }
     }
 
@@ -166,10 +212,18 @@ export class Distribution {
       const outcome = await behavior.viewerRequest.run(request, 'viewer-request');
       if (outcome.kind === 'error') return done(this.#functionFailure(outcome, behavior, 'viewer-request'));
       if (outcome.kind === 'respond') {
-        const resultType = behavior.viewerRequest.kind === 'lambda-edge' ? 'LambdaGeneratedResponse' : 'FunctionGeneratedResponse';
+        const resultType =
+          behavior.viewerRequest.kind === 'lambda-edge' ? 'LambdaGeneratedResponse' : 'FunctionGeneratedResponse';
         const response = viewer.method === 'HEAD' ? { ...outcome.response, body: Buffer.alloc(0) } : outcome.response;
         // Generated at viewer-request: never cached, whatever its headers say.
-        return done({ response, resultType, detailedResultType: resultType, behavior, range: undefined, cacheKey: undefined });
+        return done({
+          response,
+          resultType,
+          detailedResultType: resultType,
+          behavior,
+          range: undefined,
+          cacheKey: undefined,
+        });
       }
       request = outcome.request;
     }
@@ -181,13 +235,25 @@ export class Distribution {
       const hit = this.cache.get(key, now);
       if (hit !== undefined) {
         const served = serveObject(viewer.method, request.headers, hit.response);
-        const response = { ...served.response, headers: withHeader(served.response.headers, 'age', String(hit.ageSeconds)) };
-        return done({ response, resultType: 'Hit', detailedResultType: 'Hit', behavior, range: served.range, cacheKey: key });
+        const response = {
+          ...served.response,
+          headers: withHeader(served.response.headers, 'age', String(hit.ageSeconds)),
+        };
+        return done({
+          response,
+          resultType: 'Hit',
+          detailedResultType: 'Hit',
+          behavior,
+          range: served.range,
+          cacheKey: key,
+        });
       }
     }
 
     // CloudFront fills its cache with the whole object: a HEAD or a Range miss still fetches it all.
-    let toOrigin: EdgeRequest = cacheable ? { ...request, method: 'GET', headers: withHeader(withHeader(request.headers, 'range'), 'if-none-match') } : request;
+    let toOrigin: EdgeRequest = cacheable
+      ? { ...request, method: 'GET', headers: withHeader(withHeader(request.headers, 'range'), 'if-none-match') }
+      : request;
     let fromOrigin: EdgeResponse;
     let generated = false;
     const originFunction = behavior.originRequest;
@@ -208,9 +274,23 @@ export class Distribution {
     const resultType: ResultType = generated ? 'LambdaGeneratedResponse' : fromOrigin.status >= 400 ? 'Error' : 'Miss';
     if (viewer.method === 'GET' || viewer.method === 'HEAD') {
       const served = serveObject(viewer.method, request.headers, fromOrigin);
-      return done({ response: served.response, resultType, detailedResultType: resultType, behavior, range: served.range, cacheKey: key });
+      return done({
+        response: served.response,
+        resultType,
+        detailedResultType: resultType,
+        behavior,
+        range: served.range,
+        cacheKey: key,
+      });
     }
-    return done({ response: fromOrigin, resultType, detailedResultType: resultType, behavior, range: undefined, cacheKey: key });
+    return done({
+      response: fromOrigin,
+      resultType,
+      detailedResultType: resultType,
+      behavior,
+      range: undefined,
+      cacheKey: key,
+    });
   }
 
   /** CloudFront's own response headers. */
@@ -222,8 +302,11 @@ export class Distribution {
       LambdaGeneratedResponse: 'LambdaGeneratedResponse from local',
       FunctionGeneratedResponse: 'FunctionGeneratedResponse from local',
     };
-    let headers = exchange.response.headers.filter(([name]) => !/^(?:connection|keep-alive|transfer-encoding)$/i.test(name));
-    for (const [name, value] of Object.entries(exchange.behavior?.responseHeaders ?? {})) headers = withHeader(headers, name, value);
+    let headers = exchange.response.headers.filter(
+      ([name]) => !/^(?:connection|keep-alive|transfer-encoding)$/i.test(name),
+    );
+    for (const [name, value] of Object.entries(exchange.behavior?.responseHeaders ?? {}))
+      headers = withHeader(headers, name, value);
     headers = withHeader(headers, 'x-cache', label[exchange.resultType]);
     headers = withHeader(headers, 'via', '1.1 local.cloudfront.net (CloudFront)');
     headers = withHeader(headers, 'x-amz-cf-pop', 'LOCAL');

@@ -53,7 +53,11 @@ export function cloudFrontFunction(file: string, options: CloudFrontFunctionOpti
       } catch (error) {
         return {
           kind: 'error',
-          response: xmlError(503, 'FunctionExecutionError', 'The CloudFront function associated with the CloudFront distribution failed.'),
+          response: xmlError(
+            503,
+            'FunctionExecutionError',
+            'The CloudFront function associated with the CloudFront distribution failed.',
+          ),
           detail: (error as Error)?.message ?? String(error),
         };
       }
@@ -65,7 +69,11 @@ export function cloudFrontFunction(file: string, options: CloudFrontFunctionOpti
         }
         const body = Buffer.from(result.body);
         if (body.length > GENERATED_BODY_LIMIT) {
-          return { kind: 'error', response: xmlError(502, 'FunctionValidationError', 'The CloudFront function returned an invalid value.'), detail: 'body over 40 KB' };
+          return {
+            kind: 'error',
+            response: xmlError(502, 'FunctionValidationError', 'The CloudFront function returned an invalid value.'),
+            detail: 'body over 40 KB',
+          };
         }
         return { kind: 'respond', response: { status: result.status, headers, body } };
       }

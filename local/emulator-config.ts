@@ -56,7 +56,11 @@ export interface LocalSection {
   demoUsers: DemoUser[];
 }
 
-const METHOD_SETS: Record<string, readonly string[]> = { 'GET,HEAD': GET_HEAD, 'GET,HEAD,OPTIONS': GET_HEAD_OPTIONS, ALL: ALL_METHODS };
+const METHOD_SETS: Record<string, readonly string[]> = {
+  'GET,HEAD': GET_HEAD,
+  'GET,HEAD,OPTIONS': GET_HEAD_OPTIONS,
+  ALL: ALL_METHODS,
+};
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -64,14 +68,16 @@ function isObject(value: unknown): value is Record<string, unknown> {
 
 function only(raw: Record<string, unknown>, at: string, allowed: string[]): void {
   for (const member of Object.keys(raw)) {
-    if (!allowed.includes(member)) throw new ConfigError(`${at}.${member}`, `unknown field (allowed: ${allowed.join(', ')})`);
+    if (!allowed.includes(member))
+      throw new ConfigError(`${at}.${member}`, `unknown field (allowed: ${allowed.join(', ')})`);
   }
 }
 
 function text(raw: Record<string, unknown>, at: string, field: string, optional = false): string | undefined {
   const value = raw[field];
   if (value === undefined && optional) return undefined;
-  if (typeof value !== 'string' || value === '') throw new ConfigError(`${at}.${field}`, 'required, a non-empty string');
+  if (typeof value !== 'string' || value === '')
+    throw new ConfigError(`${at}.${field}`, 'required, a non-empty string');
   return value;
 }
 
@@ -86,11 +92,21 @@ function origin(raw: unknown, at: string, baseDir: string): OriginSpec {
       only(raw, at, ['type', 'path', 'missingKeyStatus', 'cacheControl']);
       const missing = raw.missingKeyStatus ?? 404;
       if (missing !== 403 && missing !== 404) throw new ConfigError(`${at}.missingKeyStatus`, 'must be 403 or 404');
-      return { type: 'folder', path: path(baseDir, text(raw, at, 'path')!), missingKeyStatus: missing, cacheControl: text(raw, at, 'cacheControl', true) };
+      return {
+        type: 'folder',
+        path: path(baseDir, text(raw, at, 'path')!),
+        missingKeyStatus: missing,
+        cacheControl: text(raw, at, 'cacheControl', true),
+      };
     }
     case 's3':
       only(raw, at, ['type', 'bucket', 'endpoint', 'region']);
-      return { type: 's3', bucket: text(raw, at, 'bucket')!, endpoint: text(raw, at, 'endpoint', true), region: text(raw, at, 'region', true) };
+      return {
+        type: 's3',
+        bucket: text(raw, at, 'bucket')!,
+        endpoint: text(raw, at, 'endpoint', true),
+        region: text(raw, at, 'region', true),
+      };
     case 'login':
       only(raw, at, ['type']);
       return { type: 'login' };
@@ -101,38 +117,69 @@ function origin(raw: unknown, at: string, baseDir: string): OriginSpec {
       only(raw, at, ['type', 'source']);
       return { type: 'spa', source: path(baseDir, text(raw, at, 'source')!) };
     default:
-      throw new ConfigError(`${at}.type`, `must be one of folder, s3, login, dev-idp, spa, got ${JSON.stringify(raw.type)}`);
+      throw new ConfigError(
+        `${at}.type`,
+        `must be one of folder, s3, login, dev-idp, spa, got ${JSON.stringify(raw.type)}`,
+      );
   }
 }
 
 function behavior(raw: unknown, at: string, section: Pick<LocalSection, 'origins' | 'trustedKeyGroups'>): BehaviorSpec {
   if (!isObject(raw)) throw new ConfigError(at, 'must be an object');
-  only(raw, at, ['pathPattern', 'origin', 'allowedMethods', 'cachePolicy', 'trustedKeyGroup', 'viewerRequest', 'originRequest', 'responseHeaders']);
+  only(raw, at, [
+    'pathPattern',
+    'origin',
+    'allowedMethods',
+    'cachePolicy',
+    'trustedKeyGroup',
+    'viewerRequest',
+    'originRequest',
+    'responseHeaders',
+  ]);
   const pathPattern = text(raw, at, 'pathPattern')!;
   if (pathPattern.length > 255) throw new ConfigError(`${at}.pathPattern`, 'at most 255 characters');
   const originName = text(raw, at, 'origin')!;
-  if (section.origins[originName] === undefined) throw new ConfigError(`${at}.origin`, `names no origin (${Object.keys(section.origins).join(', ')})`);
+  if (section.origins[originName] === undefined)
+    throw new ConfigError(`${at}.origin`, `names no origin (${Object.keys(section.origins).join(', ')})`);
   const methods = raw.allowedMethods ?? 'GET,HEAD';
   if (typeof methods !== 'string' || METHOD_SETS[methods] === undefined) {
-    throw new ConfigError(`${at}.allowedMethods`, `must be one of ${Object.keys(METHOD_SETS).join(' | ')} (CloudFront's three choices)`);
+    throw new ConfigError(
+      `${at}.allowedMethods`,
+      `must be one of ${Object.keys(METHOD_SETS).join(' | ')} (CloudFront's three choices)`,
+    );
   }
   const cachePolicy = raw.cachePolicy ?? 'CachingOptimized';
   if (typeof cachePolicy !== 'string' || MANAGED_CACHE_POLICIES[cachePolicy] === undefined) {
     throw new ConfigError(`${at}.cachePolicy`, `must be one of ${Object.keys(MANAGED_CACHE_POLICIES).join(', ')}`);
   }
   const group = text(raw, at, 'trustedKeyGroup', true);
-  if (group !== undefined && section.trustedKeyGroups[group] === undefined) throw new ConfigError(`${at}.trustedKeyGroup`, `names no key group`);
+  if (group !== undefined && section.trustedKeyGroups[group] === undefined)
+    throw new ConfigError(`${at}.trustedKeyGroup`, `names no key group`);
   const viewerRequest = raw.viewerRequest;
-  if (viewerRequest !== undefined && viewerRequest !== 'gate' && viewerRequest !== 'gate:lambda-edge' && viewerRequest !== 'gate:cloudfront-function') {
+  if (
+    viewerRequest !== undefined &&
+    viewerRequest !== 'gate' &&
+    viewerRequest !== 'gate:lambda-edge' &&
+    viewerRequest !== 'gate:cloudfront-function'
+  ) {
     throw new ConfigError(`${at}.viewerRequest`, 'must be "gate", "gate:lambda-edge" or "gate:cloudfront-function"');
   }
   const originRequest = raw.originRequest;
   if (originRequest !== undefined && originRequest !== 'gate' && originRequest !== 'gate:lambda-edge') {
-    throw new ConfigError(`${at}.originRequest`, 'must be "gate" or "gate:lambda-edge" (CloudFront Functions run on viewer events only)');
+    throw new ConfigError(
+      `${at}.originRequest`,
+      'must be "gate" or "gate:lambda-edge" (CloudFront Functions run on viewer events only)',
+    );
   }
   const headers = raw.responseHeaders ?? {};
-  if (!isObject(headers) || Object.entries(headers).some(([name, value]) => !/^[A-Za-z0-9-]+$/.test(name) || typeof value !== 'string')) {
-    throw new ConfigError(`${at}.responseHeaders`, 'must map header names to string values (a response headers policy, override origin)');
+  if (
+    !isObject(headers) ||
+    Object.entries(headers).some(([name, value]) => !/^[A-Za-z0-9-]+$/.test(name) || typeof value !== 'string')
+  ) {
+    throw new ConfigError(
+      `${at}.responseHeaders`,
+      'must map header names to string values (a response headers policy, override origin)',
+    );
   }
   return {
     pathPattern,
@@ -152,7 +199,8 @@ export function validateLocalSection(raw: unknown, baseDir: string): LocalSectio
   only(raw, at, ['defaultRootObject', 'trustedKeyGroups', 'origins', 'behaviors', 'demoUsers']);
   const trustedKeyGroups: Record<string, Record<string, string>> = {};
   const groups = raw.trustedKeyGroups ?? {};
-  if (!isObject(groups)) throw new ConfigError(`${at}.trustedKeyGroups`, 'must be an object: name → { key ID → public key PEM file }');
+  if (!isObject(groups))
+    throw new ConfigError(`${at}.trustedKeyGroups`, 'must be an object: name → { key ID → public key PEM file }');
   for (const [name, keys] of Object.entries(groups)) {
     const gat = `${at}.trustedKeyGroups.${name}`;
     if (!isObject(keys) || Object.keys(keys).length === 0 || Object.keys(keys).length > 5) {
@@ -164,18 +212,25 @@ export function validateLocalSection(raw: unknown, baseDir: string): LocalSectio
       trustedKeyGroups[name]![id] = path(baseDir, file);
     }
   }
-  if (!isObject(raw.origins) || Object.keys(raw.origins).length === 0) throw new ConfigError(`${at}.origins`, 'required, an object of named origins');
+  if (!isObject(raw.origins) || Object.keys(raw.origins).length === 0)
+    throw new ConfigError(`${at}.origins`, 'required, an object of named origins');
   const origins: Record<string, OriginSpec> = {};
-  for (const [name, spec] of Object.entries(raw.origins)) origins[name] = origin(spec, `${at}.origins.${name}`, baseDir);
-  if (!Array.isArray(raw.behaviors) || raw.behaviors.length === 0) throw new ConfigError(`${at}.behaviors`, 'required, a non-empty array');
+  for (const [name, spec] of Object.entries(raw.origins))
+    origins[name] = origin(spec, `${at}.origins.${name}`, baseDir);
+  if (!Array.isArray(raw.behaviors) || raw.behaviors.length === 0)
+    throw new ConfigError(`${at}.behaviors`, 'required, a non-empty array');
   const behaviors = raw.behaviors.map((b, i) => behavior(b, `${at}.behaviors[${i}]`, { origins, trustedKeyGroups }));
   if (behaviors[behaviors.length - 1]!.pathPattern !== '*') {
-    throw new ConfigError(`${at}.behaviors[${behaviors.length - 1}].pathPattern`, 'the last behavior is the default one: "*"');
+    throw new ConfigError(
+      `${at}.behaviors[${behaviors.length - 1}].pathPattern`,
+      'the last behavior is the default one: "*"',
+    );
   }
   const users = raw.demoUsers ?? [];
   if (!Array.isArray(users)) throw new ConfigError(`${at}.demoUsers`, 'must be an array of { sub, tenant }');
   const demoUsers = users.map((u, i) => {
-    if (!isObject(u) || typeof u.sub !== 'string' || typeof u.tenant !== 'string') throw new ConfigError(`${at}.demoUsers[${i}]`, 'must be { "sub": string, "tenant": string }');
+    if (!isObject(u) || typeof u.sub !== 'string' || typeof u.tenant !== 'string')
+      throw new ConfigError(`${at}.demoUsers[${i}]`, 'must be { "sub": string, "tenant": string }');
     return { sub: u.sub, tenant: u.tenant };
   });
   const root = raw.defaultRootObject;

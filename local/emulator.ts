@@ -27,7 +27,13 @@ import { Distribution, type Behavior, type Exchange } from './distribution';
 import { cloudFrontFunction } from './edge-cloudfront-function';
 import type { EdgeFunction } from './edge-function';
 import { lambdaEdgeFunction, loadLambdaHandler } from './edge-lambda';
-import { validateLocalSection, type DemoUser, type FunctionRef, type LocalSection, type OriginSpec } from './emulator-config';
+import {
+  validateLocalSection,
+  type DemoUser,
+  type FunctionRef,
+  type LocalSection,
+  type OriginSpec,
+} from './emulator-config';
 import { xmlError, type EdgeRequest } from './http-message';
 import { LocalKeyValueStore } from './key-value-store';
 import type { Origin } from './origin';
@@ -107,7 +113,9 @@ function crossTenantProbes(bucket: string | undefined, users: DemoUser[]): Recor
   if (bucket === undefined) return probes;
   const filesOf = (tenant: string): string[] => {
     try {
-      return readdirSync(join(bucket, 'tenants', tenant, 'files')).filter((f) => statSync(join(bucket, 'tenants', tenant, 'files', f)).isFile());
+      return readdirSync(join(bucket, 'tenants', tenant, 'files')).filter((f) =>
+        statSync(join(bucket, 'tenants', tenant, 'files', f)).isFile(),
+      );
     } catch {
       return [];
     }
@@ -156,7 +164,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   let cookieName = '__Host-tenant';
   let linkParam = 'token';
   const server = createEdgeServer({
-    distribution: { handle: (request: EdgeRequest) => (distribution ? distribution.handle(request) : Promise.resolve(starting)) },
+    distribution: {
+      handle: (request: EdgeRequest) => (distribution ? distribution.handle(request) : Promise.resolve(starting)),
+    },
     clock,
     note,
     ...(options.log ? { log: options.log } : {}),
@@ -185,17 +195,23 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 
     const functions = new Map<string, EdgeFunction>();
     const fn = (ref: FunctionRef): EdgeFunction => {
-      const runtime: GateRuntime = ref === 'gate' ? gateRuntime : ref === 'gate:cloudfront-function' ? 'cloudfront-function' : 'lambda-edge';
+      const runtime: GateRuntime =
+        ref === 'gate' ? gateRuntime : ref === 'gate:cloudfront-function' ? 'cloudfront-function' : 'lambda-edge';
       let loaded = functions.get(runtime);
       if (loaded === undefined) {
         if (runtime === 'lambda-edge') {
-          loaded = lambdaEdgeFunction(join(outdir, 'viewer-request', 'index.js'), { clock, log: (line) => note(`lambda@edge: ${line}`) });
+          loaded = lambdaEdgeFunction(join(outdir, 'viewer-request', 'index.js'), {
+            clock,
+            log: (line) => note(`lambda@edge: ${line}`),
+          });
         } else {
           let store: LocalKeyValueStore | undefined;
           if (usesKeyValueStore(config)) {
             store = new LocalKeyValueStore();
             // The keys the function reads in keyValueStore mode (`key:<kid>`), as `tenant-gate` would upload them.
-            for (const key of config.keys) if (key.alg === 'HS256') store.put(`key:${key.kid}`, JSON.stringify({ alg: 'HS256', secret: key.secret }));
+            for (const key of config.keys)
+              if (key.alg === 'HS256')
+                store.put(`key:${key.kid}`, JSON.stringify({ alg: 'HS256', secret: key.secret }));
           }
           loaded = cloudFrontFunction(join(outdir, 'cloudfront-function', 'index.js'), {
             clock,
@@ -212,7 +228,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     const spaDemo = {
       users: local.demoUsers,
       crossTenantProbes: crossTenantProbes(
-        Object.values(local.origins).find((o): o is Extract<OriginSpec, { type: 'folder' }> => o.type === 'folder')?.path,
+        Object.values(local.origins).find((o): o is Extract<OriginSpec, { type: 'folder' }> => o.type === 'folder')
+          ?.path,
         local.demoUsers,
       ),
       domain: config.domain,
@@ -226,20 +243,52 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       }
       switch (spec.type) {
         case 'folder':
-          origins.set(name, folderOrigin({ root: spec.path, missingKeyStatus: spec.missingKeyStatus, ...(spec.cacheControl ? { cacheControl: spec.cacheControl } : {}) }));
+          origins.set(
+            name,
+            folderOrigin({
+              root: spec.path,
+              missingKeyStatus: spec.missingKeyStatus,
+              ...(spec.cacheControl ? { cacheControl: spec.cacheControl } : {}),
+            }),
+          );
           break;
         case 's3':
-          origins.set(name, s3Origin({ bucket: spec.bucket, ...(spec.endpoint ? { endpoint: spec.endpoint } : {}), ...(spec.region ? { region: spec.region } : {}) }));
+          origins.set(
+            name,
+            s3Origin({
+              bucket: spec.bucket,
+              ...(spec.endpoint ? { endpoint: spec.endpoint } : {}),
+              ...(spec.region ? { region: spec.region } : {}),
+            }),
+          );
           break;
         case 'login': {
-          if (config.login === undefined) throw new Error(`local.origins.${name}: a login origin needs the configuration's "login" section`);
-          origins.set(name, lambdaUrlOrigin(loadLambdaHandler(join(outdir, 'login', 'index.js'), { clock, log: (line) => note(`login: ${line}`) }) as unknown as FunctionUrlHandler, clock));
+          if (config.login === undefined)
+            throw new Error(`local.origins.${name}: a login origin needs the configuration's "login" section`);
+          origins.set(
+            name,
+            lambdaUrlOrigin(
+              loadLambdaHandler(join(outdir, 'login', 'index.js'), {
+                clock,
+                log: (line) => note(`login: ${line}`),
+              }) as unknown as FunctionUrlHandler,
+              clock,
+            ),
+          );
           break;
         }
         case 'dev-idp': {
           const identity = config.login?.identity;
-          if (identity === undefined) throw new Error(`local.origins.${name}: the development identity provider serves the "login.identity" section`);
-          idp = await createDevIdentityProvider({ issuer: identity.issuer, audience: identity.audience[0]!, tenantClaim: identity.tenantClaim, clock });
+          if (identity === undefined)
+            throw new Error(
+              `local.origins.${name}: the development identity provider serves the "login.identity" section`,
+            );
+          idp = await createDevIdentityProvider({
+            issuer: identity.issuer,
+            audience: identity.audience[0]!,
+            tenantClaim: identity.tenantClaim,
+            clock,
+          });
           origins.set(name, idp);
           break;
         }

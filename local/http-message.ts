@@ -52,5 +52,12 @@ export function response(status: number, headers: HeaderList, body: Buffer | str
 /** The XML error body CloudFront and S3 both answer with (`<Error><Code>…</Code><Message>…</Message></Error>`). */
 export function xmlError(status: number, code: string, message: string): EdgeResponse {
   const body = `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${message}</Message></Error>`;
-  return response(status, [['content-type', 'application/xml'], ['cache-control', 'no-store']], body);
+  return response(
+    status,
+    [
+      ['content-type', 'application/xml'],
+      ['cache-control', 'no-store'],
+    ],
+    body,
+  );
 }

@@ -16,11 +16,15 @@ export class LocalKeyValueStore {
   put(key: string, value: string): void {
     const keyBytes = Buffer.byteLength(key);
     const valueBytes = Buffer.byteLength(value);
-    if (keyBytes === 0 || keyBytes > KVS_LIMITS.keyBytes) throw new Error(`KeyValueStore key of ${keyBytes} bytes: limit ${KVS_LIMITS.keyBytes}`);
-    if (valueBytes > KVS_LIMITS.valueBytes) throw new Error(`KeyValueStore value of ${valueBytes} bytes: limit ${KVS_LIMITS.valueBytes}`);
+    if (keyBytes === 0 || keyBytes > KVS_LIMITS.keyBytes)
+      throw new Error(`KeyValueStore key of ${keyBytes} bytes: limit ${KVS_LIMITS.keyBytes}`);
+    if (valueBytes > KVS_LIMITS.valueBytes)
+      throw new Error(`KeyValueStore value of ${valueBytes} bytes: limit ${KVS_LIMITS.valueBytes}`);
     const old = this.#data.get(key);
-    const size = this.size() - (old === undefined ? 0 : Buffer.byteLength(key) + Buffer.byteLength(old)) + keyBytes + valueBytes;
-    if (size > KVS_LIMITS.storeBytes) throw new Error(`KeyValueStore would hold ${size} bytes: limit ${KVS_LIMITS.storeBytes}`);
+    const size =
+      this.size() - (old === undefined ? 0 : Buffer.byteLength(key) + Buffer.byteLength(old)) + keyBytes + valueBytes;
+    if (size > KVS_LIMITS.storeBytes)
+      throw new Error(`KeyValueStore would hold ${size} bytes: limit ${KVS_LIMITS.storeBytes}`);
     this.#data.set(key, value);
   }
 
@@ -54,7 +58,11 @@ export class LocalKeyValueStore {
         if (this.failing) throw new Error('KeyValueStore unavailable');
         return this.#data.has(key);
       },
-      meta: async () => ({ creationDateTime: '2026-11-01T00:00:00Z', lastUpdatedDateTime: '2026-11-01T00:00:00Z', keyCount: this.#data.size }),
+      meta: async () => ({
+        creationDateTime: '2026-11-01T00:00:00Z',
+        lastUpdatedDateTime: '2026-11-01T00:00:00Z',
+        keyCount: this.#data.size,
+      }),
     };
   }
 }

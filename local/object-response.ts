@@ -7,7 +7,15 @@
 import { header, withHeader, type EdgeResponse, type HeaderList } from './http-message';
 
 /** Headers a 304 keeps (RFC 9110 §15.4.5): the validators and what the cache would need. */
-const NOT_MODIFIED_HEADERS = new Set(['etag', 'last-modified', 'cache-control', 'expires', 'vary', 'date', 'content-location']);
+const NOT_MODIFIED_HEADERS = new Set([
+  'etag',
+  'last-modified',
+  'cache-control',
+  'expires',
+  'vary',
+  'date',
+  'content-location',
+]);
 
 export interface ByteRange {
   start: number;
@@ -74,7 +82,9 @@ export function serveObject(method: string, requestHeaders: HeaderList, object: 
   let headers = withHeader(object.headers, 'content-length', String(size));
   headers = withHeader(headers, 'accept-ranges', 'bytes');
   if (notModified(object, requestHeaders)) {
-    const kept = headers.filter(([name]) => NOT_MODIFIED_HEADERS.has(name.toLowerCase()) || name.toLowerCase().startsWith('x-'));
+    const kept = headers.filter(
+      ([name]) => NOT_MODIFIED_HEADERS.has(name.toLowerCase()) || name.toLowerCase().startsWith('x-'),
+    );
     return { response: { status: 304, headers: kept, body: Buffer.alloc(0) }, range: undefined };
   }
   const rangeHeader = header(requestHeaders, 'range');
@@ -90,7 +100,10 @@ export function serveObject(method: string, requestHeaders: HeaderList, object: 
     if (range !== undefined) {
       let partial = withHeader(headers, 'content-range', `bytes ${range.start}-${range.end}/${size}`);
       partial = withHeader(partial, 'content-length', String(range.end - range.start + 1));
-      return { response: { status: 206, headers: partial, body: object.body.subarray(range.start, range.end + 1) }, range };
+      return {
+        response: { status: 206, headers: partial, body: object.body.subarray(range.start, range.end + 1) },
+        range,
+      };
     }
   }
   return { response: { status: 200, headers, body: head ? Buffer.alloc(0) : object.body }, range: undefined };

@@ -72,7 +72,9 @@ export function toFunctionUrlEvent(request: EdgeRequest, nowMs: number): APIGate
       time: time.toUTCString(),
       timeEpoch: nowMs,
     },
-    ...(request.body.length > 0 ? { body: text ? request.body.toString('utf8') : request.body.toString('base64') } : {}),
+    ...(request.body.length > 0
+      ? { body: text ? request.body.toString('utf8') : request.body.toString('base64') }
+      : {}),
     isBase64Encoded: !text,
   };
 }
@@ -85,7 +87,8 @@ export function fromFunctionUrlResult(result: APIGatewayProxyResultV2): EdgeResp
   const headers: HeaderList = [];
   for (const [name, value] of Object.entries(result.headers ?? {})) headers.push([name, String(value)]);
   for (const cookie of result.cookies ?? []) headers.push(['set-cookie', cookie]);
-  const body = result.body === undefined ? Buffer.alloc(0) : Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8');
+  const body =
+    result.body === undefined ? Buffer.alloc(0) : Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8');
   return response(result.statusCode, headers, body);
 }
 

@@ -1,7 +1,7 @@
 /**
  * An S3-compatible endpoint (MinIO, s3rver, LocalStack, or a real bucket) as the origin, through
  * `@aws-sdk/client-s3`: the uri is the object key, as CloudFront's S3 origin reads it. Path-style addressing
- * and `requestChecksumCalculation: 'WHEN_REQUIRED'` are what S3 stand-ins need (PLATFORM.md).
+ * and `requestChecksumCalculation: 'WHEN_REQUIRED'` are what S3 stand-ins need (docs/platform.md#tooling).
  */
 import { GetObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { contentTypeFor } from './content-type';
@@ -26,7 +26,9 @@ function makeClient(options: S3OriginOptions): Pick<S3Client, 'send'> {
     region: options.region ?? 'us-east-1',
     ...(local ? { endpoint: options.endpoint, forcePathStyle: options.forcePathStyle ?? true } : {}),
     // A stand-in accepts any key; the real credential chain is used only when talking to AWS itself.
-    ...(local && process.env.AWS_ACCESS_KEY_ID === undefined ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
+    ...(local && process.env.AWS_ACCESS_KEY_ID === undefined
+      ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
+      : {}),
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
   });
@@ -44,7 +46,8 @@ export function s3Origin(options: S3OriginOptions): Origin {
       if (key === undefined) return xmlError(404, 'NoSuchKey', 'The specified key does not exist.');
       try {
         const object = await client.send(new GetObjectCommand({ Bucket: options.bucket, Key: key }));
-        const body = object.Body === undefined ? Buffer.alloc(0) : Buffer.from(await object.Body.transformToByteArray());
+        const body =
+          object.Body === undefined ? Buffer.alloc(0) : Buffer.from(await object.Body.transformToByteArray());
         const headers: HeaderList = [['content-type', object.ContentType ?? contentTypeFor(key)]];
         if (object.ETag !== undefined) headers.push(['etag', object.ETag]);
         if (object.LastModified !== undefined) headers.push(['last-modified', object.LastModified.toUTCString()]);
@@ -52,13 +55,20 @@ export function s3Origin(options: S3OriginOptions): Origin {
         if (object.ContentEncoding !== undefined) headers.push(['content-encoding', object.ContentEncoding]);
         return response(200, headers, body);
       } catch (error) {
-        if (error instanceof S3ServiceException || (typeof error === 'object' && error !== null && '$metadata' in error)) {
+        if (
+          error instanceof S3ServiceException ||
+          (typeof error === 'object' && error !== null && '$metadata' in error)
+        ) {
           const failure = error as S3ServiceException;
           const status = failure.$metadata?.httpStatusCode ?? 502;
           return xmlError(status, failure.name, status === 404 ? 'The specified key does not exist.' : failure.message);
         }
         // Unreachable endpoint: CloudFront's answer when it cannot connect to the origin.
-        return xmlError(502, 'OriginUnreachable', `cannot reach ${options.endpoint ?? 'S3'}: ${(error as Error).message}`);
+        return xmlError(
+          502,
+          'OriginUnreachable',
+          `cannot reach ${options.endpoint ?? 'S3'}: ${(error as Error).message}`,
+        );
       }
     },
   };

@@ -85,21 +85,43 @@ export function createEdgeServer(options: EdgeServerOptions): Server {
     };
     let exchange: Exchange;
     if (body === 'too-large') {
-      exchange = { response: xmlError(413, 'RequestEntityTooLarge', 'Request body too large.'), resultType: 'Error', detailedResultType: 'Error', behavior: undefined, range: undefined, cacheKey: undefined };
+      exchange = {
+        response: xmlError(413, 'RequestEntityTooLarge', 'Request body too large.'),
+        resultType: 'Error',
+        detailedResultType: 'Error',
+        behavior: undefined,
+        range: undefined,
+        cacheKey: undefined,
+      };
     } else if (!viewer.uri.startsWith('/')) {
-      exchange = { response: xmlError(400, 'BadRequest', 'Bad request.'), resultType: 'Error', detailedResultType: 'Error', behavior: undefined, range: undefined, cacheKey: undefined };
+      exchange = {
+        response: xmlError(400, 'BadRequest', 'Bad request.'),
+        resultType: 'Error',
+        detailedResultType: 'Error',
+        behavior: undefined,
+        range: undefined,
+        cacheKey: undefined,
+      };
     } else {
       try {
         exchange = await options.distribution.handle(viewer);
       } catch (error) {
         options.note?.(`internal error on ${viewer.method} ${viewer.uri}: ${(error as Error).stack ?? String(error)}`);
-        exchange = { response: xmlError(502, 'InternalError', 'The local distribution failed.'), resultType: 'Error', detailedResultType: 'Error', behavior: undefined, range: undefined, cacheKey: undefined };
+        exchange = {
+          response: xmlError(502, 'InternalError', 'The local distribution failed.'),
+          resultType: 'Error',
+          detailedResultType: 'Error',
+          behavior: undefined,
+          range: undefined,
+          cacheKey: undefined,
+        };
       }
     }
     const response = exchange.response;
     const out: HeaderList = [...response.headers, ['x-amz-cf-id', id]];
     const bodiless = viewer.method === 'HEAD' || response.status === 204 || response.status === 304;
-    if (header(out, 'content-length') === undefined && !bodiless) out.push(['content-length', String(response.body.length)]);
+    if (header(out, 'content-length') === undefined && !bodiless)
+      out.push(['content-length', String(response.body.length)]);
     const firstByteMs = startMs + elapsedMs();
     res.writeHead(response.status, out.flat());
     res.end(bodiless ? undefined : response.body);
@@ -123,7 +145,11 @@ export function createEdgeServer(options: EdgeServerOptions): Server {
           status: response.status,
           referer: header(headers, 'referer'),
           userAgent: header(headers, 'user-agent'),
-          cookieHeader: headers.filter(([n]) => n.toLowerCase() === 'cookie').map(([, v]) => v).join('; ') || undefined,
+          cookieHeader:
+            headers
+              .filter(([n]) => n.toLowerCase() === 'cookie')
+              .map(([, v]) => v)
+              .join('; ') || undefined,
           resultType: exchange.resultType,
           detailedResultType: exchange.detailedResultType,
           requestId: id,

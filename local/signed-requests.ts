@@ -9,7 +9,7 @@
  * distribution, whatever host and port the browser used, so the URL judged is
  * `https://<config.domain><path>?<query>`: the policies the login function signs for production are judged
  * here unchanged. The check runs before the viewer-request function, on the viewer's own path and query
- * (whether CloudFront orders them so is unconfirmed — PLATFORM.md; the gate's check is complete on its own).
+ * (whether CloudFront orders them so is unconfirmed — docs/platform.md#signed-urls-and-cookies; the gate's check is complete on its own).
  */
 import type { KeyObject } from 'node:crypto';
 import { judgeCloudFrontRequest, type CloudFrontVerifyResult } from '../lib/cloudfront-signature/index';
@@ -20,7 +20,8 @@ export interface TrustedKeyGroup {
   publicKeys: Readonly<Record<string, KeyObject | string>>;
 }
 
-export type SignedCheck = { ok: true; result: CloudFrontVerifyResult } | { ok: false; result: CloudFrontVerifyResult; response: EdgeResponse };
+export type SignedCheck =
+  { ok: true; result: CloudFrontVerifyResult } | { ok: false; result: CloudFrontVerifyResult; response: EdgeResponse };
 
 /** The URL CloudFront judges: the viewer's path and query on the distribution's domain. */
 export function judgedUrl(domain: string, request: Pick<EdgeRequest, 'uri' | 'querystring'>): string {
@@ -41,7 +42,12 @@ export function requestCookies(request: Pick<EdgeRequest, 'headers'>): Record<st
   return cookies;
 }
 
-export function checkTrustedKeyGroup(group: TrustedKeyGroup, request: EdgeRequest, domain: string, nowMs: number): SignedCheck {
+export function checkTrustedKeyGroup(
+  group: TrustedKeyGroup,
+  request: EdgeRequest,
+  domain: string,
+  nowMs: number,
+): SignedCheck {
   const result = judgeCloudFrontRequest({
     url: judgedUrl(domain, request),
     cookies: requestCookies(request),

@@ -24,12 +24,16 @@ async function main(): Promise<void> {
     },
   });
   if (values.help) {
-    console.log('usage: npm start -- [--cloudfront-function] [--config FILE] [--host ADDRESS] [--port N] [--quiet-log]');
+    console.log(
+      'usage: npm start -- [--cloudfront-function] [--config FILE] [--host ADDRESS] [--port N] [--quiet-log]',
+    );
     return;
   }
-  const gate: GateRuntime = values['cloudfront-function'] || process.env.GATE === 'cloudfront-function' ? 'cloudfront-function' : 'lambda-edge';
+  const gate: GateRuntime =
+    values['cloudfront-function'] || process.env.GATE === 'cloudfront-function' ? 'cloudfront-function' : 'lambda-edge';
   const port = Number(values.port ?? process.env.PORT ?? 8787);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, got ${JSON.stringify(values.port ?? process.env.PORT)}`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`PORT must be a port number, got ${JSON.stringify(values.port ?? process.env.PORT)}`);
   const quiet = values['quiet-log'];
   const emulator = await startEmulator({
     configPath: values.config ?? DEMO_CONFIG,

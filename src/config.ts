@@ -121,7 +121,10 @@ function isObject(value: unknown): value is Record<string, unknown> {
 function str(raw: Record<string, unknown>, field: string, fallback?: string): string {
   const value = raw[field] ?? fallback;
   if (typeof value !== 'string' || value.length === 0) {
-    throw new ConfigError(field, fallback === undefined ? 'required, a non-empty string' : 'must be a non-empty string');
+    throw new ConfigError(
+      field,
+      fallback === undefined ? 'required, a non-empty string' : 'must be a non-empty string',
+    );
   }
   return value;
 }
@@ -183,7 +186,9 @@ function validateKey(raw: unknown, index: number, seen: Set<string>): KeyConfig 
       (alg === 'RS256' && key.asymmetricKeyType === 'rsa' && (details.modulusLength ?? 0) >= 2048) ||
       (alg === 'EdDSA' && key.asymmetricKeyType === 'ed25519');
     if (!fits) {
-      const want = { ES256: 'an EC P-256 key', RS256: 'an RSA key of at least 2048 bits', EdDSA: 'an Ed25519 key' }[alg];
+      const want = { ES256: 'an EC P-256 key', RS256: 'an RSA key of at least 2048 bits', EdDSA: 'an Ed25519 key' }[
+        alg
+      ];
       throw new ConfigError(`${at}.publicKeyJwk`, `must be ${want} for ${alg}`);
     }
     const publicKeyJwk: JsonWebKeyLike = { kty: jwk.kty };
@@ -203,7 +208,8 @@ export function validateConfig(raw: unknown): GateConfig {
     if (!KNOWN_FIELDS.has(field)) throw new ConfigError(field, 'unknown field (see gatekeeper.config.schema.json)');
   }
   const domain = str(raw, 'domain');
-  if (!HOST.test(domain)) throw new ConfigError('domain', `must be a lower-case host name, got ${JSON.stringify(domain)}`);
+  if (!HOST.test(domain))
+    throw new ConfigError('domain', `must be a lower-case host name, got ${JSON.stringify(domain)}`);
   const issuer = str(raw, 'issuer');
   const audience = str(raw, 'audience');
 
@@ -246,7 +252,11 @@ export function validateConfig(raw: unknown): GateConfig {
   if (
     !pathPrefix.startsWith('/') ||
     !pathPrefix.endsWith('/') ||
-    (pathPrefix !== '/' && pathPrefix.slice(1, -1).split('/').some((s) => !SAFE_SEGMENT.test(s) || s === '.' || s === '..'))
+    (pathPrefix !== '/' &&
+      pathPrefix
+        .slice(1, -1)
+        .split('/')
+        .some((s) => !SAFE_SEGMENT.test(s) || s === '.' || s === '..'))
   ) {
     throw new ConfigError('pathPrefix', 'must start and end with "/" and hold only plain segments, e.g. "/files/"');
   }
@@ -260,7 +270,7 @@ export function validateConfig(raw: unknown): GateConfig {
     throw new ConfigError('linkTokenParam', 'must be 1 to 64 characters of [A-Za-z0-9_-]');
   }
   if (['Expires', 'Policy', 'Signature', 'Key-Pair-Id', 'Hash-Algorithm'].includes(linkTokenParam)) {
-    throw new ConfigError('linkTokenParam', 'must not be one of CloudFront\'s signed-URL parameters');
+    throw new ConfigError('linkTokenParam', "must not be one of CloudFront's signed-URL parameters");
   }
 
   const corsOrigins = raw.corsOrigins ?? [];
@@ -272,7 +282,10 @@ export function validateConfig(raw: unknown): GateConfig {
   });
 
   const loginUrl = raw.loginUrl ?? null;
-  if (loginUrl !== null && (typeof loginUrl !== 'string' || !/^(?:https:\/\/[a-z0-9.-]+(?::\d{1,5})?)?\/[^?#\s]*$/.test(loginUrl))) {
+  if (
+    loginUrl !== null &&
+    (typeof loginUrl !== 'string' || !/^(?:https:\/\/[a-z0-9.-]+(?::\d{1,5})?)?\/[^?#\s]*$/.test(loginUrl))
+  ) {
     throw new ConfigError('loginUrl', 'must be an https URL or an absolute path, without query or fragment');
   }
 

@@ -33,7 +33,11 @@ function nextPair(header: string, name: string, from: number): { start: number; 
     while (before >= 0 && isOws(header.charCodeAt(before))) before--;
     let after = at + name.length;
     while (after < length && isOws(header.charCodeAt(after))) after++;
-    if ((before < 0 || header.charCodeAt(before) === 59) /* ; */ && after < length && header.charCodeAt(after) === 61 /* = */) {
+    if (
+      (before < 0 || header.charCodeAt(before) === 59) /* ; */ &&
+      after < length &&
+      header.charCodeAt(after) === 61 /* = */
+    ) {
       let end = header.indexOf(';', after + 1);
       if (end === -1) end = length;
       return { start: before + 1, eq: after, end: end };

@@ -24,11 +24,33 @@ export type RefusalCode =
 
 /** Every token failure, as a list (tests check each is exercised; nothing at run time reads it, so no bundle holds it). */
 export const TOKEN_FAILURES = [
-  'token_too_long', 'token_malformed', 'header_malformed', 'typ_mismatch', 'alg_none', 'alg_mismatch',
-  'kid_missing', 'kid_unknown', 'embedded_key', 'crit_unsupported', 'signature_invalid', 'payload_malformed',
-  'iss_mismatch', 'aud_mismatch', 'exp_missing', 'exp_invalid', 'expired', 'iat_missing', 'iat_invalid',
-  'iat_in_future', 'nbf_invalid', 'not_yet_valid', 'lifetime_exceeded', 'tenant_missing', 'tenant_invalid',
-  'link_path_missing', 'link_ip_invalid',
+  'token_too_long',
+  'token_malformed',
+  'header_malformed',
+  'typ_mismatch',
+  'alg_none',
+  'alg_mismatch',
+  'kid_missing',
+  'kid_unknown',
+  'embedded_key',
+  'crit_unsupported',
+  'signature_invalid',
+  'payload_malformed',
+  'iss_mismatch',
+  'aud_mismatch',
+  'exp_missing',
+  'exp_invalid',
+  'expired',
+  'iat_missing',
+  'iat_invalid',
+  'iat_in_future',
+  'nbf_invalid',
+  'not_yet_valid',
+  'lifetime_exceeded',
+  'tenant_missing',
+  'tenant_invalid',
+  'link_path_missing',
+  'link_ip_invalid',
 ] as const;
 
 /**

@@ -15,9 +15,12 @@ export interface GateResponse {
   body: string;
 }
 
-
 /** Every generated response: `no-store`, `nosniff`, plus the given headers. */
-export function generatedResponse(status: number, headers: { [name: string]: string } | undefined, body: string): GateResponse {
+export function generatedResponse(
+  status: number,
+  headers: { [name: string]: string } | undefined,
+  body: string,
+): GateResponse {
   const all: { [name: string]: string } = { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' };
   if (body !== '') all['content-type'] = 'application/json';
   if (status === 401) all['www-authenticate'] = 'Cookie realm="tenant-gate"';

@@ -73,8 +73,16 @@ describe('validateConfig', () => {
     [{ keys: [{ ...hs, extra: 1 }] }, 'keys[0].extra', 'unknown'],
     [{ keys: [{ ...es, alg: 'RS256' }] }, 'keys[0].publicKeyJwk', 'RSA key of at least 2048'],
     [{ keys: [{ kid: 'r', alg: 'RS256', publicKeyJwk: rsa1024 }] }, 'keys[0].publicKeyJwk', 'at least 2048'],
-    [{ keys: [{ ...es, publicKeyJwk: { kty: 'EC', crv: 'P-256', x: 'AA', y: 'AA' } }] }, 'keys[0].publicKeyJwk', 'not a valid public JWK'],
-    [{ keys: [{ ...es, publicKeyJwk: { ...(es.publicKeyJwk as object), d: 'secret' } }] }, 'keys[0].publicKeyJwk', 'private'],
+    [
+      { keys: [{ ...es, publicKeyJwk: { kty: 'EC', crv: 'P-256', x: 'AA', y: 'AA' } }] },
+      'keys[0].publicKeyJwk',
+      'not a valid public JWK',
+    ],
+    [
+      { keys: [{ ...es, publicKeyJwk: { ...(es.publicKeyJwk as object), d: 'secret' } }] },
+      'keys[0].publicKeyJwk',
+      'private',
+    ],
     [{ keys: [{ ...es, secret: hs.secret }] }, 'keys[0].secret', 'not allowed'],
     [{ cloudfrontFunction: { keySource: 'dynamo' } }, 'cloudfrontFunction.keySource', 'inline'],
     [{ cloudfrontFunction: { killSwitch: true } }, 'cloudfrontFunction.killSwitch', 'unknown'],
@@ -105,7 +113,10 @@ describe('npm run build', () => {
   it('refuses an invalid configuration, naming the field, and writes nothing', () => {
     const file = join(dir, 'bad.json');
     writeFileSync(file, JSON.stringify({ ...example, keys: [{ ...hs, secret: 'c2hvcnQ' }] }));
-    const run = spawnSync('npx', ['tsx', 'build.mjs', '--config', file, '--outdir', join(dir, 'out')], { cwd: ROOT, encoding: 'utf8' });
+    const run = spawnSync('npx', ['tsx', 'build.mjs', '--config', file, '--outdir', join(dir, 'out')], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
     expect(run.status).toBe(1);
     expect(run.stderr).toContain('keys[0].secret: must decode to at least 32 bytes, got 5');
   });
@@ -113,17 +124,25 @@ describe('npm run build', () => {
   it('refuses a file that is not JSON', () => {
     const file = join(dir, 'broken.json');
     writeFileSync(file, '{ "domain": ');
-    const run = spawnSync('npx', ['tsx', 'build.mjs', '--config', file, '--outdir', join(dir, 'out')], { cwd: ROOT, encoding: 'utf8' });
+    const run = spawnSync('npx', ['tsx', 'build.mjs', '--config', file, '--outdir', join(dir, 'out')], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
     expect(run.status).toBe(1);
     expect(run.stderr).toContain('is not valid JSON');
   });
 
   it('writes a CommonJS handler and prints its size', () => {
-    const out = execFileSync('npx', ['tsx', 'build.mjs', '--outdir', join(dir, 'good')], { cwd: ROOT, encoding: 'utf8' });
+    const out = execFileSync('npx', ['tsx', 'build.mjs', '--outdir', join(dir, 'good')], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
     expect(out).toMatch(/viewer-request\s+\d+ B/);
     expect(out).toMatch(/cloudfront-function\s+\d+ B/);
     // HS256 verification keys are signing keys: every build says they are in the code.
-    expect(out).toContain('note: embeds the HS256 secret of hs-2026-11, hs-2026-10: anyone allowed lambda:GetFunction can mint tokens');
+    expect(out).toContain(
+      'note: embeds the HS256 secret of hs-2026-11, hs-2026-10: anyone allowed lambda:GetFunction can mint tokens',
+    );
     const bundle = readFileSync(join(dir, 'good', 'viewer-request', 'index.js'), 'utf8');
     expect(bundle).toContain('exports');
     // The edge bundle carries public material only: no private key, and no jose.

@@ -35,7 +35,10 @@ describe('Lambda@Edge adapter: malformed events give a 400, never an exception',
     ['uri a number', withRequest((r) => (r.uri = 42))],
     ['method missing', withRequest((r) => delete r.method)],
     ['headers null', withRequest((r) => (r.headers = null))],
-    ['a header entry without value', withRequest((r) => ((r.headers as Record<string, unknown>).cookie = [{ key: 'Cookie' }]))],
+    [
+      'a header entry without value',
+      withRequest((r) => ((r.headers as Record<string, unknown>).cookie = [{ key: 'Cookie' }])),
+    ],
     ['headers map holding a string', withRequest((r) => ((r.headers as Record<string, unknown>).cookie = 'x'))],
     ['querystring an object', withRequest((r) => (r.querystring = { token: 'x' }))],
   ])('%s', async (_name, event) => {
@@ -47,7 +50,9 @@ describe('Lambda@Edge adapter: malformed events give a 400, never an exception',
   });
 
   it('a missing uri is malformed_request', async () => {
-    const outcome = lambdaEdgeOutcome(await handler({ Records: [{ cf: { request: null } }] } as unknown as CloudFrontRequestEvent));
+    const outcome = lambdaEdgeOutcome(
+      await handler({ Records: [{ cf: { request: null } }] } as unknown as CloudFrontRequestEvent),
+    );
     expect(outcome).toMatchObject({ status: 400, code: 'malformed_request' });
   });
 });
@@ -59,7 +64,10 @@ describe('Lambda@Edge adapter: event shape', () => {
       headers.Cookie = headers.cookie;
       delete headers.cookie;
     });
-    expect(lambdaEdgeOutcome(await handler(event))).toMatchObject({ status: 'forward', uri: '/tenants/acme/files/report.pdf' });
+    expect(lambdaEdgeOutcome(await handler(event))).toMatchObject({
+      status: 'forward',
+      uri: '/tenants/acme/files/report.pdf',
+    });
   });
 
   it('forwards everything else untouched', async () => {
@@ -69,14 +77,21 @@ describe('Lambda@Edge adapter: event shape', () => {
     });
     const before = structuredClone(event.Records[0]!.cf.request);
     const result = (await handler(event)) as typeof before;
-    expect(result).toEqual({ ...before, uri: '/tenants/acme/files/report.pdf', headers: { ...before.headers, cookie: undefined } });
+    expect(result).toEqual({
+      ...before,
+      uri: '/tenants/acme/files/report.pdf',
+      headers: { ...before.headers, cookie: undefined },
+    });
   });
 
   it('returns a Lambda@Edge response shape: string status, header lists, text body', async () => {
     const result = await handler(lambdaEdgeEvent({ name: '', expect: { status: 0 } }));
     expect(result).toMatchObject({
       status: '401',
-      headers: { 'cache-control': [{ key: 'cache-control', value: 'no-store' }], 'content-type': [{ key: 'content-type', value: 'application/json' }] },
+      headers: {
+        'cache-control': [{ key: 'cache-control', value: 'no-store' }],
+        'content-type': [{ key: 'content-type', value: 'application/json' }],
+      },
       bodyEncoding: 'text',
     });
     expect(JSON.parse((result as { body: string }).body)).toEqual({ error: 'missing_credentials' });
@@ -88,7 +103,12 @@ describe('Lambda@Edge adapter: event shape', () => {
     await handler(lambdaEdgeEvent({ name: '', cookies: [`__Host-tenant=${forged}`], expect: { status: 0 } }));
     expect(log).toHaveBeenCalledTimes(1);
     const line = String(log.mock.calls[0]![0]);
-    expect(JSON.parse(line)).toEqual({ gate: 'refused', code: 'invalid_token', reason: 'signature_invalid', requestId: 'test-request-id' });
+    expect(JSON.parse(line)).toEqual({
+      gate: 'refused',
+      code: 'invalid_token',
+      reason: 'signature_invalid',
+      requestId: 'test-request-id',
+    });
     for (const part of forged.split('.')) expect(line).not.toContain(part);
     log.mockRestore();
   });

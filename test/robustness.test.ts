@@ -34,18 +34,49 @@ const tokenish = fc.oneof(
   fc.string({ maxLength: 40 }),
   fc.constant(mint().slice(0, -3)),
 );
-const cookieHeader = fc.array(fc.oneof(tokenish.map((t) => `__Host-tenant=${t}`), fc.constantFrom('a=b', '', ';', '__Host-tenant', '=x')), { maxLength: 4 }).map((parts) => parts.join('; '));
-const uri = fc.oneof(fc.constantFrom('/files/a.txt', '/files/%2e%2e/x', '/files//a', '/', '', '/files/%ff', '/x'), fc.string({ maxLength: 30 }).map((s) => '/files/' + s));
+const cookieHeader = fc
+  .array(
+    fc.oneof(
+      tokenish.map((t) => `__Host-tenant=${t}`),
+      fc.constantFrom('a=b', '', ';', '__Host-tenant', '=x'),
+    ),
+    { maxLength: 4 },
+  )
+  .map((parts) => parts.join('; '));
+const uri = fc.oneof(
+  fc.constantFrom('/files/a.txt', '/files/%2e%2e/x', '/files//a', '/', '', '/files/%ff', '/x'),
+  fc.string({ maxLength: 30 }).map((s) => '/files/' + s),
+);
 const method = fc.constantFrom('GET', 'HEAD', 'POST', 'OPTIONS', 'get', '', 'DELETE');
-const query = fc.oneof(fc.constant(''), tokenish.map((t) => `token=${t}`), fc.string({ maxLength: 30 }));
-const headers = fc.dictionary(fc.constantFrom('origin', 'accept', 'sec-fetch-mode', 'sec-fetch-dest', 'access-control-request-method', 'x-tenant'), fc.string({ maxLength: 20 }), { maxKeys: 4 });
+const query = fc.oneof(
+  fc.constant(''),
+  tokenish.map((t) => `token=${t}`),
+  fc.string({ maxLength: 30 }),
+);
+const headers = fc.dictionary(
+  fc.constantFrom('origin', 'accept', 'sec-fetch-mode', 'sec-fetch-dest', 'access-control-request-method', 'x-tenant'),
+  fc.string({ maxLength: 20 }),
+  { maxKeys: 4 },
+);
 
-const wellShaped = fc.record({ method, uri, cookies: fc.array(cookieHeader, { maxLength: 3 }), querystring: query, headers, ip: fc.constantFrom('192.0.2.10', '2001:db8::1', '') });
+const wellShaped = fc.record({
+  method,
+  uri,
+  cookies: fc.array(cookieHeader, { maxLength: 3 }),
+  querystring: query,
+  headers,
+  ip: fc.constantFrom('192.0.2.10', '2001:db8::1', ''),
+});
 
 function acceptable(outcome: Outcome): void {
   if (outcome.status === 'forward') {
     expect(outcome.uri).toMatch(/^\/tenants\/(acme|globex)\/files\/[^/]/);
-    expect(outcome.uri.split('/').slice(1).every((s) => s !== '' && s !== '.' && s !== '..')).toBe(true);
+    expect(
+      outcome.uri
+        .split('/')
+        .slice(1)
+        .every((s) => s !== '' && s !== '.' && s !== '..'),
+    ).toBe(true);
     return;
   }
   expect([204, 302, 400, 401, 403, 405]).toContain(outcome.status);
@@ -78,7 +109,9 @@ describe('robustness of the built artifacts', () => {
   it('CloudFront Function: any CloudFront-shaped request gets a 4xx or a safe forward', async () => {
     await fc.assert(
       fc.asyncProperty(wellShaped, async (r) => {
-        acceptable(cloudFrontFunctionOutcome(await cff(cloudFrontFunctionEvent({ name: '', expect: { status: 0 }, ...r }))));
+        acceptable(
+          cloudFrontFunctionOutcome(await cff(cloudFrontFunctionEvent({ name: '', expect: { status: 0 }, ...r }))),
+        );
       }),
       { numRuns: 1500 },
     );
@@ -87,7 +120,9 @@ describe('robustness of the built artifacts', () => {
   it('Lambda@Edge: arbitrary JSON where the request should be never throws, never forwards', async () => {
     await fc.assert(
       fc.asyncProperty(json, json, async (request, headersValue) => {
-        const event = { Records: [{ cf: { config: {}, request: request === null ? { headers: headersValue } : request } }] };
+        const event = {
+          Records: [{ cf: { config: {}, request: request === null ? { headers: headersValue } : request } }],
+        };
         const outcome = lambdaEdgeOutcome(await edge(event as unknown as CloudFrontRequestEvent));
         expect(outcome.status).not.toBe('forward');
         if (outcome.status !== 'forward') expect(outcome.status).toBeGreaterThanOrEqual(400);

@@ -40,7 +40,14 @@ describe('property: whatever is forwarded lies under the verified tenant prefix'
     fc.assert(
       fc.property(viewerPath, fc.constantFrom(...tenants), (uri, tenant) => {
         const decision = gate.decide(
-          { method: 'GET', uri, tokenCookies: [mint({ claims: { tid: tenant } })], linkTokens: [], viewerIp: '192.0.2.1', header: () => undefined },
+          {
+            method: 'GET',
+            uri,
+            tokenCookies: [mint({ claims: { tid: tenant } })],
+            linkTokens: [],
+            viewerIp: '192.0.2.1',
+            header: () => undefined,
+          },
           keys,
           NOW,
         );

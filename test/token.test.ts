@@ -37,7 +37,11 @@ describe('token verification (frozen clock)', () => {
     ['cip an IPv6 address', mintLink('/files/a', { ip: '2001:db8::1' }), 'link_ip_invalid'],
     ['cip a CIDR', mintLink('/files/a', { ip: '192.0.2.0/24' }), 'link_ip_invalid'],
     ['cip not an address', mintLink('/files/a', { ip: 'localhost' }), 'link_ip_invalid'],
-    ['link lifetime over maxLinkLifetimeSeconds', mintLink('/files/a', { claims: { iat: NOW - 1, exp: NOW + 172800 } }), 'lifetime_exceeded'],
+    [
+      'link lifetime over maxLinkLifetimeSeconds',
+      mintLink('/files/a', { claims: { iat: NOW - 1, exp: NOW + 172800 } }),
+      'lifetime_exceeded',
+    ],
   ])('refuses a link token with %s', (_name, token, failure) => {
     expect(tokens.verify(token, keys, NOW)).toEqual({ ok: false, failure });
   });

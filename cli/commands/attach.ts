@@ -7,11 +7,28 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { CloudFrontClient, GetDistributionConfigCommand, waitUntilDistributionDeployed, type DistributionConfig } from '@aws-sdk/client-cloudfront';
+import {
+  CloudFrontClient,
+  GetDistributionConfigCommand,
+  waitUntilDistributionDeployed,
+  type DistributionConfig,
+} from '@aws-sdk/client-cloudfront';
 import { loadConfig } from '../../build/artifacts';
 import { gatedPathPatterns } from '../../deploy/package-artifacts';
-import { AttachError, DEFAULT_AUTH_PATH_PATTERN, attach, type AttachPlan, type ConfigEdit, type GateRef } from '../../deploy/attach';
-import { DistributionUpdateError, updateDistributionWithRetry, type ConfigTransform, type DistributionClient } from '../../deploy/distribution-api';
+import {
+  AttachError,
+  DEFAULT_AUTH_PATH_PATTERN,
+  attach,
+  type AttachPlan,
+  type ConfigEdit,
+  type GateRef,
+} from '../../deploy/attach';
+import {
+  DistributionUpdateError,
+  updateDistributionWithRetry,
+  type ConfigTransform,
+  type DistributionClient,
+} from '../../deploy/distribution-api';
 import type { GateConfig } from '../../src/config';
 import { UsageError, type CliIO, type Command } from '../command';
 
@@ -26,7 +43,10 @@ export const cloudFront = {
   },
   async waitDeployed(id: string): Promise<void> {
     // Propagation usually takes minutes; give up after 30 and let the caller say what to check.
-    await waitUntilDistributionDeployed({ client: new CloudFrontClient({ region: 'us-east-1' }), maxWaitTime: 1800, minDelay: 15, maxDelay: 60 }, { Id: id });
+    await waitUntilDistributionDeployed(
+      { client: new CloudFrontClient({ region: 'us-east-1' }), maxWaitTime: 1800, minDelay: 15, maxDelay: 60 },
+      { Id: id },
+    );
   },
 };
 
@@ -51,11 +71,19 @@ export function readDistributionConfigFile(path: string): DistributionConfig {
   } catch (error) {
     throw new UsageError(`--distribution-config: cannot read ${path} as JSON (${(error as Error).message})`);
   }
-  const record = (v: unknown): Record<string, unknown> | undefined => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined);
+  const record = (v: unknown): Record<string, unknown> | undefined =>
+    typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
   const top = record(raw);
-  const candidate = record(top?.['DistributionConfig']) ?? record(record(top?.['Distribution'])?.['DistributionConfig']) ?? top;
-  if (candidate === undefined || record(candidate['DefaultCacheBehavior']) === undefined || record(candidate['Origins']) === undefined) {
-    throw new UsageError(`--distribution-config: ${path} is not a distribution config (the output of aws cloudfront get-distribution-config)`);
+  const candidate =
+    record(top?.['DistributionConfig']) ?? record(record(top?.['Distribution'])?.['DistributionConfig']) ?? top;
+  if (
+    candidate === undefined ||
+    record(candidate['DefaultCacheBehavior']) === undefined ||
+    record(candidate['Origins']) === undefined
+  ) {
+    throw new UsageError(
+      `--distribution-config: ${path} is not a distribution config (the output of aws cloudfront get-distribution-config)`,
+    );
   }
   return candidate as unknown as DistributionConfig;
 }
@@ -89,7 +117,13 @@ export function printChanges(io: CliIO, changes: readonly string[], heading: str
 /** Runs a transform live (with retry) or offline, the same way for attach and detach. Returns the exit code. */
 export async function applyTransform(
   transform: ConfigTransform,
-  target: { readonly distributionId?: string | undefined; readonly file?: string | undefined; readonly dryRun: boolean; readonly out?: string | undefined; readonly wait: boolean },
+  target: {
+    readonly distributionId?: string | undefined;
+    readonly file?: string | undefined;
+    readonly dryRun: boolean;
+    readonly out?: string | undefined;
+    readonly wait: boolean;
+  },
   io: CliIO,
   verb: string,
 ): Promise<number> {
@@ -102,17 +136,21 @@ export async function applyTransform(
       printChanges(io, edit.changes, `${verb} (offline, ${target.file})`);
       if (target.out !== undefined) {
         writeFileSync(resolve(io.cwd, target.out), `${JSON.stringify(edit.config, null, 2)}\n`);
-        io.out(`wrote ${target.out}: aws cloudfront update-distribution --id <ID> --if-match <ETag> --distribution-config file://${target.out}`);
+        io.out(
+          `wrote ${target.out}: aws cloudfront update-distribution --id <ID> --if-match <ETag> --distribution-config file://${target.out}`,
+        );
       }
       return 0;
     }
     const id = target.distributionId ?? '';
-    if (!DISTRIBUTION_ID.test(id)) throw new UsageError(`--distribution-id: "${id}" is not a CloudFront distribution id`);
+    if (!DISTRIBUTION_ID.test(id))
+      throw new UsageError(`--distribution-id: "${id}" is not a CloudFront distribution id`);
     const client = cloudFront.client();
     if (target.dryRun) {
       // Same transform, and nothing written: a dry run must not even look like an update.
       const current = await client.send(new GetDistributionConfigCommand({ Id: id }));
-      if (current.DistributionConfig === undefined) throw new Error(`GetDistributionConfig for ${id} returned no DistributionConfig`);
+      if (current.DistributionConfig === undefined)
+        throw new Error(`GetDistributionConfig for ${id} returned no DistributionConfig`);
       printChanges(io, transform(current.DistributionConfig).changes, `${verb} (dry run, ${id})`);
       return 0;
     }
@@ -121,7 +159,9 @@ export async function applyTransform(
     });
     printChanges(io, outcome.changes, `${verb} (${id})`);
     if (outcome.updated) {
-      io.out(`distribution ${id} updated (ETag ${outcome.eTag ?? '?'}); CloudFront deploys the change to every edge location within minutes`);
+      io.out(
+        `distribution ${id} updated (ETag ${outcome.eTag ?? '?'}); CloudFront deploys the change to every edge location within minutes`,
+      );
       if (target.wait) {
         io.out(`waiting until distribution ${id} is Deployed …`);
         await cloudFront.waitDeployed(id);
@@ -153,7 +193,10 @@ export function withAuthOriginAccessControl(edit: ConfigEdit, originId: string, 
   const origin = edit.config.Origins?.Items?.find((o) => o.Id === originId);
   if (origin === undefined || origin.OriginAccessControlId === oacId) return edit;
   origin.OriginAccessControlId = oacId;
-  return { config: edit.config, changes: [...edit.changes, `origins: ${originId} signed with origin access control ${oacId}`] };
+  return {
+    config: edit.config,
+    changes: [...edit.changes, `origins: ${originId} signed with origin access control ${oacId}`],
+  };
 }
 
 const OPTIONS = {
@@ -209,20 +252,29 @@ ETag and updates with IfMatch, retrying when someone else changed the distributi
   async run(argv: string[], io: CliIO): Promise<number> {
     const v = parse(argv, OPTIONS);
     const gate = v.gate;
-    if (gate === undefined || !(GATES as readonly string[]).includes(gate)) throw new UsageError(`--gate must be one of ${GATES.join(', ')}`);
+    if (gate === undefined || !(GATES as readonly string[]).includes(gate))
+      throw new UsageError(`--gate must be one of ${GATES.join(', ')}`);
     if (v.arn === undefined) throw new UsageError('--arn is required');
-    const ref: GateRef = gate === 'lambda-edge' ? { kind: 'lambda-edge', arn: v.arn } : { kind: 'cloudfront-function', arn: v.arn };
+    const ref: GateRef =
+      gate === 'lambda-edge' ? { kind: 'lambda-edge', arn: v.arn } : { kind: 'cloudfront-function', arn: v.arn };
     if (v['auth-origin'] === undefined && (v['auth-oac'] !== undefined || v['auth-origin-id'] !== undefined)) {
       throw new UsageError('--auth-oac and --auth-origin-id need --auth-origin');
     }
     const originId = v['auth-origin-id'] ?? DEFAULT_AUTH_ORIGIN_ID;
     const plan: AttachPlan = {
-      pathPatterns: pathPatternsFrom(v['path-pattern'], v['path-pattern'] === undefined ? gateConfigFrom(v.config, io) : undefined),
+      pathPatterns: pathPatternsFrom(
+        v['path-pattern'],
+        v['path-pattern'] === undefined ? gateConfigFrom(v.config, io) : undefined,
+      ),
       gate: ref,
       auth:
         v['auth-origin'] === undefined
           ? undefined
-          : { pathPattern: v['auth-path'] ?? DEFAULT_AUTH_PATH_PATTERN, originDomainName: hostOf(v['auth-origin']), originId },
+          : {
+              pathPattern: v['auth-path'] ?? DEFAULT_AUTH_PATH_PATTERN,
+              originDomainName: hostOf(v['auth-origin']),
+              originId,
+            },
       trustedKeyGroupId: v['key-group'],
       responseHeadersPolicyId: v['response-headers-policy'],
       force: v.force ?? false,
@@ -235,7 +287,13 @@ ETag and updates with IfMatch, retrying when someone else changed the distributi
     };
     return applyTransform(
       transform,
-      { distributionId: v['distribution-id'], file: v['distribution-config'], dryRun: v['dry-run'] ?? false, out: v.out, wait: v.wait ?? false },
+      {
+        distributionId: v['distribution-id'],
+        file: v['distribution-config'],
+        dryRun: v['dry-run'] ?? false,
+        out: v.out,
+        wait: v.wait ?? false,
+      },
       io,
       'attach',
     );

@@ -54,7 +54,13 @@ time.
     const transform: ConfigTransform = (config) => detach(config, opts);
     return applyTransform(
       transform,
-      { distributionId: v['distribution-id'], file: v['distribution-config'], dryRun: v['dry-run'] ?? false, out: v.out, wait: v.wait ?? false },
+      {
+        distributionId: v['distribution-id'],
+        file: v['distribution-config'],
+        dryRun: v['dry-run'] ?? false,
+        out: v.out,
+        wait: v.wait ?? false,
+      },
       io,
       'detach',
     );

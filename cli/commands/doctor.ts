@@ -13,7 +13,14 @@ import {
   type OriginRequestPolicyConfig,
 } from '@aws-sdk/client-cloudfront';
 import { DEFAULT_AUTH_PATH_PATTERN } from '../../deploy/attach';
-import { MANAGED_CACHE_POLICIES, MANAGED_ORIGIN_REQUEST_POLICIES, diagnose, exitCodeFor, formatFindings, type DoctorExpectations } from '../../deploy/doctor';
+import {
+  MANAGED_CACHE_POLICIES,
+  MANAGED_ORIGIN_REQUEST_POLICIES,
+  diagnose,
+  exitCodeFor,
+  formatFindings,
+  type DoctorExpectations,
+} from '../../deploy/doctor';
 import type { GateConfig } from '../../src/config';
 import { UsageError, type CliIO, type Command } from '../command';
 import { DISTRIBUTION_ID, gateConfigFrom, parse, pathPatternsFrom, readDistributionConfigFile } from './attach';
@@ -39,11 +46,17 @@ export const doctorSource = {
     return {
       async distributionConfig(id) {
         const out = await client.send(new GetDistributionConfigCommand({ Id: id }));
-        if (out.DistributionConfig === undefined) throw new Error(`GetDistributionConfig for ${id} returned no DistributionConfig`);
+        if (out.DistributionConfig === undefined)
+          throw new Error(`GetDistributionConfig for ${id} returned no DistributionConfig`);
         return out.DistributionConfig;
       },
-      cachePolicy: (id) => orUndefined(async () => (await client.send(new GetCachePolicyConfigCommand({ Id: id }))).CachePolicyConfig),
-      originRequestPolicy: (id) => orUndefined(async () => (await client.send(new GetOriginRequestPolicyConfigCommand({ Id: id }))).OriginRequestPolicyConfig),
+      cachePolicy: (id) =>
+        orUndefined(async () => (await client.send(new GetCachePolicyConfigCommand({ Id: id }))).CachePolicyConfig),
+      originRequestPolicy: (id) =>
+        orUndefined(
+          async () =>
+            (await client.send(new GetOriginRequestPolicyConfigCommand({ Id: id }))).OriginRequestPolicyConfig,
+        ),
     };
   },
 };
@@ -59,7 +72,8 @@ function customPolicyIds(config: DistributionConfig): { cache: Set<string>; orig
   const originRequest = new Set<string>();
   for (const b of [config.DefaultCacheBehavior, ...(config.CacheBehaviors?.Items ?? [])]) {
     if (b?.CachePolicyId && MANAGED_CACHE_POLICIES[b.CachePolicyId] === undefined) cache.add(b.CachePolicyId);
-    if (b?.OriginRequestPolicyId && MANAGED_ORIGIN_REQUEST_POLICIES[b.OriginRequestPolicyId] === undefined) originRequest.add(b.OriginRequestPolicyId);
+    if (b?.OriginRequestPolicyId && MANAGED_ORIGIN_REQUEST_POLICIES[b.OriginRequestPolicyId] === undefined)
+      originRequest.add(b.OriginRequestPolicyId);
   }
   return { cache, originRequest };
 }
@@ -95,16 +109,20 @@ error, 0 otherwise (warnings and info included).
     const v = parse(argv, OPTIONS);
     const file = v['distribution-config'];
     const live = v.live;
-    if ((file === undefined) === (live === undefined)) throw new UsageError('give exactly one of --distribution-config FILE and --live ID');
-    if (live !== undefined && !DISTRIBUTION_ID.test(live)) throw new UsageError(`--live: "${live}" is not a CloudFront distribution id`);
+    if ((file === undefined) === (live === undefined))
+      throw new UsageError('give exactly one of --distribution-config FILE and --live ID');
+    if (live !== undefined && !DISTRIBUTION_ID.test(live))
+      throw new UsageError(`--live: "${live}" is not a CloudFront distribution id`);
 
     const gate = gateConfigFrom(v.config, io);
     let tokenLifetimeSeconds = gate?.maxTokenLifetimeSeconds;
     if (v['token-lifetime'] !== undefined) {
       tokenLifetimeSeconds = Number(v['token-lifetime']);
-      if (!Number.isInteger(tokenLifetimeSeconds) || tokenLifetimeSeconds < 1) throw new UsageError('--token-lifetime must be a positive integer (seconds)');
+      if (!Number.isInteger(tokenLifetimeSeconds) || tokenLifetimeSeconds < 1)
+        throw new UsageError('--token-lifetime must be a positive integer (seconds)');
     }
-    if (tokenLifetimeSeconds === undefined) throw new UsageError('give --config (or --token-lifetime and --path-pattern): no ./gatekeeper.config.json here');
+    if (tokenLifetimeSeconds === undefined)
+      throw new UsageError('give --config (or --token-lifetime and --path-pattern): no ./gatekeeper.config.json here');
 
     let config: DistributionConfig;
     const expectations: DoctorExpectations = {
@@ -140,13 +158,19 @@ error, 0 otherwise (warnings and info included).
       const count = (s: string): number => findings.filter((f) => f.severity === s).length;
       io.out(
         JSON.stringify(
-          { distribution: live ?? file, findings, summary: { errors: count('error'), warnings: count('warning'), info: count('info'), exitCode: code } },
+          {
+            distribution: live ?? file,
+            findings,
+            summary: { errors: count('error'), warnings: count('warning'), info: count('info'), exitCode: code },
+          },
           null,
           2,
         ),
       );
     } else {
-      io.out(`tenant-gate doctor: ${live !== undefined ? `distribution ${live}` : file}, gated ${expectations.gatedPathPatterns.join(', ')}\n\n${formatFindings(findings)}`);
+      io.out(
+        `tenant-gate doctor: ${live !== undefined ? `distribution ${live}` : file}, gated ${expectations.gatedPathPatterns.join(', ')}\n\n${formatFindings(findings)}`,
+      );
     }
     return code;
   },

@@ -39,17 +39,29 @@ export const command: Command = {
   async run(argv: string[], io: CliIO): Promise<number> {
     let parsed;
     try {
-      parsed = parseArgs({ args: argv, options: { kid: { type: 'string' }, out: { type: 'string' } }, allowPositionals: true, strict: true });
+      parsed = parseArgs({
+        args: argv,
+        options: { kid: { type: 'string' }, out: { type: 'string' } },
+        allowPositionals: true,
+        strict: true,
+      });
     } catch (error) {
       throw new UsageError((error as Error).message);
     }
     const [type, ...extra] = parsed.positionals;
     if (type === undefined) throw new UsageError('which kind of key? hs256, es256 or cloudfront');
-    if (!(TYPES as readonly string[]).includes(type)) throw new UsageError(`unknown key type "${type}" (hs256, es256 or cloudfront)`);
+    if (!(TYPES as readonly string[]).includes(type))
+      throw new UsageError(`unknown key type "${type}" (hs256, es256 or cloudfront)`);
     if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
     const kid = parsed.values.kid ?? `${type === 'cloudfront' ? 'cf' : type}-${new Date().toISOString().slice(0, 7)}`;
-    if (!/^[\x21-\x7e]{1,128}$/.test(kid) || /[/\\]/.test(kid)) throw new UsageError('--kid must be 1 to 128 printable characters without slashes');
-    const out = parsed.values.out === undefined ? undefined : isAbsolute(parsed.values.out) ? parsed.values.out : resolve(io.cwd, parsed.values.out);
+    if (!/^[\x21-\x7e]{1,128}$/.test(kid) || /[/\\]/.test(kid))
+      throw new UsageError('--kid must be 1 to 128 printable characters without slashes');
+    const out =
+      parsed.values.out === undefined
+        ? undefined
+        : isAbsolute(parsed.values.out)
+          ? parsed.values.out
+          : resolve(io.cwd, parsed.values.out);
 
     let publicText: string;
     let privateText: string;
@@ -68,7 +80,11 @@ export const command: Command = {
       }
       case 'es256': {
         const pair = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-        publicText = JSON.stringify({ kid, alg: 'ES256', publicKeyJwk: pair.publicKey.export({ format: 'jwk' }) }, null, 2);
+        publicText = JSON.stringify(
+          { kid, alg: 'ES256', publicKeyJwk: pair.publicKey.export({ format: 'jwk' }) },
+          null,
+          2,
+        );
         publicLabel = 'gatekeeper.config.json keys[] entry';
         privateText = pair.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
         privateName = `${kid}.private.pem`;
@@ -78,7 +94,8 @@ export const command: Command = {
       case 'cloudfront': {
         const pair = generateKeyPairSync('rsa', { modulusLength: 2048 });
         publicText = pair.publicKey.export({ type: 'spki', format: 'pem' }).toString().trim();
-        publicLabel = 'public key: paste into CloudFront > Public keys, add it to the key group, put its ID in login.cloudfront.keyPairId';
+        publicLabel =
+          'public key: paste into CloudFront > Public keys, add it to the key group, put its ID in login.cloudfront.keyPairId';
         privateText = pair.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
         privateName = `${kid}.private.pem`;
         publicName = `${kid}.public.pem`;
@@ -87,7 +104,9 @@ export const command: Command = {
     }
 
     if (out === undefined) {
-      io.out(`# ${publicLabel}\n${publicText}\n\n# private — store as an SSM SecureString or Secrets Manager secret, never in the repository\n${privateText.trim()}`);
+      io.out(
+        `# ${publicLabel}\n${publicText}\n\n# private — store as an SSM SecureString or Secrets Manager secret, never in the repository\n${privateText.trim()}`,
+      );
       return 0;
     }
     mkdirSync(out, { recursive: true });
@@ -97,7 +116,10 @@ export const command: Command = {
       writeNew(privatePath, privateText, 0o600);
       writeNew(publicPath, `${publicText}\n`, 0o644);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new Error(`${(error as NodeJS.ErrnoException).path ?? out} already exists; choose another --kid or --out`);
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST')
+        throw new Error(
+          `${(error as NodeJS.ErrnoException).path ?? out} already exists; choose another --kid or --out`,
+        );
       throw error;
     }
     io.out(`# ${publicLabel}\n${publicText}\n\nwrote ${privatePath} (private, mode 0600)\nwrote ${publicPath}`);

@@ -31,20 +31,41 @@ export const command: Command = {
   summary: 'sign CloudFront cookies for the protected prefix (and, with --tenant, the session cookie)',
   usage,
   async run(argv: string[], io: CliIO): Promise<number> {
-    const o = cliOptions(argv, ['expires-in', 'ip', 'hash', 'tenant', 'format', 'key-pair-id', 'private-key', 'key', 'config', 'now']);
+    const o = cliOptions(argv, [
+      'expires-in',
+      'ip',
+      'hash',
+      'tenant',
+      'format',
+      'key-pair-id',
+      'private-key',
+      'key',
+      'config',
+      'now',
+    ]);
     const expiresIn = positiveInt(o['expires-in'], '--expires-in');
     if (expiresIn === undefined) throw new UsageError('--expires-in is required');
     const format = o.format ?? 'set-cookie';
     if (format !== 'set-cookie' && format !== 'header') throw new UsageError('--format must be set-cookie or header');
     const config = cliConfig(io, o.config);
     if (expiresIn > config.maxTokenLifetimeSeconds) {
-      throw new UsageError(`--expires-in ${expiresIn} exceeds maxTokenLifetimeSeconds (${config.maxTokenLifetimeSeconds})`);
+      throw new UsageError(
+        `--expires-in ${expiresIn} exceeds maxTokenLifetimeSeconds (${config.maxTokenLifetimeSeconds})`,
+      );
     }
     const cf = cloudFrontSigning(config, o, { signedCookies: true, signedUrls: false });
     const now = cliNow(o.now);
     const exp = now + expiresIn;
     const privateKey = await localCloudFrontKey(config, { cwd: io.cwd, file: o['private-key'] });
-    const cloudfront = signCookies(privateKey, cf, customPolicy({ resource: cookieResource(config), dateLessThan: exp, ...(o.ip === undefined ? {} : { ip: o.ip }) }));
+    const cloudfront = signCookies(
+      privateKey,
+      cf,
+      customPolicy({
+        resource: cookieResource(config),
+        dateLessThan: exp,
+        ...(o.ip === undefined ? {} : { ip: o.ip }),
+      }),
+    );
     let token: string | undefined;
     if (o.tenant !== undefined) {
       if (!new RegExp(config.tenantPattern).test(o.tenant) || !isSafeTenantSegment(o.tenant)) {
@@ -54,7 +75,10 @@ export const command: Command = {
       token = await createTenantTokenMinter(config).session(key, { sub: 'cli', tenant: o.tenant, iat: now, exp });
     }
     if (format === 'header') {
-      const pairs = [...(token === undefined ? [] : [`${config.cookieName}=${token}`]), ...Object.entries(cloudfront).map(([n, v]) => `${n}=${v}`)];
+      const pairs = [
+        ...(token === undefined ? [] : [`${config.cookieName}=${token}`]),
+        ...Object.entries(cloudfront).map(([n, v]) => `${n}=${v}`),
+      ];
       io.out(`Cookie: ${pairs.join('; ')}`);
     } else {
       const lines = sessionSetCookies(config, token ?? '', expiresIn, cloudfront);

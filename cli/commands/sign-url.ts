@@ -29,17 +29,29 @@ options:
 
 export const command: Command = {
   name: 'sign-url',
-  summary: 'sign a per-file URL for CloudFront (and, with --tenant, add the gate\'s link token)',
+  summary: "sign a per-file URL for CloudFront (and, with --tenant, add the gate's link token)",
   usage,
   async run(argv: string[], io: CliIO): Promise<number> {
-    const o = cliOptions(argv, ['path', 'expires-in', 'ip', 'hash', 'tenant', 'key-pair-id', 'private-key', 'key', 'config', 'now']);
+    const o = cliOptions(argv, [
+      'path',
+      'expires-in',
+      'ip',
+      'hash',
+      'tenant',
+      'key-pair-id',
+      'private-key',
+      'key',
+      'config',
+      'now',
+    ]);
     if (o.path === undefined) throw new UsageError('--path is required');
     const expiresIn = positiveInt(o['expires-in'], '--expires-in');
     if (expiresIn === undefined) throw new UsageError('--expires-in is required');
     const config = cliConfig(io, o.config);
     cliPath(config, o.path);
     const max = config.login?.links.maxExpiresInSeconds ?? config.maxLinkLifetimeSeconds;
-    if (expiresIn > max) throw new UsageError(`--expires-in ${expiresIn} exceeds the configured maximum for links (${max})`);
+    if (expiresIn > max)
+      throw new UsageError(`--expires-in ${expiresIn} exceeds the configured maximum for links (${max})`);
     const cf = cloudFrontSigning(config, o, { signedCookies: false, signedUrls: true });
     const now = cliNow(o.now);
     const exp = now + expiresIn;

@@ -37,13 +37,17 @@ export const command: Command = {
       throw new UsageError(`--tenant "${o.tenant}" does not match tenantPattern ${config.tenantPattern}`);
     }
     if (o.ip !== undefined && o.path === undefined) throw new UsageError('--ip binds a link token: give --path too');
-    if (o.ip !== undefined && !isIpv4(o.ip)) throw new UsageError(`--ip must be an IPv4 address (link tokens bind IPv4 only), got "${o.ip}"`);
+    if (o.ip !== undefined && !isIpv4(o.ip))
+      throw new UsageError(`--ip must be an IPv4 address (link tokens bind IPv4 only), got "${o.ip}"`);
     if (o.path !== undefined) cliPath(config, o.path);
     const link = o.path !== undefined;
     const max = link ? config.maxLinkLifetimeSeconds : config.maxTokenLifetimeSeconds;
     const fallback = link ? Math.min(3600, max) : (config.login?.sessionLifetimeSeconds ?? Math.min(900, max));
     const expiresIn = positiveInt(o['expires-in'], '--expires-in') ?? fallback;
-    if (expiresIn > max) throw new UsageError(`--expires-in ${expiresIn} exceeds ${link ? 'maxLinkLifetimeSeconds' : 'maxTokenLifetimeSeconds'} (${max})`);
+    if (expiresIn > max)
+      throw new UsageError(
+        `--expires-in ${expiresIn} exceeds ${link ? 'maxLinkLifetimeSeconds' : 'maxTokenLifetimeSeconds'} (${max})`,
+      );
     const key = await localSigningKey(config, { cwd: io.cwd, kid: o.kid, file: o.key });
     const iat = cliNow(o.now);
     const minter = createTenantTokenMinter(config);

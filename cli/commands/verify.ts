@@ -49,8 +49,12 @@ export const command: Command = {
     const positional = argv.filter((a, i) => !a.startsWith('--') && (i === 0 || !argv[i - 1]!.startsWith('--')));
     if (positional.length !== 1) throw new UsageError('give exactly one token or URL');
     const subject = positional[0]!;
-    const o = cliOptions(argv.filter((a) => a !== subject), ['path', 'ip', 'at', 'public-key', 'key-pair-id', 'config']);
-    if (o.ip !== undefined && !isIpv4(o.ip) && !isIpv6(o.ip)) throw new UsageError(`--ip "${o.ip}" is not an IP address`);
+    const o = cliOptions(
+      argv.filter((a) => a !== subject),
+      ['path', 'ip', 'at', 'public-key', 'key-pair-id', 'config'],
+    );
+    if (o.ip !== undefined && !isIpv4(o.ip) && !isIpv6(o.ip))
+      throw new UsageError(`--ip "${o.ip}" is not an IP address`);
     const config = cliConfig(io, o.config);
     const now = cliNow(o.at);
     const keys = createKeyRing(config.keys);
@@ -58,8 +62,13 @@ export const command: Command = {
     let ok = true;
 
     if (!/^https?:\/\//.test(subject)) {
-      const explained = explainToken(subject, config, keys, now, { ...(o.path === undefined ? {} : { path: o.path }), ...(o.ip === undefined ? {} : { ip: o.ip }) });
-      const code = explained.result.ok ? explained.checks.find((c) => c.status === 'fail')?.code : explained.result.failure;
+      const explained = explainToken(subject, config, keys, now, {
+        ...(o.path === undefined ? {} : { path: o.path }),
+        ...(o.ip === undefined ? {} : { ip: o.ip }),
+      });
+      const code = explained.result.ok
+        ? explained.checks.find((c) => c.status === 'fail')?.code
+        : explained.result.failure;
       blocks.push(render('token', explained.ok, explained.checks, code));
       ok = explained.ok;
     } else {
@@ -72,15 +81,24 @@ export const command: Command = {
       const tokens = q < 0 ? [] : queryValues(bare.slice(q + 1), config.linkTokenParam);
       const signed = urlCarriesSignature(bare);
       if (tokens.length === 0 && !signed) {
-        io.err(`tenant-gate verify: the URL carries neither ?${config.linkTokenParam}= nor CloudFront signing parameters`);
+        io.err(
+          `tenant-gate verify: the URL carries neither ?${config.linkTokenParam}= nor CloudFront signing parameters`,
+        );
         return 1;
       }
       if (tokens.length > 1) {
-        blocks.push(`link token: REFUSED (invalid_query)\n  ✗ ${config.linkTokenParam}  repeated: the gate refuses more than one`);
+        blocks.push(
+          `link token: REFUSED (invalid_query)\n  ✗ ${config.linkTokenParam}  repeated: the gate refuses more than one`,
+        );
         ok = false;
       } else if (tokens.length === 1) {
-        const explained = explainToken(tokens[0]!, config, keys, now, { path, ...(o.ip === undefined ? {} : { ip: o.ip }) });
-        const code = explained.result.ok ? explained.checks.find((c) => c.status === 'fail')?.code : explained.result.failure;
+        const explained = explainToken(tokens[0]!, config, keys, now, {
+          path,
+          ...(o.ip === undefined ? {} : { ip: o.ip }),
+        });
+        const code = explained.result.ok
+          ? explained.checks.find((c) => c.status === 'fail')?.code
+          : explained.result.failure;
         blocks.push(render(`link token for ${path}`, explained.ok, explained.checks, code));
         ok &&= explained.ok;
       }
@@ -90,7 +108,9 @@ export const command: Command = {
           try {
             publicKey = readFileSync(resolve(io.cwd, o['public-key']), 'utf8');
           } catch (error) {
-            throw new Error(`cannot read --public-key ${o['public-key']}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+            throw new Error(
+              `cannot read --public-key ${o['public-key']}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+            );
           }
         } else {
           publicKey = createPublicKey(await localCloudFrontKey(config, { cwd: io.cwd }));
@@ -98,10 +118,18 @@ export const command: Command = {
         const keyPairId = o['key-pair-id'] ?? config.login?.cloudfront?.keyPairId;
         if (keyPairId === undefined) throw new UsageError('pass --key-pair-id (or set login.cloudfront.keyPairId)');
         // Without --ip an IP binding is shown, not judged: any documentation address stands in.
-        const result = verifySignedUrl(bare, { publicKeys: { [keyPairId]: publicKey }, now, viewerIp: o.ip ?? '192.0.2.0' });
+        const result = verifySignedUrl(bare, {
+          publicKeys: { [keyPairId]: publicKey },
+          now,
+          viewerIp: o.ip ?? '192.0.2.0',
+        });
         const checks = result.checks.map((c) =>
           o.ip === undefined && c.rule === 'ip_address' && c.status === 'fail'
-            ? { ...c, status: 'skip' as const, detail: `${c.detail.replace(/^192\.0\.2\.0 is not in /, 'bound to ')} (pass --ip to judge)` }
+            ? {
+                ...c,
+                status: 'skip' as const,
+                detail: `${c.detail.replace(/^192\.0\.2\.0 is not in /, 'bound to ')} (pass --ip to judge)`,
+              }
             : c,
         );
         const failing = checks.filter((c) => c.status === 'fail');

@@ -76,7 +76,10 @@ async function signOut(): Promise<void> {
   const response = await fetch('/auth/session', { method: 'DELETE' });
   sessionStorage.removeItem('tenant-gate-demo-user');
   current = undefined;
-  say(response.status === 204 ? 'Signed out: the cookies are expired.' : `sign out: ${response.status}`, response.status !== 204);
+  say(
+    response.status === 204 ? 'Signed out: the cookies are expired.' : `sign out: ${response.status}`,
+    response.status !== 204,
+  );
   show();
 }
 
@@ -174,7 +177,8 @@ function show(): void {
   if (current !== undefined) {
     byId('who').textContent = current.user;
     byId('tenant-name').textContent = current.session.tenant;
-    byId('session-expiry').textContent = `session until ${new Date(current.session.expires * 1000).toLocaleTimeString()}`;
+    byId('session-expiry').textContent =
+      `session until ${new Date(current.session.expires * 1000).toLocaleTimeString()}`;
   }
 }
 
@@ -185,7 +189,10 @@ async function refresh(): Promise<void> {
     show();
     return;
   }
-  current = { user: sessionStorage.getItem('tenant-gate-demo-user') ?? 'you', session: (await response.json()) as Session };
+  current = {
+    user: sessionStorage.getItem('tenant-gate-demo-user') ?? 'you',
+    session: (await response.json()) as Session,
+  };
   show();
   say(`Signed in: tenant ${current.session.tenant}.`);
   await showFiles();

@@ -7,7 +7,7 @@ export type ImportedKeys = { ok: true; keys: ReadonlyMap<string, KeyObject> } | 
 
 /**
  * CloudFront accepts RSA 2048-bit public keys, and ECDSA P-256 keys (DG "private-content-trusted-signers",
- * PLATFORM.md); anything else could never verify at the edge, so it is refused here as a configuration error.
+ * docs/platform.md#signed-urls-and-cookies); anything else could never verify at the edge, so it is refused here as a configuration error.
  */
 function keyProblem(key: KeyObject): string | undefined {
   const details = key.asymmetricKeyDetails;

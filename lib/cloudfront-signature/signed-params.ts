@@ -7,7 +7,7 @@ import type { SignedForm } from './result';
 
 /** Query parameters CloudFront consumes; the AWS CLI's `sign` docs list exactly these as signing parameters. */
 const URL_PARAMS = ['Expires', 'Policy', 'Signature', 'Key-Pair-Id', 'Hash-Algorithm'] as const;
-/** PLATFORM.md: a URL carrying any of these is judged as a signed URL only (`Hash-Algorithm` alone is not). */
+/** docs/platform.md#signed-urls-and-cookies: a URL carrying any of these is judged as a signed URL only (`Hash-Algorithm` alone is not). */
 const URL_MARKERS: readonly string[] = ['Expires', 'Policy', 'Signature', 'Key-Pair-Id'];
 
 export const COOKIE_NAMES = {
@@ -120,7 +120,9 @@ export function readSignedCookies(
   cookies: Readonly<Record<string, string>>,
 ): SignedParams {
   const get = (name: string): string | undefined =>
-    Object.prototype.hasOwnProperty.call(cookies, name) && typeof cookies[name] === 'string' ? cookies[name] : undefined;
+    Object.prototype.hasOwnProperty.call(cookies, name) && typeof cookies[name] === 'string'
+      ? cookies[name]
+      : undefined;
   return {
     form: 'cookies',
     resourceUrl: split.query === undefined ? split.base : `${split.base}?${split.query}`,

@@ -92,7 +92,13 @@ function judge(params: SignedParams, prepared: Prepared, viewerIp: string, ledge
   const { form } = params;
   const names =
     form === 'url'
-      ? { expires: 'Expires', policy: 'Policy', signature: 'Signature', keyPairId: 'Key-Pair-Id', hash: 'Hash-Algorithm' }
+      ? {
+          expires: 'Expires',
+          policy: 'Policy',
+          signature: 'Signature',
+          keyPairId: 'Key-Pair-Id',
+          hash: 'Hash-Algorithm',
+        }
       : {
           expires: 'CloudFront-Expires',
           policy: 'CloudFront-Policy',
@@ -144,7 +150,11 @@ function judge(params: SignedParams, prepared: Prepared, viewerIp: string, ledge
   } else {
     key = prepared.keys.get(params.keyPairId);
     if (key === undefined) {
-      ledger.fail('key_pair', 'unknown_key_pair', `${names.keyPairId} ${JSON.stringify(params.keyPairId)} is not a trusted key`);
+      ledger.fail(
+        'key_pair',
+        'unknown_key_pair',
+        `${names.keyPairId} ${JSON.stringify(params.keyPairId)} is not a trusted key`,
+      );
     } else {
       ledger.pass('key_pair', `${names.keyPairId} ${params.keyPairId} (${String(key.asymmetricKeyType)})`);
     }
@@ -203,7 +213,10 @@ function judge(params: SignedParams, prepared: Prepared, viewerIp: string, ledge
       valid = false;
     }
     if (valid) {
-      ledger.pass('signature', `${hashAlgorithm} signature by ${params.keyPairId ?? ''} verifies over the ${kind} policy`);
+      ledger.pass(
+        'signature',
+        `${hashAlgorithm} signature by ${params.keyPairId ?? ''} verifies over the ${kind} policy`,
+      );
     } else {
       ledger.fail(
         'signature',
@@ -270,7 +283,11 @@ function judge(params: SignedParams, prepared: Prepared, viewerIp: string, ledge
     if (policy.ipAddress === undefined) {
       ledger.pass('ip_address', 'no IpAddress condition');
     } else if (ipVersion(viewerIp) === 6) {
-      ledger.fail('ip_address', 'ip_mismatch', `IPv6 viewer ${viewerIp} never matches IpAddress ${policy.ipAddress.text}`);
+      ledger.fail(
+        'ip_address',
+        'ip_mismatch',
+        `IPv6 viewer ${viewerIp} never matches IpAddress ${policy.ipAddress.text}`,
+      );
     } else if (ipv4CidrContains(policy.ipAddress, viewerIp)) {
       ledger.pass('ip_address', `${viewerIp} is in ${policy.ipAddress.text}`);
     } else {
@@ -279,7 +296,13 @@ function judge(params: SignedParams, prepared: Prepared, viewerIp: string, ledge
   }
 
   // Defence in depth: success needs a verified signature, not merely the absence of a recorded failure.
-  if (ledger.failure !== undefined || !valid || policy === undefined || params.keyPairId === undefined || hashAlgorithm === undefined) {
+  if (
+    ledger.failure !== undefined ||
+    !valid ||
+    policy === undefined ||
+    params.keyPairId === undefined ||
+    hashAlgorithm === undefined
+  ) {
     return refused(ledger, form);
   }
   return { ok: true, form, policy, keyPairId: params.keyPairId, hashAlgorithm, checks: ledger.checks };
@@ -319,7 +342,7 @@ export function verifySignedCookies(
 }
 
 /**
- * One viewer request: PLATFORM.md — "A request whose URL carries Expires, Policy, Signature or Key-Pair-Id is
+ * One viewer request: docs/platform.md#signed-urls-and-cookies — "A request whose URL carries Expires, Policy, Signature or Key-Pair-Id is
  * judged as a signed URL only; cookies are then ignored." Otherwise the signed cookies are judged.
  */
 export function judgeCloudFrontRequest(request: CloudFrontRequest): CloudFrontVerifyResult {

@@ -2,7 +2,7 @@
  * CloudFront signed cookies and signed URLs, always from an explicit custom policy.
  *
  * Why never the signer's `url` + `dateLessThan` form: with a wildcard URL it silently makes a canned policy,
- * which cannot hold a wildcard (PLATFORM.md), and it re-encodes the URL path. Here the policy names exactly
+ * which cannot hold a wildcard (docs/platform.md#signed-urls-and-cookies), and it re-encodes the URL path. Here the policy names exactly
  * what is granted: one `Resource` (never `*`, never missing), `DateLessThan`, and optionally the viewer's
  * IPv4 /32.
  */
@@ -34,7 +34,8 @@ export function customPolicy(input: PolicyInput): string {
   if (typeof input.resource !== 'string' || !/^https:\/\/[a-z0-9.-]+\/\S*$/.test(input.resource)) {
     throw new Error('policy Resource must be an https URL on a host');
   }
-  if (!Number.isInteger(input.dateLessThan) || input.dateLessThan <= 0) throw new Error('DateLessThan must be epoch seconds');
+  if (!Number.isInteger(input.dateLessThan) || input.dateLessThan <= 0)
+    throw new Error('DateLessThan must be epoch seconds');
   const condition: Record<string, unknown> = { DateLessThan: { 'AWS:EpochTime': input.dateLessThan } };
   if (input.ip !== undefined) {
     // The DG: IpAddress holds IPv4 only; an IPv6 viewer can never match it.
@@ -52,7 +53,12 @@ function signerKey(key: KeyObject): string {
 
 /** `CloudFront-Policy`, `-Signature`, `-Key-Pair-Id` (and `-Hash-Algorithm` for SHA-256), by cookie name. */
 export function signCookies(key: KeyObject, cf: CloudFrontSigningConfig, policy: string): Record<string, string> {
-  const signed = getSignedCookies({ policy, keyPairId: cf.keyPairId, privateKey: signerKey(key), algorithm: cf.hashAlgorithm });
+  const signed = getSignedCookies({
+    policy,
+    keyPairId: cf.keyPairId,
+    privateKey: signerKey(key),
+    algorithm: cf.hashAlgorithm,
+  });
   const cookies: Record<string, string> = {};
   for (const [name, value] of Object.entries(signed)) if (value !== undefined) cookies[name] = String(value);
   if (cookies['CloudFront-Policy'] === undefined) throw new Error('the signer did not produce a custom policy');
@@ -63,11 +69,22 @@ export function signCookies(key: KeyObject, cf: CloudFrontSigningConfig, policy:
  * `url` with the signed-URL parameters appended. The policy's Resource is exactly `url` (the signer then uses
  * it verbatim as the base, without re-encoding), so the link opens that one URL and nothing else.
  */
-export function signUrl(key: KeyObject, cf: CloudFrontSigningConfig, url: string, dateLessThan: number, ip?: string): string {
+export function signUrl(
+  key: KeyObject,
+  cf: CloudFrontSigningConfig,
+  url: string,
+  dateLessThan: number,
+  ip?: string,
+): string {
   // `*` in a Resource is a wildcard and cannot be escaped: such a URL would grant more than itself.
   if (url.includes('*')) throw new Error('a URL holding "*" cannot be signed as exactly itself');
   const policy = customPolicy({ resource: url, dateLessThan, ...(ip === undefined ? {} : { ip }) });
-  const signed = getSignedUrl({ policy, keyPairId: cf.keyPairId, privateKey: signerKey(key), algorithm: cf.hashAlgorithm });
+  const signed = getSignedUrl({
+    policy,
+    keyPairId: cf.keyPairId,
+    privateKey: signerKey(key),
+    algorithm: cf.hashAlgorithm,
+  });
   if (!signed.startsWith(`${url}${url.includes('?') ? '&' : '?'}`)) throw new Error('the signer changed the URL');
   return signed;
 }

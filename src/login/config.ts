@@ -12,7 +12,17 @@ import { ConfigError, type GateConfig } from '../config';
 export type SecretSource = { file: string } | { ssmParameter: string } | { secretsManagerSecret: string };
 
 /** Asymmetric JWS algorithms an identity provider may use. HMAC is refused: a shared secret is not an identity. */
-export const IDENTITY_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'EdDSA'] as const;
+export const IDENTITY_ALGORITHMS = [
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'EdDSA',
+] as const;
 export type IdentityAlgorithm = (typeof IDENTITY_ALGORITHMS)[number];
 
 export interface PublicJwks {
@@ -72,7 +82,10 @@ export type LoginConfig = {
 };
 
 /** The gate fields the login section is checked against. */
-export type GateFieldsForLogin = Pick<GateConfig, 'issuer' | 'keys' | 'maxTokenLifetimeSeconds' | 'maxLinkLifetimeSeconds'>;
+export type GateFieldsForLogin = Pick<
+  GateConfig,
+  'issuer' | 'keys' | 'maxTokenLifetimeSeconds' | 'maxLinkLifetimeSeconds'
+>;
 
 export const LOGIN_DEFAULTS = {
   sessionLifetimeSeconds: 900,
@@ -93,7 +106,8 @@ function isObject(value: unknown): value is Record<string, unknown> {
 
 function only(raw: Record<string, unknown>, at: string, allowed: string[]): void {
   for (const member of Object.keys(raw)) {
-    if (!allowed.includes(member)) throw new ConfigError(`${at}.${member}`, `unknown field (allowed: ${allowed.join(', ')})`);
+    if (!allowed.includes(member))
+      throw new ConfigError(`${at}.${member}`, `unknown field (allowed: ${allowed.join(', ')})`);
   }
 }
 
@@ -105,12 +119,22 @@ function object(value: unknown, at: string): Record<string, unknown> {
 function text(raw: Record<string, unknown>, at: string, field: string, fallback?: string): string {
   const value = raw[field] ?? fallback;
   if (typeof value !== 'string' || value.length === 0) {
-    throw new ConfigError(`${at}.${field}`, fallback === undefined ? 'required, a non-empty string' : 'must be a non-empty string');
+    throw new ConfigError(
+      `${at}.${field}`,
+      fallback === undefined ? 'required, a non-empty string' : 'must be a non-empty string',
+    );
   }
   return value;
 }
 
-function integer(raw: Record<string, unknown>, at: string, field: string, min: number, max: number, fallback: number): number {
+function integer(
+  raw: Record<string, unknown>,
+  at: string,
+  field: string,
+  min: number,
+  max: number,
+  fallback: number,
+): number {
   const value = raw[field] ?? fallback;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
     throw new ConfigError(`${at}.${field}`, `must be an integer from ${min} to ${max}, got ${JSON.stringify(value)}`);
@@ -118,10 +142,19 @@ function integer(raw: Record<string, unknown>, at: string, field: string, min: n
   return value;
 }
 
-function oneOf<T extends string>(raw: Record<string, unknown>, at: string, field: string, allowed: readonly T[], fallback?: T): T {
+function oneOf<T extends string>(
+  raw: Record<string, unknown>,
+  at: string,
+  field: string,
+  allowed: readonly T[],
+  fallback?: T,
+): T {
   const value = raw[field] ?? fallback;
   if (!allowed.includes(value as T)) {
-    throw new ConfigError(`${at}.${field}`, `must be one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}, got ${JSON.stringify(value)}`);
+    throw new ConfigError(
+      `${at}.${field}`,
+      `must be one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}, got ${JSON.stringify(value)}`,
+    );
   }
   return value as T;
 }
@@ -154,10 +187,13 @@ function staticJwks(value: unknown, at: string): PublicJwks {
     throw new ConfigError(at, 'must be a JWKS: { "keys": [ public JWKs ] }');
   }
   const keys = value.keys.map((key: unknown, i: number) => {
-    if (!isObject(key) || typeof key.kty !== 'string') throw new ConfigError(`${at}.keys[${i}]`, 'must be a JWK with "kty"');
+    if (!isObject(key) || typeof key.kty !== 'string')
+      throw new ConfigError(`${at}.keys[${i}]`, 'must be a JWK with "kty"');
     const secret = PRIVATE_JWK_MEMBERS.find((member) => key[member] !== undefined);
-    if (secret !== undefined) throw new ConfigError(`${at}.keys[${i}]`, `holds private key material ("${secret}"); give public keys only`);
-    if (key.kty === 'oct') throw new ConfigError(`${at}.keys[${i}]`, 'a symmetric key cannot be an identity provider key');
+    if (secret !== undefined)
+      throw new ConfigError(`${at}.keys[${i}]`, `holds private key material ("${secret}"); give public keys only`);
+    if (key.kty === 'oct')
+      throw new ConfigError(`${at}.keys[${i}]`, 'a symmetric key cannot be an identity provider key');
     return key as PublicJwks['keys'][number];
   });
   return { keys };
@@ -169,7 +205,7 @@ function identity(raw: unknown, gate: GateFieldsForLogin): IdentityConfig {
   only(section, at, ['issuer', 'audience', 'tenantClaim', 'jwksUrl', 'jwks', 'algorithms', 'tokenHeader']);
   const issuer = text(section, at, 'issuer');
   // A tenant token must never be accepted as an identity: the two issuers have to differ.
-  if (issuer === gate.issuer) throw new ConfigError(`${at}.issuer`, 'must differ from the gate\'s own issuer');
+  if (issuer === gate.issuer) throw new ConfigError(`${at}.issuer`, "must differ from the gate's own issuer");
   const rawAudience = section.audience;
   const audience = typeof rawAudience === 'string' ? [rawAudience] : rawAudience;
   if (!Array.isArray(audience) || audience.length === 0 || audience.some((a) => typeof a !== 'string' || a === '')) {
@@ -185,7 +221,10 @@ function identity(raw: unknown, gate: GateFieldsForLogin): IdentityConfig {
   }
   algorithms.forEach((alg, i) => {
     if (!(IDENTITY_ALGORITHMS as readonly unknown[]).includes(alg)) {
-      throw new ConfigError(`${at}.algorithms[${i}]`, `must be one of ${IDENTITY_ALGORITHMS.join(', ')} (no HMAC, no none), got ${JSON.stringify(alg)}`);
+      throw new ConfigError(
+        `${at}.algorithms[${i}]`,
+        `must be one of ${IDENTITY_ALGORITHMS.join(', ')} (no HMAC, no none), got ${JSON.stringify(alg)}`,
+      );
     }
   });
   const tokenHeader = text(section, at, 'tokenHeader', LOGIN_DEFAULTS.tokenHeader).toLowerCase();
@@ -205,7 +244,10 @@ function secretSource(raw: unknown, at: string): SecretSource {
   const source = object(raw, at);
   const kinds = ['file', 'ssmParameter', 'secretsManagerSecret'].filter((k) => source[k] !== undefined);
   if (kinds.length !== 1 || Object.keys(source).length !== 1) {
-    throw new ConfigError(at, 'must be exactly one of { "file": path }, { "ssmParameter": name }, { "secretsManagerSecret": id }');
+    throw new ConfigError(
+      at,
+      'must be exactly one of { "file": path }, { "ssmParameter": name }, { "secretsManagerSecret": id }',
+    );
   }
   const kind = kinds[0] as 'file' | 'ssmParameter' | 'secretsManagerSecret';
   const value = source[kind];
@@ -222,7 +264,8 @@ function cloudfront(raw: unknown): CloudFrontSigningConfig | null {
   only(section, at, ['keyPairId', 'hashAlgorithm', 'signedCookies', 'signedUrls']);
   const keyPairId = text(section, at, 'keyPairId');
   // CloudFront public key IDs are upper-case letters and digits (e.g. K2JCJMDEHXQW5F); they go into cookies and URLs.
-  if (!/^[A-Z0-9]{1,128}$/.test(keyPairId)) throw new ConfigError(`${at}.keyPairId`, 'must be a CloudFront public key ID (A-Z, 0-9)');
+  if (!/^[A-Z0-9]{1,128}$/.test(keyPairId))
+    throw new ConfigError(`${at}.keyPairId`, 'must be a CloudFront public key ID (A-Z, 0-9)');
   const result: CloudFrontSigningConfig = {
     keyPairId,
     hashAlgorithm: oneOf(section, at, 'hashAlgorithm', ['SHA1', 'SHA256'] as const, LOGIN_DEFAULTS.hashAlgorithm),
@@ -230,7 +273,10 @@ function cloudfront(raw: unknown): CloudFrontSigningConfig | null {
     signedUrls: bool(section, at, 'signedUrls', true),
   };
   if (!result.signedCookies && !result.signedUrls) {
-    throw new ConfigError(`${at}.signedCookies`, 'with both signedCookies and signedUrls false, remove the cloudfront section');
+    throw new ConfigError(
+      `${at}.signedCookies`,
+      'with both signedCookies and signedUrls false, remove the cloudfront section',
+    );
   }
   return result;
 }
@@ -238,7 +284,16 @@ function cloudfront(raw: unknown): CloudFrontSigningConfig | null {
 /** Checks the raw `login` section against the gate's own fields; throws `ConfigError` naming the first bad field. */
 export function validateLoginConfig(raw: unknown, gate: GateFieldsForLogin): LoginConfig {
   const section = object(raw, AT);
-  only(section, AT, ['identity', 'signingKid', 'sessionLifetimeSeconds', 'bindIp', 'viewerIpSource', 'links', 'cloudfront', 'secrets']);
+  only(section, AT, [
+    'identity',
+    'signingKid',
+    'sessionLifetimeSeconds',
+    'bindIp',
+    'viewerIpSource',
+    'links',
+    'cloudfront',
+    'secrets',
+  ]);
   const id = identity(section.identity, gate);
 
   const signingKid = text(section, AT, 'signingKid');
@@ -266,7 +321,14 @@ export function validateLoginConfig(raw: unknown, gate: GateFieldsForLogin): Log
   const linksRaw = section.links === undefined ? {} : object(section.links, linksAt);
   only(linksRaw, linksAt, ['maxExpiresInSeconds', 'maxPaths']);
   const links = {
-    maxExpiresInSeconds: integer(linksRaw, linksAt, 'maxExpiresInSeconds', 1, gate.maxLinkLifetimeSeconds, gate.maxLinkLifetimeSeconds),
+    maxExpiresInSeconds: integer(
+      linksRaw,
+      linksAt,
+      'maxExpiresInSeconds',
+      1,
+      gate.maxLinkLifetimeSeconds,
+      gate.maxLinkLifetimeSeconds,
+    ),
     maxPaths: integer(linksRaw, linksAt, 'maxPaths', 1, 1000, LOGIN_DEFAULTS.maxPaths),
   };
 
@@ -277,9 +339,13 @@ export function validateLoginConfig(raw: unknown, gate: GateFieldsForLogin): Log
   only(secretsRaw, secretsAt, ['signingKey', 'cloudfrontPrivateKey']);
   const signingKey = secretSource(secretsRaw.signingKey, `${secretsAt}.signingKey`);
   const hasCfKey = secretsRaw.cloudfrontPrivateKey !== undefined && secretsRaw.cloudfrontPrivateKey !== null;
-  if (cf !== null && !hasCfKey) throw new ConfigError(`${secretsAt}.cloudfrontPrivateKey`, 'required when login.cloudfront is set');
-  if (cf === null && hasCfKey) throw new ConfigError(`${secretsAt}.cloudfrontPrivateKey`, 'given without login.cloudfront');
-  const cloudfrontPrivateKey = hasCfKey ? secretSource(secretsRaw.cloudfrontPrivateKey, `${secretsAt}.cloudfrontPrivateKey`) : null;
+  if (cf !== null && !hasCfKey)
+    throw new ConfigError(`${secretsAt}.cloudfrontPrivateKey`, 'required when login.cloudfront is set');
+  if (cf === null && hasCfKey)
+    throw new ConfigError(`${secretsAt}.cloudfrontPrivateKey`, 'given without login.cloudfront');
+  const cloudfrontPrivateKey = hasCfKey
+    ? secretSource(secretsRaw.cloudfrontPrivateKey, `${secretsAt}.cloudfrontPrivateKey`)
+    : null;
 
   return {
     identity: id,

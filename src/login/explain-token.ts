@@ -30,7 +30,9 @@ export interface TokenExplanation {
 }
 
 const COMPACT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
-const COMPACT = { test: (token: string) => COMPACT_SHAPE.test(token) && token.split('.').every((s) => hasCanonicalTail(s)) };
+const COMPACT = {
+  test: (token: string) => COMPACT_SHAPE.test(token) && token.split('.').every((s) => hasCanonicalTail(s)),
+};
 const EMBEDDED = ['jwk', 'jku', 'x5u', 'x5c', 'x5t', 'x5t#S256'];
 
 function parse(segment: string | undefined): Record<string, unknown> | undefined {
@@ -39,7 +41,9 @@ function parse(segment: string | undefined): Record<string, unknown> | undefined
   if (text === undefined) return undefined;
   try {
     const value: unknown = JSON.parse(text);
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
   } catch {
     return undefined;
   }
@@ -57,11 +61,13 @@ export function explainToken(
   const result = createTokenVerifier(config, decodeBase64urlText).verify(token, keys, now);
   const checks: RuleCheck[] = [];
   const pass = (rule: string, detail: string) => checks.push({ rule, status: 'pass', detail });
-  const fail = (rule: string, code: RuleCheck['code'], detail: string) => checks.push({ rule, status: 'fail', detail, code });
+  const fail = (rule: string, code: RuleCheck['code'], detail: string) =>
+    checks.push({ rule, status: 'fail', detail, code });
   const skip = (rule: string, detail: string) => checks.push({ rule, status: 'skip', detail });
 
   // --- format
-  if (token.length > config.maxTokenLength) fail('format', 'token_too_long', `${token.length} characters > maxTokenLength ${config.maxTokenLength}`);
+  if (token.length > config.maxTokenLength)
+    fail('format', 'token_too_long', `${token.length} characters > maxTokenLength ${config.maxTokenLength}`);
   else if (!COMPACT.test(token)) fail('format', 'token_malformed', 'not three base64url segments');
   else pass('format', `compact JWS, ${token.length} characters`);
   const [h, p] = token.split('.');
@@ -74,9 +80,12 @@ export function explainToken(
     if (COMPACT.test(token)) fail('header', 'header_malformed', 'not a JSON object with alg');
     else skip('header', 'no readable header');
   } else if (header.alg.toLowerCase() === 'none') fail('header', 'alg_none', 'alg none');
-  else if (header.typ !== SESSION_TYP && header.typ !== LINK_TYP) fail('header', 'typ_mismatch', `typ ${JSON.stringify(header.typ)}, want ${SESSION_TYP} or ${LINK_TYP}`);
-  else if (EMBEDDED.some((m) => header[m] !== undefined)) fail('header', 'embedded_key', 'the header carries or points to a key');
-  else if (header.crit !== undefined || header.b64 !== undefined) fail('header', 'crit_unsupported', 'crit/b64 extensions are refused');
+  else if (header.typ !== SESSION_TYP && header.typ !== LINK_TYP)
+    fail('header', 'typ_mismatch', `typ ${JSON.stringify(header.typ)}, want ${SESSION_TYP} or ${LINK_TYP}`);
+  else if (EMBEDDED.some((m) => header[m] !== undefined))
+    fail('header', 'embedded_key', 'the header carries or points to a key');
+  else if (header.crit !== undefined || header.b64 !== undefined)
+    fail('header', 'crit_unsupported', 'crit/b64 extensions are refused');
   else if (typeof header.kid !== 'string' || header.kid === '') fail('header', 'kid_missing', 'no kid');
   else {
     kind = header.typ === LINK_TYP ? 'link' : 'session';
@@ -87,7 +96,8 @@ export function explainToken(
   const key = header !== undefined && typeof header.kid === 'string' ? keys(header.kid) : undefined;
   if (kind === undefined) skip('key', 'no usable header');
   else if (key === undefined) fail('key', 'kid_unknown', `kid ${JSON.stringify(header!.kid)} is not a configured key`);
-  else if (key.alg !== header!.alg) fail('key', 'alg_mismatch', `token says ${String(header!.alg)}, key ${String(header!.kid)} is ${key.alg}`);
+  else if (key.alg !== header!.alg)
+    fail('key', 'alg_mismatch', `token says ${String(header!.alg)}, key ${String(header!.kid)} is ${key.alg}`);
   else pass('key', `${String(header!.kid)} (${key.alg})`);
   if (kind === undefined || key === undefined || key.alg !== header!.alg) skip('signature', 'no matching key');
   else {
@@ -104,7 +114,8 @@ export function explainToken(
     if (claims.iss === config.issuer) pass('iss', String(claims.iss));
     else fail('iss', 'iss_mismatch', `${JSON.stringify(claims.iss)}, want ${JSON.stringify(config.issuer)}`);
     const aud = claims.aud;
-    if (aud === config.audience || (Array.isArray(aud) && aud.includes(config.audience))) pass('aud', JSON.stringify(aud));
+    if (aud === config.audience || (Array.isArray(aud) && aud.includes(config.audience)))
+      pass('aud', JSON.stringify(aud));
     else fail('aud', 'aud_mismatch', `${JSON.stringify(aud)} does not contain ${JSON.stringify(config.audience)}`);
     const tol = config.clockToleranceSeconds;
     const { exp, iat, nbf } = claims;
@@ -127,17 +138,24 @@ export function explainToken(
     } else skip('lifetime', 'needs exp and iat');
     const tenant = claims[config.tenantClaim];
     if (tenant === undefined) fail('tenant', 'tenant_missing', `no ${config.tenantClaim} claim`);
-    else if (typeof tenant !== 'string' || !new RegExp(config.tenantPattern).test(tenant) || !isSafeTenantSegment(tenant)) {
+    else if (
+      typeof tenant !== 'string' ||
+      !new RegExp(config.tenantPattern).test(tenant) ||
+      !isSafeTenantSegment(tenant)
+    ) {
       fail('tenant', 'tenant_invalid', `${JSON.stringify(tenant)} does not match tenantPattern`);
     } else pass('tenant', tenant);
     if (kind === 'link') {
       if (typeof claims.pth !== 'string' || claims.pth === '') fail('link path', 'link_path_missing', 'no pth');
-      else if (context.path !== undefined && context.path !== claims.pth) fail('link path', 'link_path_mismatch', `opens ${claims.pth}, not ${context.path}`);
+      else if (context.path !== undefined && context.path !== claims.pth)
+        fail('link path', 'link_path_mismatch', `opens ${claims.pth}, not ${context.path}`);
       else pass('link path', context.path === undefined ? `opens ${claims.pth} only` : `${claims.pth}`);
       const cip = claims.cip;
       if (cip === undefined) pass('link ip', 'not bound');
-      else if (typeof cip !== 'string' || !isIpv4(cip)) fail('link ip', 'link_ip_invalid', 'cip is not an IPv4 address');
-      else if (context.ip !== undefined && context.ip !== cip) fail('link ip', 'link_ip_mismatch', `bound to ${cip}, viewer ${context.ip}`);
+      else if (typeof cip !== 'string' || !isIpv4(cip))
+        fail('link ip', 'link_ip_invalid', 'cip is not an IPv4 address');
+      else if (context.ip !== undefined && context.ip !== cip)
+        fail('link ip', 'link_ip_mismatch', `bound to ${cip}, viewer ${context.ip}`);
       else pass('link ip', context.ip === undefined ? `bound to ${cip}` : `${cip}`);
     }
   }

@@ -1,7 +1,7 @@
 /**
  * Verifying the identity token the SaaS app already holds (an OIDC ID token, e.g. from Cognito) with jose.
  *
- * Every check jose leaves optional is made explicit (PLATFORM.md, "jose as a verifier"): the algorithms
+ * Every check jose leaves optional is made explicit (docs/platform.md#tooling): the algorithms
  * (asymmetric only), the issuer, the audience, required `exp` and `sub`, and the tenant claim. The key set
  * is built once per container: a remote one keeps its cache across invocations.
  */
@@ -29,7 +29,11 @@ export function identityKeySet(identity: IdentityConfig): JWTVerifyGetKey {
   if (identity.jwks !== null) return createLocalJWKSet(identity.jwks as Parameters<typeof createLocalJWKSet>[0]);
   if (identity.jwksUrl === null) throw new Error('login.identity: no jwks and no jwksUrl');
   // Short timeout: a hanging provider must not hold the function until Lambda kills it.
-  return createRemoteJWKSet(new URL(identity.jwksUrl), { timeoutDuration: 3000, cooldownDuration: 30_000, cacheMaxAge: 600_000 });
+  return createRemoteJWKSet(new URL(identity.jwksUrl), {
+    timeoutDuration: 3000,
+    cooldownDuration: 30_000,
+    cacheMaxAge: 600_000,
+  });
 }
 
 /** Jose's failures that mean "the provider could not be reached", not "the token is bad". */

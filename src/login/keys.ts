@@ -5,7 +5,7 @@
  *   EdDSA private key (PEM or private JWK). It must be the private half of the gate key of that kid, or every
  *   token minted would be refused at the edge — so that is checked at load, not discovered by viewers.
  * - The CloudFront private key (PEM, RSA-2048): parsed into a `KeyObject` once, because the signer given a
- *   PEM re-parses it on every call (PLATFORM.md: about 3.5× slower).
+ *   PEM re-parses it on every call (docs/platform.md#signed-urls-and-cookies: about 3.5× slower).
  */
 import { createPrivateKey, createPublicKey, createSecretKey, type JsonWebKey, type KeyObject } from 'node:crypto';
 import type { GateConfig, KeyConfig } from '../config';
@@ -50,7 +50,8 @@ function parsePrivateKey(text: string): KeyObject {
 export async function parseSigningKey(text: string, keyConfig: KeyConfig): Promise<SigningKey> {
   if (keyConfig.alg === 'HS256') {
     const secret = text.trim();
-    if (!/^[A-Za-z0-9_-]{43,}$/.test(secret)) throw new Error('the HS256 signing key must be base64url text of at least 32 bytes');
+    if (!/^[A-Za-z0-9_-]{43,}$/.test(secret))
+      throw new Error('the HS256 signing key must be base64url text of at least 32 bytes');
     // Withheld ('') in a built bundle: then only the edge can tell, and the build checked the file it read.
     if (keyConfig.secret !== '' && secret !== keyConfig.secret) {
       throw new Error(`the signing key is not the HS256 secret of gate key "${keyConfig.kid}"`);
@@ -93,7 +94,11 @@ export function cloudFrontPublicKeyPem(privateKey: KeyObject): string {
   return createPublicKey(privateKey).export({ type: 'spki', format: 'pem' }).toString();
 }
 
-export async function loadLoginKeys(config: GateConfig, login: LoginConfig, readers: SecretReaders): Promise<LoginKeys> {
+export async function loadLoginKeys(
+  config: GateConfig,
+  login: LoginConfig,
+  readers: SecretReaders,
+): Promise<LoginKeys> {
   const keyConfig = config.keys.find((k) => k.kid === login.signingKid);
   if (keyConfig === undefined) throw new Error(`login.signingKid "${login.signingKid}" is not a configured key`);
   const signingText = await readSecret(login.secrets.signingKey, readers);
@@ -115,13 +120,19 @@ export async function loadLoginKeys(config: GateConfig, login: LoginConfig, read
   }
   const verification = createKeyRing(
     config.keys
-      .map((key) => (key.alg === 'HS256' && key.kid === login.signingKid ? { ...key, secret: signingText.trim() } : key))
+      .map((key) =>
+        key.alg === 'HS256' && key.kid === login.signingKid ? { ...key, secret: signingText.trim() } : key,
+      )
       .filter((key) => key.alg !== 'HS256' || key.secret !== ''),
   );
   return { signing, cloudfront, verification };
 }
 
 /** The keys, loaded on first call and shared afterwards (one load per cold start; retried after a failure). */
-export function createKeyLoader(config: GateConfig, login: LoginConfig, readers: SecretReaders): () => Promise<LoginKeys> {
+export function createKeyLoader(
+  config: GateConfig,
+  login: LoginConfig,
+  readers: SecretReaders,
+): () => Promise<LoginKeys> {
   return once(() => loadLoginKeys(config, login, readers));
 }

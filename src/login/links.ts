@@ -37,11 +37,14 @@ function isObject(value: unknown): value is Record<string, unknown> {
 export function parseLinkRequest(body: unknown, login: LoginConfig): LinkRequest {
   if (!isObject(body)) throw new LoginError('malformed_request', 'body must be a JSON object');
   for (const member of Object.keys(body)) {
-    if (!['paths', 'expiresIn', 'bindIp', 'tenant'].includes(member)) throw new LoginError('malformed_request', `unknown member ${member}`);
+    if (!['paths', 'expiresIn', 'bindIp', 'tenant'].includes(member))
+      throw new LoginError('malformed_request', `unknown member ${member}`);
   }
   const { paths, expiresIn, bindIp = false, tenant } = body;
-  if (!Array.isArray(paths) || paths.length === 0) throw new LoginError('malformed_request', 'paths must be a non-empty array');
-  if (paths.length > login.links.maxPaths) throw new LoginError('too_many_paths', `${paths.length} > ${login.links.maxPaths}`);
+  if (!Array.isArray(paths) || paths.length === 0)
+    throw new LoginError('malformed_request', 'paths must be a non-empty array');
+  if (paths.length > login.links.maxPaths)
+    throw new LoginError('too_many_paths', `${paths.length} > ${login.links.maxPaths}`);
   if (paths.some((p) => typeof p !== 'string')) throw new LoginError('malformed_request', 'paths must be strings');
   if (typeof expiresIn !== 'number' || !Number.isInteger(expiresIn) || expiresIn < 1) {
     throw new LoginError('invalid_expiry', 'expiresIn must be a positive integer of seconds');
@@ -50,7 +53,8 @@ export function parseLinkRequest(body: unknown, login: LoginConfig): LinkRequest
     throw new LoginError('invalid_expiry', `expiresIn ${expiresIn} > ${login.links.maxExpiresInSeconds}`);
   }
   if (typeof bindIp !== 'boolean') throw new LoginError('malformed_request', 'bindIp must be true or false');
-  if (tenant !== undefined && typeof tenant !== 'string') throw new LoginError('malformed_request', 'tenant must be a string');
+  if (tenant !== undefined && typeof tenant !== 'string')
+    throw new LoginError('malformed_request', 'tenant must be a string');
   return { paths: paths as string[], expiresIn, bindIp, tenant };
 }
 

@@ -10,30 +10,55 @@ import type { SecretSource } from './config';
 import { parseCloudFrontPrivateKey, parseSigningKey, type SigningKey } from './keys';
 import { describeSource } from './secrets';
 
-async function readLocal(cwd: string, explicit: string | undefined, configured: SecretSource | null | undefined, what: string, flag: string): Promise<string> {
+async function readLocal(
+  cwd: string,
+  explicit: string | undefined,
+  configured: SecretSource | null | undefined,
+  what: string,
+  flag: string,
+): Promise<string> {
   let path = explicit;
   if (path === undefined) {
     if (configured === undefined || configured === null) throw new Error(`no ${what}: pass ${flag} FILE`);
-    if (!('file' in configured)) throw new Error(`the configured ${what} is in ${describeSource(configured)}; pass ${flag} FILE`);
+    if (!('file' in configured))
+      throw new Error(`the configured ${what} is in ${describeSource(configured)}; pass ${flag} FILE`);
     path = configured.file;
   }
   try {
     return await readFile(isAbsolute(path) ? path : resolve(cwd, path), 'utf8');
   } catch (error) {
-    throw new Error(`cannot read ${what} ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw new Error(
+      `cannot read ${what} ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    );
   }
 }
 
-export async function localSigningKey(config: GateConfig, options: { cwd: string; kid?: string; file?: string }): Promise<SigningKey> {
+export async function localSigningKey(
+  config: GateConfig,
+  options: { cwd: string; kid?: string; file?: string },
+): Promise<SigningKey> {
   const kid = options.kid ?? config.login?.signingKid ?? config.keys[0]!.kid;
   const keyConfig = config.keys.find((k) => k.kid === kid);
-  if (keyConfig === undefined) throw new Error(`kid "${kid}" is not one of the configured keys (${config.keys.map((k) => k.kid).join(', ')})`);
-  const configured = options.kid === undefined || options.kid === config.login?.signingKid ? config.login?.secrets.signingKey : undefined;
+  if (keyConfig === undefined)
+    throw new Error(`kid "${kid}" is not one of the configured keys (${config.keys.map((k) => k.kid).join(', ')})`);
+  const configured =
+    options.kid === undefined || options.kid === config.login?.signingKid
+      ? config.login?.secrets.signingKey
+      : undefined;
   const text = await readLocal(options.cwd, options.file, configured, `signing key for ${kid}`, '--key');
   return parseSigningKey(text, keyConfig);
 }
 
-export async function localCloudFrontKey(config: GateConfig, options: { cwd: string; file?: string }): Promise<KeyObject> {
-  const text = await readLocal(options.cwd, options.file, config.login?.secrets.cloudfrontPrivateKey, 'CloudFront private key', '--private-key');
+export async function localCloudFrontKey(
+  config: GateConfig,
+  options: { cwd: string; file?: string },
+): Promise<KeyObject> {
+  const text = await readLocal(
+    options.cwd,
+    options.file,
+    config.login?.secrets.cloudfrontPrivateKey,
+    'CloudFront private key',
+    '--private-key',
+  );
   return parseCloudFrontPrivateKey(text);
 }

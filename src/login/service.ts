@@ -77,7 +77,12 @@ function baseHeaders(): Record<string, string> {
 }
 
 function json(status: number, value: unknown, cookies: string[] = []): LoginResponse {
-  return { status, headers: { ...baseHeaders(), 'content-type': 'application/json' }, cookies, body: JSON.stringify(value) };
+  return {
+    status,
+    headers: { ...baseHeaders(), 'content-type': 'application/json' },
+    cookies,
+    body: JSON.stringify(value),
+  };
 }
 
 function empty(status: number, cookies: string[] = [], headers: Record<string, string> = {}): LoginResponse {
@@ -113,14 +118,17 @@ export function createLoginService(config: LoginGateConfig, deps: LoginDeps): Lo
   }
 
   function corsHeaders(origin: string | undefined): Record<string, string> {
-    return origin === undefined ? {} : { 'access-control-allow-origin': origin, 'access-control-allow-credentials': 'true', vary: 'Origin' };
+    return origin === undefined
+      ? {}
+      : { 'access-control-allow-origin': origin, 'access-control-allow-credentials': 'true', vary: 'Origin' };
   }
 
   function preflight(request: LoginRequest, methods: string[]): LoginResponse {
     const origin = allowedOrigin(request);
     if (origin === undefined) throw new LoginError('origin_not_allowed', 'preflight origin');
     const method = request.header('access-control-request-method');
-    if (method === undefined || !methods.includes(method)) throw new LoginError('method_not_allowed', 'preflight method');
+    if (method === undefined || !methods.includes(method))
+      throw new LoginError('method_not_allowed', 'preflight method');
     return empty(204, [], {
       ...corsHeaders(origin),
       'access-control-allow-methods': methods.join(', '),
@@ -148,7 +156,8 @@ export function createLoginService(config: LoginGateConfig, deps: LoginDeps): Lo
     }
     // A JSON content type cannot be sent cross-site without a CORS preflight: one more CSRF guard.
     const type = (request.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
-    if (type !== 'application/json') throw new LoginError('unsupported_media_type', 'content-type must be application/json');
+    if (type !== 'application/json')
+      throw new LoginError('unsupported_media_type', 'content-type must be application/json');
     if (Buffer.byteLength(body) > MAX_BODY_BYTES) throw new LoginError('malformed_request', 'body too large');
     try {
       return JSON.parse(body) as unknown;
@@ -159,7 +168,8 @@ export function createLoginService(config: LoginGateConfig, deps: LoginDeps): Lo
 
   function identityToken(request: LoginRequest): string {
     const value = request.header(login.identity.tokenHeader);
-    if (value === undefined || value.trim() === '') throw new LoginError('missing_identity', login.identity.tokenHeader);
+    if (value === undefined || value.trim() === '')
+      throw new LoginError('missing_identity', login.identity.tokenHeader);
     const match = /^Bearer[ ]+([A-Za-z0-9._~+/-]+=*)$/i.exec(value.trim());
     if (match) return match[1]!;
     // Only a dedicated header (behind origin access control) may carry the bare token.
@@ -196,14 +206,17 @@ export function createLoginService(config: LoginGateConfig, deps: LoginDeps): Lo
   async function createSession(request: LoginRequest): Promise<LoginResponse> {
     checkOrigin(request);
     const body = readJson(request, false);
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new LoginError('malformed_request', 'body must be an object');
+    if (typeof body !== 'object' || body === null || Array.isArray(body))
+      throw new LoginError('malformed_request', 'body must be an object');
     const { bindIp: requested = false, ...rest } = body as Record<string, unknown>;
-    if (Object.keys(rest).length > 0 || typeof requested !== 'boolean') throw new LoginError('malformed_request', 'body: { "bindIp"?: boolean }');
+    if (Object.keys(rest).length > 0 || typeof requested !== 'boolean')
+      throw new LoginError('malformed_request', 'body: { "bindIp"?: boolean }');
     const token = identityToken(request);
     const iat = now();
     const who = await identity.verify(token, iat);
     // Session binding applies to the CloudFront cookies: the tenant token has no IP claim (src/token.ts).
-    if (requested && !signedCookies) throw new LoginError('ip_binding_unavailable', 'no CloudFront signed cookies to bind');
+    if (requested && !signedCookies)
+      throw new LoginError('ip_binding_unavailable', 'no CloudFront signed cookies to bind');
     const ip = signedCookies ? binding(request, requested) : undefined;
     const loaded = await keys();
     // Never longer than configured, and never past the identity the session stands for.
@@ -214,11 +227,19 @@ export function createLoginService(config: LoginGateConfig, deps: LoginDeps): Lo
     if (signedCookies && login.cloudfront !== null) {
       if (loaded.cloudfront === null) throw new LoginError('internal_error', 'no CloudFront private key loaded');
       // DateLessThan = the tenant token's exp: the CloudFront grant never outlives the session.
-      const policy = customPolicy({ resource: cookieResource(config), dateLessThan: exp, ...(ip === undefined ? {} : { ip }) });
+      const policy = customPolicy({
+        resource: cookieResource(config),
+        dateLessThan: exp,
+        ...(ip === undefined ? {} : { ip }),
+      });
       cloudfront = signCookies(loaded.cloudfront, login.cloudfront, policy);
     }
     log({ login: 'ok', route: 'POST /auth/session', status: 204, tenant: who.tenant });
-    return empty(204, sessionSetCookies(config, tenantToken, exp - iat, cloudfront), corsHeaders(allowedOrigin(request)));
+    return empty(
+      204,
+      sessionSetCookies(config, tenantToken, exp - iat, cloudfront),
+      corsHeaders(allowedOrigin(request)),
+    );
   }
 
   async function readSession(request: LoginRequest): Promise<LoginResponse> {
@@ -240,7 +261,8 @@ export function createLoginService(config: LoginGateConfig, deps: LoginDeps): Lo
     const iat = now();
     const { token, sub } = await session(request, iat);
     // The tenant always comes from the session; a body naming another one is a cross-tenant attempt.
-    if (body.tenant !== undefined && body.tenant !== token.tenant) throw new LoginError('tenant_mismatch', 'body tenant');
+    if (body.tenant !== undefined && body.tenant !== token.tenant)
+      throw new LoginError('tenant_mismatch', 'body tenant');
     const ip = binding(request, body.bindIp);
     const loaded = await keys();
     const made = await createLinks(
@@ -274,7 +296,9 @@ export function createLoginService(config: LoginGateConfig, deps: LoginDeps): Lo
         return await route(request);
       } catch (error) {
         const refused =
-          error instanceof LoginError ? error : new LoginError('internal_error', (error as Error)?.message ?? 'unknown', { cause: error });
+          error instanceof LoginError
+            ? error
+            : new LoginError('internal_error', (error as Error)?.message ?? 'unknown', { cause: error });
         log({
           login: refused.code === 'internal_error' ? 'error' : 'refused',
           route: `${request.method} ${request.path}`,

@@ -52,6 +52,7 @@ export function sessionSetCookies(
 /** Expires every cookie `sessionSetCookies` can set, with the same name and path (else the browser keeps it). */
 export function clearingSetCookies(rules: CookieRules, cloudfrontCookies: boolean): string[] {
   const cookies = [serializeSetCookie(rules.cookieName, '', '/', 0)];
-  if (cloudfrontCookies) for (const name of CLOUDFRONT_COOKIE_NAMES) cookies.push(serializeSetCookie(name, '', rules.pathPrefix, 0));
+  if (cloudfrontCookies)
+    for (const name of CLOUDFRONT_COOKIE_NAMES) cookies.push(serializeSetCookie(name, '', rules.pathPrefix, 0));
   return cookies;
 }

@@ -65,9 +65,12 @@ export function createTenantTokenMinter(rules: TokenRulesForMinting): TenantToke
   function check(claims: SessionClaims, maxLifetime: number): void {
     // Programming errors, not viewer errors: the callers validate first. Minting a token the edge would
     // refuse is never useful, so it fails loudly here.
-    if (!tenantPattern.test(claims.tenant) || !isSafeTenantSegment(claims.tenant)) throw new Error('tenant does not match tenantPattern');
-    if (!Number.isInteger(claims.iat) || !Number.isInteger(claims.exp) || claims.exp <= claims.iat) throw new Error('bad iat/exp');
-    if (claims.exp - claims.iat > maxLifetime) throw new Error(`lifetime ${claims.exp - claims.iat}s exceeds ${maxLifetime}s`);
+    if (!tenantPattern.test(claims.tenant) || !isSafeTenantSegment(claims.tenant))
+      throw new Error('tenant does not match tenantPattern');
+    if (!Number.isInteger(claims.iat) || !Number.isInteger(claims.exp) || claims.exp <= claims.iat)
+      throw new Error('bad iat/exp');
+    if (claims.exp - claims.iat > maxLifetime)
+      throw new Error(`lifetime ${claims.exp - claims.iat}s exceeds ${maxLifetime}s`);
     if (typeof claims.sub !== 'string' || claims.sub === '') throw new Error('sub required');
   }
 
@@ -78,7 +81,12 @@ export function createTenantTokenMinter(rules: TokenRulesForMinting): TenantToke
     return (headers[id] ??= Buffer.from(JSON.stringify({ alg: key.alg, typ, kid: key.kid })).toString('base64url'));
   }
 
-  async function build(payload: Record<string, unknown>, key: SigningKey, typ: string, claims: SessionClaims): Promise<string> {
+  async function build(
+    payload: Record<string, unknown>,
+    key: SigningKey,
+    typ: string,
+    claims: SessionClaims,
+  ): Promise<string> {
     const body = {
       [rules.tenantClaim]: claims.tenant,
       ...payload,
@@ -101,7 +109,12 @@ export function createTenantTokenMinter(rules: TokenRulesForMinting): TenantToke
       check(claims, rules.maxLinkLifetimeSeconds);
       if (typeof claims.path !== 'string' || !claims.path.startsWith('/')) throw new Error('link path required');
       if (claims.ip !== undefined && !IPV4.test(claims.ip)) throw new Error('link ip must be an IPv4 dotted quad');
-      return build(claims.ip === undefined ? { pth: claims.path } : { pth: claims.path, cip: claims.ip }, key, LINK_TYP, claims);
+      return build(
+        claims.ip === undefined ? { pth: claims.path } : { pth: claims.path, cip: claims.ip },
+        key,
+        LINK_TYP,
+        claims,
+      );
     },
   };
 }

@@ -35,7 +35,8 @@ export function viewerIp(
   sourceIp: string | undefined,
   header: (name: string) => string | undefined,
 ): string | undefined {
-  if (source === 'sourceIp') return sourceIp !== undefined && (isIpv4(sourceIp) || isIpv6(sourceIp)) ? sourceIp : undefined;
+  if (source === 'sourceIp')
+    return sourceIp !== undefined && (isIpv4(sourceIp) || isIpv6(sourceIp)) ? sourceIp : undefined;
   const value = header('cloudfront-viewer-address');
   // A comma means several values were joined: not the single header CloudFront sets.
   if (value === undefined || value.includes(',')) return undefined;

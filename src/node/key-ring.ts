@@ -43,7 +43,10 @@ function publicKey(alg: 'ES256' | 'RS256' | 'EdDSA', key: KeyObject): Verificati
 
 export function importKey(config: KeyConfig): VerificationKey {
   if (config.alg === 'HS256') return hmacKey(createSecretKey(Buffer.from(config.secret, 'base64url')));
-  return publicKey(config.alg, createPublicKey({ key: config.publicKeyJwk as import('node:crypto').JsonWebKey, format: 'jwk' }));
+  return publicKey(
+    config.alg,
+    createPublicKey({ key: config.publicKeyJwk as import('node:crypto').JsonWebKey, format: 'jwk' }),
+  );
 }
 
 /** Imports every configured key once; the lookup is a plain property read per request. */

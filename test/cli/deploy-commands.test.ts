@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import {
   GetDistributionConfigCommand,
   PreconditionFailed,
-  UpdateDistributionCommand,
+  type UpdateDistributionCommand,
   type CachePolicyConfig,
   type DistributionConfig,
   type GetDistributionConfigCommandOutput,
@@ -26,7 +26,8 @@ import type { DistributionClient } from '../../deploy/distribution-api';
 const ROOT = join(import.meta.dirname, '..', '..');
 const FIXTURES = join(ROOT, 'test', 'fixtures', 'distribution-config');
 const fixture = (name: string): string => join(FIXTURES, `${name}.json`);
-const load = (name: string): DistributionConfig => JSON.parse(readFileSync(fixture(name), 'utf8')) as DistributionConfig;
+const load = (name: string): DistributionConfig =>
+  JSON.parse(readFileSync(fixture(name), 'utf8')) as DistributionConfig;
 
 const EDGE_ARN = 'arn:aws:lambda:us-east-1:123456789012:function:tenant-gate-viewer-request:7';
 const CF_ARN = 'arn:aws:cloudfront::123456789012:function/tenant-gate-viewer';
@@ -35,7 +36,18 @@ const ID = 'E1A2B3C4D5E6F7';
 /** The response headers policy on /files/* in attached.json (Cache-Control: private, no-cache). */
 const HEADERS_POLICY = 'c4e1d8a2-7b3f-4f6e-9a05-3d2b1c0e8f74';
 /** What test/deploy/distribution-api.test.ts attaches to plain.json to get attached.json. */
-const ATTACH = ['--gate', 'lambda-edge', '--arn', EDGE_ARN, '--path-pattern', '/files/*', '--auth-origin', AUTH_URL, '--response-headers-policy', HEADERS_POLICY];
+const ATTACH = [
+  '--gate',
+  'lambda-edge',
+  '--arn',
+  EDGE_ARN,
+  '--path-pattern',
+  '/files/*',
+  '--auth-origin',
+  AUTH_URL,
+  '--response-headers-policy',
+  HEADERS_POLICY,
+];
 
 let dir: string;
 beforeAll(() => {
@@ -59,7 +71,10 @@ async function cli(...argv: string[]): Promise<Run> {
 
 /** A gate config in the temp dir: the repository's, with the login's IP binding as given. */
 function gateConfig(name: string, bindIp: 'never' | 'optional' | 'always'): string {
-  const raw = JSON.parse(readFileSync(join(ROOT, 'gatekeeper.config.json'), 'utf8')) as { login: Record<string, unknown>; $schema?: string };
+  const raw = JSON.parse(readFileSync(join(ROOT, 'gatekeeper.config.json'), 'utf8')) as {
+    login: Record<string, unknown>;
+    $schema?: string;
+  };
   delete raw.$schema;
   raw.login['bindIp'] = bindIp;
   // Secrets are read relative to the config only at run time; the doctor does not read them.
@@ -74,12 +89,17 @@ class FakeCloudFront implements DistributionClient {
   version = 1;
   readonly calls: string[] = [];
   readonly ifMatch: (string | undefined)[] = [];
-  constructor(config: DistributionConfig, private conflicts = 0) {
+  constructor(
+    config: DistributionConfig,
+    private conflicts = 0,
+  ) {
     this.config = structuredClone(config);
   }
   send(command: UpdateDistributionCommand): Promise<UpdateDistributionCommandOutput>;
   send(command: GetDistributionConfigCommand): Promise<GetDistributionConfigCommandOutput>;
-  async send(command: UpdateDistributionCommand | GetDistributionConfigCommand): Promise<UpdateDistributionCommandOutput | GetDistributionConfigCommandOutput> {
+  async send(
+    command: UpdateDistributionCommand | GetDistributionConfigCommand,
+  ): Promise<UpdateDistributionCommandOutput | GetDistributionConfigCommandOutput> {
     if (command instanceof GetDistributionConfigCommand) {
       expect(command.input.Id).toBe(ID);
       this.calls.push('get');
@@ -90,7 +110,10 @@ class FakeCloudFront implements DistributionClient {
     if (this.conflicts > 0) {
       this.conflicts--;
       this.version++;
-      throw new PreconditionFailed({ message: 'The If-Match version is missing or not valid for the resource.', $metadata: { httpStatusCode: 412 } });
+      throw new PreconditionFailed({
+        message: 'The If-Match version is missing or not valid for the resource.',
+        $metadata: { httpStatusCode: 412 },
+      });
     }
     this.config = structuredClone(command.input.DistributionConfig ?? this.config);
     this.version++;
@@ -121,10 +144,22 @@ describe('tenant-gate doctor', () => {
   });
 
   it('derives expectations from the gate config: IP binding makes IPv6 an error', async () => {
-    const never = await cli('doctor', '--distribution-config', fixture('attached'), '--config', gateConfig('never.json', 'never'));
+    const never = await cli(
+      'doctor',
+      '--distribution-config',
+      fixture('attached'),
+      '--config',
+      gateConfig('never.json', 'never'),
+    );
     expect(never.code).toBe(0);
     expect(never.out).toContain('gated /files/*');
-    const optional = await cli('doctor', '--distribution-config', fixture('attached'), '--config', gateConfig('optional.json', 'optional'));
+    const optional = await cli(
+      'doctor',
+      '--distribution-config',
+      fixture('attached'),
+      '--config',
+      gateConfig('optional.json', 'optional'),
+    );
     expect(optional.code).toBe(1);
     expect(optional.out).toContain('IPV6_WITH_IP_BINDING');
   });
@@ -132,7 +167,10 @@ describe('tenant-gate doctor', () => {
   it('prints every finding with severity, what, why and fix as JSON', async () => {
     const r = await cli('doctor', '--distribution-config', fixture('plain'), ...bare, '--json');
     expect(r.code).toBe(1);
-    const report = JSON.parse(r.out) as { findings: Record<string, string>[]; summary: { errors: number; exitCode: number } };
+    const report = JSON.parse(r.out) as {
+      findings: Record<string, string>[];
+      summary: { errors: number; exitCode: number };
+    };
     expect(report.summary).toMatchObject({ errors: 2, exitCode: 1 });
     for (const f of report.findings) expect(Object.keys(f).sort()).toEqual(['code', 'fix', 'severity', 'what', 'why']);
   });
@@ -184,7 +222,20 @@ describe('tenant-gate doctor', () => {
       },
     };
     vi.spyOn(doctorSource, 'create').mockReturnValue(source);
-    const r = await cli('doctor', '--live', ID, '--path-pattern', '/files/*', '--path-pattern', '/reports/*', '--path-pattern', '/exports/*', '--token-lifetime', '3600', '--json');
+    const r = await cli(
+      'doctor',
+      '--live',
+      ID,
+      '--path-pattern',
+      '/files/*',
+      '--path-pattern',
+      '/reports/*',
+      '--path-pattern',
+      '/exports/*',
+      '--token-lifetime',
+      '3600',
+      '--json',
+    );
     const codes = (JSON.parse(r.out) as { findings: { code: string }[] }).findings.map((f) => f.code);
     expect(requested).toEqual([
       `distribution ${ID}`,
@@ -217,7 +268,15 @@ describe('tenant-gate attach / detach offline', () => {
 
   it('detach on attached.json gives plain.json back, and a second detach changes nothing', async () => {
     const out = join(dir, 'detached.json');
-    const r = await cli('detach', '--distribution-config', fixture('attached'), '--response-headers-policy', HEADERS_POLICY, '--out', out);
+    const r = await cli(
+      'detach',
+      '--distribution-config',
+      fixture('attached'),
+      '--response-headers-policy',
+      HEADERS_POLICY,
+      '--out',
+      out,
+    );
     expect(r.code).toBe(0);
     expect(r.out).toContain('/auth/*: removed behavior');
     expect(r.out).toContain(`/files/*: response headers policy ${HEADERS_POLICY} removed`);
@@ -227,20 +286,70 @@ describe('tenant-gate attach / detach offline', () => {
 
   it('signs the auth origin with the origin access control, the key group on the gated behavior', async () => {
     const out = join(dir, 'oac.json');
-    const args = ['attach', '--distribution-config', fixture('plain'), ...ATTACH, '--auth-oac', 'E3OACEXAMPLE1', '--key-group', 'kg-1', '--out', out];
+    const args = [
+      'attach',
+      '--distribution-config',
+      fixture('plain'),
+      ...ATTACH,
+      '--auth-oac',
+      'E3OACEXAMPLE1',
+      '--key-group',
+      'kg-1',
+      '--out',
+      out,
+    ];
     expect((await cli(...args)).code).toBe(0);
     const config = JSON.parse(readFileSync(out, 'utf8')) as DistributionConfig;
-    expect(config.Origins?.Items?.find((o) => o.Id === 'tenant-gate-auth')?.OriginAccessControlId).toBe('E3OACEXAMPLE1');
-    expect(config.CacheBehaviors?.Items?.find((b) => b.PathPattern === '/files/*')?.TrustedKeyGroups).toEqual({ Enabled: true, Quantity: 1, Items: ['kg-1'] });
-    const again = await cli('attach', '--distribution-config', out, ...ATTACH, '--auth-oac', 'E3OACEXAMPLE1', '--key-group', 'kg-1');
+    expect(config.Origins?.Items?.find((o) => o.Id === 'tenant-gate-auth')?.OriginAccessControlId).toBe(
+      'E3OACEXAMPLE1',
+    );
+    expect(config.CacheBehaviors?.Items?.find((b) => b.PathPattern === '/files/*')?.TrustedKeyGroups).toEqual({
+      Enabled: true,
+      Quantity: 1,
+      Items: ['kg-1'],
+    });
+    const again = await cli(
+      'attach',
+      '--distribution-config',
+      out,
+      ...ATTACH,
+      '--auth-oac',
+      'E3OACEXAMPLE1',
+      '--key-group',
+      'kg-1',
+    );
     expect(again.out).toContain('nothing to change');
     const detached = join(dir, 'oac-detached.json');
-    expect((await cli('detach', '--distribution-config', out, '--key-group', 'kg-1', '--response-headers-policy', HEADERS_POLICY, '--out', detached)).code).toBe(0);
+    expect(
+      (
+        await cli(
+          'detach',
+          '--distribution-config',
+          out,
+          '--key-group',
+          'kg-1',
+          '--response-headers-policy',
+          HEADERS_POLICY,
+          '--out',
+          detached,
+        )
+      ).code,
+    ).toBe(0);
     expect(JSON.parse(readFileSync(detached, 'utf8'))).toEqual(load('plain'));
   });
 
   it('switches the gate kind without ever leaving both kinds on the viewer events', async () => {
-    const r = await cli('attach', '--distribution-config', fixture('attached'), '--gate', 'cloudfront-function', '--arn', CF_ARN, '--path-pattern', '/files/*');
+    const r = await cli(
+      'attach',
+      '--distribution-config',
+      fixture('attached'),
+      '--gate',
+      'cloudfront-function',
+      '--arn',
+      CF_ARN,
+      '--path-pattern',
+      '/files/*',
+    );
     expect(r.code).toBe(0);
     expect(r.out).toContain(`removed Lambda@Edge ${EDGE_ARN} from viewer-request`);
     expect(r.out).toContain(`viewer-request → CloudFront Function ${CF_ARN}`);
@@ -255,9 +364,13 @@ describe('tenant-gate attach / detach offline', () => {
     writeFileSync(file, JSON.stringify(foreign));
     const kept = await cli('attach', '--distribution-config', file, ...ATTACH);
     expect(kept.code).toBe(0);
-    expect(kept.out).toContain('/files/*: kept its own response headers policy 5d8e0f3b-2a9c-4c71-b6e4-7f1a3c9d2e08: add Cache-Control: private, no-cache to it');
+    expect(kept.out).toContain(
+      '/files/*: kept its own response headers policy 5d8e0f3b-2a9c-4c71-b6e4-7f1a3c9d2e08: add Cache-Control: private, no-cache to it',
+    );
     const forced = await cli('attach', '--distribution-config', file, ...ATTACH, '--force');
-    expect(forced.out).toContain(`/files/*: replaced response headers policy 5d8e0f3b-2a9c-4c71-b6e4-7f1a3c9d2e08 with ${HEADERS_POLICY}`);
+    expect(forced.out).toContain(
+      `/files/*: replaced response headers policy 5d8e0f3b-2a9c-4c71-b6e4-7f1a3c9d2e08 with ${HEADERS_POLICY}`,
+    );
   });
 
   it.each(['attach', 'detach'])('%s --help documents --response-headers-policy', async (name) => {
@@ -268,7 +381,17 @@ describe('tenant-gate attach / detach offline', () => {
   });
 
   it('refuses a missing gated behavior with its code (exit 1)', async () => {
-    const r = await cli('attach', '--distribution-config', fixture('plain'), '--gate', 'lambda-edge', '--arn', EDGE_ARN, '--path-pattern', '/exports/*');
+    const r = await cli(
+      'attach',
+      '--distribution-config',
+      fixture('plain'),
+      '--gate',
+      'lambda-edge',
+      '--arn',
+      EDGE_ARN,
+      '--path-pattern',
+      '/exports/*',
+    );
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/^ERR_ATTACH_BEHAVIOR_MISSING: no cache behavior with path pattern "\/exports\/\*"/m);
   });
@@ -276,7 +399,10 @@ describe('tenant-gate attach / detach offline', () => {
   it.each([
     [['--gate', 'both', '--arn', EDGE_ARN], /--gate must be one of lambda-edge, cloudfront-function/],
     [['--gate', 'lambda-edge'], /--arn is required/],
-    [['--gate', 'lambda-edge', '--arn', EDGE_ARN, '--auth-oac', 'E3'], /--auth-oac and --auth-origin-id need --auth-origin/],
+    [
+      ['--gate', 'lambda-edge', '--arn', EDGE_ARN, '--auth-oac', 'E3'],
+      /--auth-oac and --auth-origin-id need --auth-origin/,
+    ],
   ])('%j is a usage error (exit 2)', async (args, message) => {
     const r = await cli('attach', '--distribution-config', fixture('plain'), '--path-pattern', '/files/*', ...args);
     expect(r.code).toBe(2);
@@ -284,7 +410,17 @@ describe('tenant-gate attach / detach offline', () => {
   });
 
   it('takes the gated behaviors from the gate config by default', async () => {
-    const r = await cli('attach', '--distribution-config', fixture('plain'), '--gate', 'lambda-edge', '--arn', EDGE_ARN, '--config', gateConfig('never.json', 'never'));
+    const r = await cli(
+      'attach',
+      '--distribution-config',
+      fixture('plain'),
+      '--gate',
+      'lambda-edge',
+      '--arn',
+      EDGE_ARN,
+      '--config',
+      gateConfig('never.json', 'never'),
+    );
     expect(r.out).toContain('/files/*: viewer-request');
   });
 });
@@ -316,7 +452,9 @@ describe('tenant-gate attach / detach live', () => {
     const fake = new FakeCloudFront(load('attached'));
     vi.spyOn(cloudFront, 'client').mockReturnValue(fake);
     const wait = vi.spyOn(cloudFront, 'waitDeployed').mockResolvedValue(undefined);
-    expect((await cli('detach', '--distribution-id', ID, '--response-headers-policy', HEADERS_POLICY, '--wait')).code).toBe(0);
+    expect(
+      (await cli('detach', '--distribution-id', ID, '--response-headers-policy', HEADERS_POLICY, '--wait')).code,
+    ).toBe(0);
     expect(wait).toHaveBeenCalledWith(ID);
     expect(fake.config).toEqual(load('plain'));
     const second = await cli('detach', '--distribution-id', ID, '--response-headers-policy', HEADERS_POLICY, '--wait');
@@ -368,7 +506,10 @@ describe('serverless plugin', () => {
   });
 
   function make(custom: Record<string, unknown>, outputs: Record<string, string> = {}) {
-    const template = { Resources: { TenantGateViewerFunction: { Type: 'AWS::CloudFront::Function', Properties: { FunctionCode: 'x' } } }, Outputs: {} };
+    const template = {
+      Resources: { TenantGateViewerFunction: { Type: 'AWS::CloudFront::Function', Properties: { FunctionCode: 'x' } } },
+      Outputs: {},
+    };
     const logged: string[] = [];
     const serverless = {
       service: { custom: { tenantGate: custom }, provider: { compiledCloudFormationTemplate: template } },
@@ -379,11 +520,19 @@ describe('serverless plugin', () => {
         naming: { getStackName: () => 'tenant-gate-prod' },
         request: async (service: string, method: string) => {
           expect([service, method]).toEqual(['CloudFormation', 'describeStacks']);
-          return { Stacks: [{ Outputs: Object.entries(outputs).map(([OutputKey, OutputValue]) => ({ OutputKey, OutputValue })) }] };
+          return {
+            Stacks: [
+              { Outputs: Object.entries(outputs).map(([OutputKey, OutputValue]) => ({ OutputKey, OutputValue })) },
+            ],
+          };
         },
       }),
     };
-    const log = { notice: (t: string) => logged.push(t), warning: (t: string) => logged.push(`warning: ${t}`), error: (t: string) => logged.push(`error: ${t}`) };
+    const log = {
+      notice: (t: string) => logged.push(t),
+      warning: (t: string) => logged.push(`warning: ${t}`),
+      error: (t: string) => logged.push(`error: ${t}`),
+    };
     const plugin = new Plugin(serverless, {}, { log });
     const calls: { name: string; argv: string[] }[] = [];
     plugin.runCommand = async (name, argv) => {
@@ -392,9 +541,15 @@ describe('serverless plugin', () => {
     };
     return { plugin, template, calls, logged };
   }
-  const settings = { distributionId: 'E1A2B3C4D5E6F7', gate: 'lambda-edge', pathPatterns: ['/files/*'], authPathPattern: '/auth/*' };
+  const settings = {
+    distributionId: 'E1A2B3C4D5E6F7',
+    gate: 'lambda-edge',
+    pathPatterns: ['/files/*'],
+    authPathPattern: '/auth/*',
+  };
   const outputs = {
-    ViewerRequestLambdaFunctionQualifiedArn: 'arn:aws:lambda:us-east-1:123456789012:function:tenant-gate-prod-viewer-request:3',
+    ViewerRequestLambdaFunctionQualifiedArn:
+      'arn:aws:lambda:us-east-1:123456789012:function:tenant-gate-prod-viewer-request:3',
     TenantGateCloudFrontFunctionArn: 'arn:aws:cloudfront::123456789012:function/tenant-gate-prod-viewer',
     LoginLambdaFunctionUrl: AUTH_URL,
     TenantGateLoginOriginAccessControlId: 'E3OACEXAMPLE1',
@@ -407,14 +562,22 @@ describe('serverless plugin', () => {
     manifest();
     const { plugin, template } = make(settings);
     await plugin.hooks['before:aws:package:finalize:saveServiceState']!();
-    expect(template.Resources.TenantGateViewerFunction.Properties.FunctionCode).toBe('function handler(event) { return event.request; }\n');
+    expect(template.Resources.TenantGateViewerFunction.Properties.FunctionCode).toBe(
+      'function handler(event) { return event.request; }\n',
+    );
   });
 
   it('refuses to package artifacts built for another stage, and secrets outside the stage prefix', async () => {
     manifest({ stage: 'dev' });
-    expect(() => make(settings).plugin.hooks['before:aws:package:finalize:saveServiceState']!()).toThrow(/built for stage "dev", this is stage "prod"/);
-    manifest({ loginSecrets: { ssmParameters: ['/tenant-gate/dev/signing-key'], secretsManagerSecrets: [], files: [] } });
-    expect(() => make(settings).plugin.hooks['before:aws:package:finalize:saveServiceState']!()).toThrow(/may not read SSM parameter \/tenant-gate\/dev\/signing-key/);
+    expect(() => make(settings).plugin.hooks['before:aws:package:finalize:saveServiceState']!()).toThrow(
+      /built for stage "dev", this is stage "prod"/,
+    );
+    manifest({
+      loginSecrets: { ssmParameters: ['/tenant-gate/dev/signing-key'], secretsManagerSecrets: [], files: [] },
+    });
+    expect(() => make(settings).plugin.hooks['before:aws:package:finalize:saveServiceState']!()).toThrow(
+      /may not read SSM parameter \/tenant-gate\/dev\/signing-key/,
+    );
   });
 
   it.each([
@@ -435,16 +598,31 @@ describe('serverless plugin', () => {
       {
         name: 'attach',
         argv: [
-          '--distribution-id', 'E1A2B3C4D5E6F7', '--gate', 'lambda-edge', '--arn', outputs.ViewerRequestLambdaFunctionQualifiedArn,
-          '--auth-origin', 'k3x7vq2mzl5ubd4hwe6rtyjaoi0pnsfc.lambda-url.us-east-1.on.aws', '--auth-path', '/auth/*',
-          '--path-pattern', '/files/*', '--auth-oac', 'E3OACEXAMPLE1', '--response-headers-policy', HEADERS_POLICY,
+          '--distribution-id',
+          'E1A2B3C4D5E6F7',
+          '--gate',
+          'lambda-edge',
+          '--arn',
+          outputs.ViewerRequestLambdaFunctionQualifiedArn,
+          '--auth-origin',
+          'k3x7vq2mzl5ubd4hwe6rtyjaoi0pnsfc.lambda-url.us-east-1.on.aws',
+          '--auth-path',
+          '/auth/*',
+          '--path-pattern',
+          '/files/*',
+          '--auth-oac',
+          'E3OACEXAMPLE1',
+          '--response-headers-policy',
+          HEADERS_POLICY,
         ],
       },
     ]);
     manifest({ requireSignatures: true, cloudFrontKeys: { keys: [] } });
     const second = make({ ...settings, gate: 'cloudfront-function' }, outputs);
     await second.plugin.hooks['after:deploy:deploy']!();
-    expect(second.calls[0]?.argv).toEqual(expect.arrayContaining(['--arn', outputs.TenantGateCloudFrontFunctionArn, '--key-group', 'kg-1']));
+    expect(second.calls[0]?.argv).toEqual(
+      expect.arrayContaining(['--arn', outputs.TenantGateCloudFrontFunctionArn, '--key-group', 'kg-1']),
+    );
   });
 
   it('passes the response headers policy only when the stack outputs one (a stack deployed before it existed)', async () => {
@@ -465,11 +643,23 @@ describe('serverless plugin', () => {
     expect(calls).toEqual([
       {
         name: 'detach',
-        argv: ['--distribution-id', 'E1A2B3C4D5E6F7', '--auth-path', '/auth/*', '--wait', '--key-group', 'kg-1', '--response-headers-policy', HEADERS_POLICY],
+        argv: [
+          '--distribution-id',
+          'E1A2B3C4D5E6F7',
+          '--auth-path',
+          '/auth/*',
+          '--wait',
+          '--key-group',
+          'kg-1',
+          '--response-headers-policy',
+          HEADERS_POLICY,
+        ],
       },
     ]);
     plugin.hooks['after:remove:remove']!();
-    expect(logged.join('\n')).toContain('aws lambda delete-function --region us-east-1 --function-name tenant-gate-prod-viewer-request');
+    expect(logged.join('\n')).toContain(
+      'aws lambda delete-function --region us-east-1 --function-name tenant-gate-prod-viewer-request',
+    );
   });
 
   it('fails the removal, leaving the stack, when detach fails', async () => {
@@ -479,6 +669,8 @@ describe('serverless plugin', () => {
       io.err('ERR_UPDATE_CONFLICT: changed by someone else');
       return 1;
     };
-    await expect(plugin.hooks['before:remove:remove']!()).rejects.toThrow(/detach failed, the stack was left in place: ERR_UPDATE_CONFLICT/);
+    await expect(plugin.hooks['before:remove:remove']!()).rejects.toThrow(
+      /detach failed, the stack was left in place: ERR_UPDATE_CONFLICT/,
+    );
   });
 });

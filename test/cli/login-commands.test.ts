@@ -27,18 +27,28 @@ const at = String(NOW);
 
 function gate(token: string, uri: string, when: number, opts: { link?: boolean; ip?: string } = {}) {
   const decision = core.gate.decide(
-    { method: 'GET', uri, tokenCookies: opts.link ? [] : [token], linkTokens: opts.link ? [token] : [], viewerIp: opts.ip ?? '203.0.113.1', header: () => undefined },
+    {
+      method: 'GET',
+      uri,
+      tokenCookies: opts.link ? [] : [token],
+      linkTokens: opts.link ? [token] : [],
+      viewerIp: opts.ip ?? '203.0.113.1',
+      header: () => undefined,
+    },
     core.keys,
     when,
   );
-  return decision.action === 'forward' ? `forward ${decision.uri}` : `${decision.response.status} ${decision.refusal?.code}`;
+  return decision.action === 'forward'
+    ? `forward ${decision.uri}`
+    : `${decision.response.status} ${decision.refusal?.code}`;
 }
 
 describe('tenant-gate --help', () => {
   it('lists the login commands', async () => {
     const { code, out } = await run('--help');
     expect(code).toBe(0);
-    for (const name of ['keys', 'token', 'sign-url', 'sign-cookies', 'verify']) expect(out).toMatch(new RegExp(`^  ${name} +\\S`, 'm'));
+    for (const name of ['keys', 'token', 'sign-url', 'sign-cookies', 'verify'])
+      expect(out).toMatch(new RegExp(`^  ${name} +\\S`, 'm'));
   });
 
   it.each(['keys', 'token', 'sign-url', 'sign-cookies', 'verify'])('%s --help prints its usage', async (name) => {
@@ -47,7 +57,10 @@ describe('tenant-gate --help', () => {
   });
 
   it('runs as a process: node bin/tenant-gate.mjs --help', () => {
-    const child = spawnSync(process.execPath, [join(ROOT, 'bin/tenant-gate.mjs'), '--help'], { cwd: ROOT, encoding: 'utf8' });
+    const child = spawnSync(process.execPath, [join(ROOT, 'bin/tenant-gate.mjs'), '--help'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
     expect([child.status, child.stdout]).toEqual([0, expect.stringContaining('sign-cookies')]);
   });
 });
@@ -66,7 +79,11 @@ describe('tenant-gate keys', () => {
     expect(code).toBe(0);
     expect(out).not.toContain('PRIVATE KEY');
     expect(statSync(join(dir, 'es-test.private.pem')).mode & 0o777).toBe(0o600);
-    expect(JSON.parse(readFileSync(join(dir, 'es-test.key.json'), 'utf8'))).toMatchObject({ kid: 'es-test', alg: 'ES256', publicKeyJwk: { kty: 'EC', crv: 'P-256' } });
+    expect(JSON.parse(readFileSync(join(dir, 'es-test.key.json'), 'utf8'))).toMatchObject({
+      kid: 'es-test',
+      alg: 'ES256',
+      publicKeyJwk: { kty: 'EC', crv: 'P-256' },
+    });
     // Never overwrites.
     const again = await run('keys', 'es256', '--kid', 'es-test', '--out', dir);
     expect([again.code, again.err]).toEqual([1, expect.stringContaining('already exists')]);
@@ -82,7 +99,10 @@ describe('tenant-gate keys', () => {
 
   it.each([[[]], [['rsa4096']], [['hs256', 'extra']], [['hs256', '--bogus']]])('usage error for %j', async (args) => {
     const { code, err } = await run('keys', ...args);
-    expect([code, err]).toEqual([2, expect.stringMatching(/^tenant-gate keys: [^\n]+; see tenant-gate keys --help\n?$/)]);
+    expect([code, err]).toEqual([
+      2,
+      expect.stringMatching(/^tenant-gate keys: [^\n]+; see tenant-gate keys --help\n?$/),
+    ]);
   });
 });
 
@@ -95,8 +115,20 @@ describe('tenant-gate token', () => {
   });
 
   it('mints a link token for one path and one IP', async () => {
-    const { out } = await run('token', '--tenant', 'acme', '--now', at, '--path', '/files/film.mp4', '--ip', '192.0.2.4');
-    expect(gate(out, '/files/film.mp4', NOW + 1, { link: true, ip: '192.0.2.4' })).toBe('forward /tenants/acme/files/film.mp4');
+    const { out } = await run(
+      'token',
+      '--tenant',
+      'acme',
+      '--now',
+      at,
+      '--path',
+      '/files/film.mp4',
+      '--ip',
+      '192.0.2.4',
+    );
+    expect(gate(out, '/files/film.mp4', NOW + 1, { link: true, ip: '192.0.2.4' })).toBe(
+      'forward /tenants/acme/files/film.mp4',
+    );
     expect(gate(out, '/files/film.mp4', NOW + 1, { link: true, ip: '192.0.2.5' })).toBe('403 link_ip_mismatch');
     expect(gate(out, '/files/other.mp4', NOW + 1, { link: true, ip: '192.0.2.4' })).toBe('403 link_path_mismatch');
   });
@@ -133,21 +165,40 @@ describe('tenant-gate sign-url', () => {
     const { code, out } = await run('sign-url', '--path', '/files/report.pdf', '--expires-in', '300', '--now', at);
     expect(code).toBe(0);
     expect(codeOf(cloudfrontJudges(out, NOW + 1, '203.0.113.1'))).toBe('ok');
-    expect(codeOf(cloudfrontJudges(out.replace('/report.pdf', '/other.pdf'), NOW + 1, '203.0.113.1'))).toBe('resource_mismatch');
+    expect(codeOf(cloudfrontJudges(out.replace('/report.pdf', '/other.pdf'), NOW + 1, '203.0.113.1'))).toBe(
+      'resource_mismatch',
+    );
     expect(codeOf(cloudfrontJudges(out, NOW + 300, '203.0.113.1'))).toBe('expired');
   });
 
-  it.each([['SHA1', undefined], ['SHA256', 'SHA256']])('signs with %s', async (hash, param) => {
+  it.each([
+    ['SHA1', undefined],
+    ['SHA256', 'SHA256'],
+  ])('signs with %s', async (hash, param) => {
     const { out } = await run('sign-url', '--path', '/files/x', '--expires-in', '60', '--hash', hash, '--now', at);
     expect(/[?&]Hash-Algorithm=([^&]+)/.exec(out)?.[1]).toBe(param);
     const result = cloudfrontJudges(out, NOW + 1, '203.0.113.1');
     expect(result.ok && result.hashAlgorithm).toBe(hash);
   });
 
-  it('with --tenant and --ip: the login origin\'s 48-hour bound link, judged by the gate and CloudFront', async () => {
-    const { out } = await run('sign-url', '--path', '/files/film.mp4', '--expires-in', '172800', '--ip', '192.0.2.4', '--tenant', 'acme', '--now', at);
+  it("with --tenant and --ip: the login origin's 48-hour bound link, judged by the gate and CloudFront", async () => {
+    const { out } = await run(
+      'sign-url',
+      '--path',
+      '/files/film.mp4',
+      '--expires-in',
+      '172800',
+      '--ip',
+      '192.0.2.4',
+      '--tenant',
+      'acme',
+      '--now',
+      at,
+    );
     const token = /[?&]token=([^&]+)/.exec(out)![1]!;
-    expect(gate(token, '/files/film.mp4', NOW + 172799, { link: true, ip: '192.0.2.4' })).toBe('forward /tenants/acme/files/film.mp4');
+    expect(gate(token, '/files/film.mp4', NOW + 172799, { link: true, ip: '192.0.2.4' })).toBe(
+      'forward /tenants/acme/files/film.mp4',
+    );
     expect(codeOf(cloudfrontJudges(out, NOW + 172799, '192.0.2.4'))).toBe('ok');
     expect(codeOf(cloudfrontJudges(out, NOW + 1, '192.0.2.5'))).toBe('ip_mismatch');
     expect(codeOf(cloudfrontJudges(out, NOW + 172800, '192.0.2.4'))).toBe('expired');
@@ -157,7 +208,10 @@ describe('tenant-gate sign-url', () => {
     [['--expires-in', '60'], '--path is required'],
     [['--path', '/files/x'], '--expires-in is required'],
     [['--path', '/files/x', '--expires-in', '172801'], 'exceeds the configured maximum'],
-    [['--path', '/files/x', '--expires-in', '60', '--ip', '2001:db8::1'], 'CloudFront policies (IpAddress) are IPv4-only'],
+    [
+      ['--path', '/files/x', '--expires-in', '60', '--ip', '2001:db8::1'],
+      'CloudFront policies (IpAddress) are IPv4-only',
+    ],
     [['--path', '/files/*', '--expires-in', '60'], 'CloudFront wildcard'],
     [['--path', '/other/x', '--expires-in', '60'], 'path_not_allowed'],
     [['--path', '/files/x', '--expires-in', '60', '--hash', 'MD5'], '--hash must be SHA1 or SHA256'],
@@ -172,21 +226,53 @@ describe('tenant-gate sign-cookies', () => {
     const { code, out } = await run('sign-cookies', '--expires-in', '600', '--now', at, '--tenant', 'acme');
     expect(code).toBe(0);
     const lines = out.split('\n');
-    expect(lines.every((l) => l.startsWith('Set-Cookie: ') && l.endsWith('; Secure; HttpOnly; SameSite=Lax'))).toBe(true);
-    const jar = Object.fromEntries(lines.map((l) => l.slice('Set-Cookie: '.length).split('; ')[0]!).map((p) => [p.slice(0, p.indexOf('=')), p.slice(p.indexOf('=') + 1)]));
+    expect(lines.every((l) => l.startsWith('Set-Cookie: ') && l.endsWith('; Secure; HttpOnly; SameSite=Lax'))).toBe(
+      true,
+    );
+    const jar = Object.fromEntries(
+      lines
+        .map((l) => l.slice('Set-Cookie: '.length).split('; ')[0]!)
+        .map((p) => [p.slice(0, p.indexOf('=')), p.slice(p.indexOf('=') + 1)]),
+    );
     expect(codeOf(cloudfrontJudges('https://cdn.example.com/files/a.pdf', NOW + 1, '203.0.113.1', jar))).toBe('ok');
-    expect(codeOf(cloudfrontJudges('https://cdn.example.com/private/a.pdf', NOW + 1, '203.0.113.1', jar))).toBe('resource_mismatch');
-    expect(codeOf(cloudfrontJudges('https://cdn.example.com/files/a.pdf', NOW + 600, '203.0.113.1', jar))).toBe('expired');
+    expect(codeOf(cloudfrontJudges('https://cdn.example.com/private/a.pdf', NOW + 1, '203.0.113.1', jar))).toBe(
+      'resource_mismatch',
+    );
+    expect(codeOf(cloudfrontJudges('https://cdn.example.com/files/a.pdf', NOW + 600, '203.0.113.1', jar))).toBe(
+      'expired',
+    );
     expect(gate(jar['__Host-tenant']!, '/files/a.pdf', NOW + 1)).toBe('forward /tenants/acme/files/a.pdf');
   });
 
   it('prints one Cookie header for curl, IP-bound', async () => {
-    const { out } = await run('sign-cookies', '--expires-in', '600', '--now', at, '--ip', '192.0.2.4', '--format', 'header');
+    const { out } = await run(
+      'sign-cookies',
+      '--expires-in',
+      '600',
+      '--now',
+      at,
+      '--ip',
+      '192.0.2.4',
+      '--format',
+      'header',
+    );
     expect(out).toMatch(/^Cookie: [^\n]+$/);
-    const jar = Object.fromEntries(out.slice('Cookie: '.length).split('; ').map((p) => [p.slice(0, p.indexOf('=')), p.slice(p.indexOf('=') + 1)]));
-    expect(Object.keys(jar).sort()).toEqual(['CloudFront-Hash-Algorithm', 'CloudFront-Key-Pair-Id', 'CloudFront-Policy', 'CloudFront-Signature']);
+    const jar = Object.fromEntries(
+      out
+        .slice('Cookie: '.length)
+        .split('; ')
+        .map((p) => [p.slice(0, p.indexOf('=')), p.slice(p.indexOf('=') + 1)]),
+    );
+    expect(Object.keys(jar).sort()).toEqual([
+      'CloudFront-Hash-Algorithm',
+      'CloudFront-Key-Pair-Id',
+      'CloudFront-Policy',
+      'CloudFront-Signature',
+    ]);
     expect(codeOf(cloudfrontJudges('https://cdn.example.com/files/a.pdf', NOW + 1, '192.0.2.4', jar))).toBe('ok');
-    expect(codeOf(cloudfrontJudges('https://cdn.example.com/files/a.pdf', NOW + 1, '192.0.2.5', jar))).toBe('ip_mismatch');
+    expect(codeOf(cloudfrontJudges('https://cdn.example.com/files/a.pdf', NOW + 1, '192.0.2.5', jar))).toBe(
+      'ip_mismatch',
+    );
   });
 
   it('refuses an IPv6 binding with a clear error', async () => {
@@ -201,7 +287,19 @@ describe('tenant-gate verify', () => {
     const { code, out } = await run('verify', token, '--at', String(NOW + 1));
     expect(code).toBe(0);
     expect(out).toMatch(/^token: ACCEPTED$/m);
-    for (const rule of ['format', 'header', 'key', 'signature', 'iss', 'aud', 'exp', 'iat', 'nbf', 'lifetime', 'tenant']) {
+    for (const rule of [
+      'format',
+      'header',
+      'key',
+      'signature',
+      'iss',
+      'aud',
+      'exp',
+      'iat',
+      'nbf',
+      'lifetime',
+      'tenant',
+    ]) {
       expect(out).toMatch(new RegExp(`^  ✓ ${rule} `, 'm'));
     }
     expect(out).toMatch(/verdict: accepted$/);
@@ -212,18 +310,42 @@ describe('tenant-gate verify', () => {
     const { code, out } = await run('verify', token, '--at', String(NOW + 5000));
     expect(code).toBe(1);
     expect(out).toMatch(/^token: REFUSED \(expired\)$/m);
-    expect(out).toMatch(/^  ✗ exp +expired at 1800000900/m);
+    expect(out).toMatch(/^ {2}✗ exp +expired at 1800000900/m);
   });
 
   it('judges a link URL for its path and viewer IP, at the gate and at CloudFront', async () => {
-    const url = (await run('sign-url', '--path', '/files/film.mp4', '--expires-in', '600', '--ip', '192.0.2.4', '--tenant', 'acme', '--now', at)).out;
+    const url = (
+      await run(
+        'sign-url',
+        '--path',
+        '/files/film.mp4',
+        '--expires-in',
+        '600',
+        '--ip',
+        '192.0.2.4',
+        '--tenant',
+        'acme',
+        '--now',
+        at,
+      )
+    ).out;
     const good = await run('verify', url, '--at', String(NOW + 1), '--ip', '192.0.2.4');
-    expect([good.code, good.out]).toEqual([0, expect.stringMatching(/link token for \/files\/film\.mp4: ACCEPTED[\s\S]*CloudFront signed URL: ACCEPTED/)]);
+    expect([good.code, good.out]).toEqual([
+      0,
+      expect.stringMatching(/link token for \/files\/film\.mp4: ACCEPTED[\s\S]*CloudFront signed URL: ACCEPTED/),
+    ]);
     const other = await run('verify', url, '--at', String(NOW + 1), '--ip', '192.0.2.5');
     expect(other.code).toBe(1);
     expect(other.out).toMatch(/link token for \/files\/film\.mp4: REFUSED \(link_ip_mismatch\)/);
     expect(other.out).toMatch(/CloudFront signed URL: REFUSED \(ip_mismatch\)/);
-    const moved = await run('verify', url.replace('/film.mp4', '/other.mp4'), '--at', String(NOW + 1), '--ip', '192.0.2.4');
+    const moved = await run(
+      'verify',
+      url.replace('/film.mp4', '/other.mp4'),
+      '--at',
+      String(NOW + 1),
+      '--ip',
+      '192.0.2.4',
+    );
     expect(moved.out).toMatch(/REFUSED \(link_path_mismatch\)[\s\S]*REFUSED \(resource_mismatch\)/);
   });
 
@@ -231,6 +353,9 @@ describe('tenant-gate verify', () => {
     expect((await run('verify')).code).toBe(2);
     expect((await run('verify', 'a', 'b')).code).toBe(2);
     const plain = await run('verify', 'https://cdn.example.com/files/x');
-    expect([plain.code, plain.err]).toEqual([1, expect.stringContaining('neither ?token= nor CloudFront signing parameters')]);
+    expect([plain.code, plain.err]).toEqual([
+      1,
+      expect.stringContaining('neither ?token= nor CloudFront signing parameters'),
+    ]);
   });
 });

@@ -33,7 +33,9 @@ describe('custom policy parsing', () => {
   });
 
   it('tolerates whitespace, as in the DG example, and an omitted Resource', () => {
-    const parsed = parseCustomPolicy('{ \r\n "Statement": [ { "Condition": { "DateLessThan": { "AWS:EpochTime": 5 } } } ] }\r\n');
+    const parsed = parseCustomPolicy(
+      '{ \r\n "Statement": [ { "Condition": { "DateLessThan": { "AWS:EpochTime": 5 } } } ] }\r\n',
+    );
     expect(parsed).toMatchObject({ ok: true, policy: { resource: undefined, dateLessThan: 5 } });
   });
 
@@ -41,11 +43,27 @@ describe('custom policy parsing', () => {
     ['not JSON', 'nope', 'policy is not valid JSON'],
     ['an array', [], 'policy must be a JSON object'],
     ['no Statement', {}, 'policy must have a Statement array with exactly one statement'],
-    ['two statements', { Statement: [{ Condition: { DateLessThan: DLT } }, { Condition: { DateLessThan: DLT } }] }, 'exactly one statement'],
+    [
+      'two statements',
+      { Statement: [{ Condition: { DateLessThan: DLT } }, { Condition: { DateLessThan: DLT } }] },
+      'exactly one statement',
+    ],
     ['zero statements', { Statement: [] }, 'exactly one statement'],
-    ['unknown top-level key', { Statement: [{ Condition: { DateLessThan: DLT } }], Version: '1' }, 'unknown key "Version"'],
-    ['unknown statement key', { Statement: [{ Effect: 'Allow', Condition: { DateLessThan: DLT } }] }, 'unknown key "Effect"'],
-    ['unknown condition', { Statement: [{ Condition: { DateLessThan: DLT, StringEquals: {} } }] }, 'unknown key "StringEquals"'],
+    [
+      'unknown top-level key',
+      { Statement: [{ Condition: { DateLessThan: DLT } }], Version: '1' },
+      'unknown key "Version"',
+    ],
+    [
+      'unknown statement key',
+      { Statement: [{ Effect: 'Allow', Condition: { DateLessThan: DLT } }] },
+      'unknown key "Effect"',
+    ],
+    [
+      'unknown condition',
+      { Statement: [{ Condition: { DateLessThan: DLT, StringEquals: {} } }] },
+      'unknown key "StringEquals"',
+    ],
     ['no Condition', { Statement: [{ Resource: R }] }, 'Condition must be an object'],
     ['no DateLessThan', { Statement: [{ Resource: R, Condition: {} }] }, 'DateLessThan is required'],
     ['quoted epoch', { Statement: [{ Condition: { DateLessThan: { 'AWS:EpochTime': '5' } } }] }, 'not a string'],
@@ -57,8 +75,16 @@ describe('custom policy parsing', () => {
       { Statement: [{ Condition: { DateLessThan: DLT, DateGreaterThan: 5 } }] },
       'DateGreaterThan must be an object',
     ],
-    ['Resource not a string', { Statement: [{ Resource: [R], Condition: { DateLessThan: DLT } }] }, 'Resource must be a string'],
-    ['Resource ftp://', { Statement: [{ Resource: 'ftp://x/*', Condition: { DateLessThan: DLT } }] }, 'must begin with'],
+    [
+      'Resource not a string',
+      { Statement: [{ Resource: [R], Condition: { DateLessThan: DLT } }] },
+      'Resource must be a string',
+    ],
+    [
+      'Resource ftp://',
+      { Statement: [{ Resource: 'ftp://x/*', Condition: { DateLessThan: DLT } }] },
+      'must begin with',
+    ],
     [
       'IPv6 SourceIp',
       { Statement: [{ Condition: { DateLessThan: DLT, IpAddress: { 'AWS:SourceIp': '2001:db8::/32' } } }] },
@@ -71,7 +97,11 @@ describe('custom policy parsing', () => {
     ],
     [
       'two source IPs',
-      { Statement: [{ Condition: { DateLessThan: DLT, IpAddress: { 'AWS:SourceIp': ['192.0.2.1/32', '192.0.2.2/32'] } } }] },
+      {
+        Statement: [
+          { Condition: { DateLessThan: DLT, IpAddress: { 'AWS:SourceIp': ['192.0.2.1/32', '192.0.2.2/32'] } } },
+        ],
+      },
       'one IPv4 CIDR',
     ],
   ])('refuses %s', (_label, policy, reason) => {

@@ -30,7 +30,11 @@ describe('Resource wildcard matching', () => {
     [`${H}/files/a?c`, `${H}/files/abbc`, false],
     [`${H}/f?`, `${H}/f\u{1F600}`, true],
     // The DG's own example: the query string is part of what is matched.
-    ['http://d111111abcdef8.cloudfront.net/*game_download.zip*', 'http://d111111abcdef8.cloudfront.net/game_download.zip', true],
+    [
+      'http://d111111abcdef8.cloudfront.net/*game_download.zip*',
+      'http://d111111abcdef8.cloudfront.net/game_download.zip',
+      true,
+    ],
     [
       'http://d111111abcdef8.cloudfront.net/*game_download.zip*',
       'http://d111111abcdef8.cloudfront.net/example_game_download.zip?license=yes',

@@ -15,11 +15,21 @@ import {
 } from '../../deploy/attach';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'distribution-config');
-const load = (name: string): DistributionConfig => JSON.parse(readFileSync(join(FIXTURES, `${name}.json`), 'utf8')) as DistributionConfig;
+const load = (name: string): DistributionConfig =>
+  JSON.parse(readFileSync(join(FIXTURES, `${name}.json`), 'utf8')) as DistributionConfig;
 
-const LAMBDA_V7: GateRef = { kind: 'lambda-edge', arn: 'arn:aws:lambda:us-east-1:123456789012:function:tenant-gate-viewer-request:7' };
-const LAMBDA_V8: GateRef = { kind: 'lambda-edge', arn: 'arn:aws:lambda:us-east-1:123456789012:function:tenant-gate-viewer-request:8' };
-const CF_FUNCTION: GateRef = { kind: 'cloudfront-function', arn: 'arn:aws:cloudfront::123456789012:function/tenant-gate-viewer' };
+const LAMBDA_V7: GateRef = {
+  kind: 'lambda-edge',
+  arn: 'arn:aws:lambda:us-east-1:123456789012:function:tenant-gate-viewer-request:7',
+};
+const LAMBDA_V8: GateRef = {
+  kind: 'lambda-edge',
+  arn: 'arn:aws:lambda:us-east-1:123456789012:function:tenant-gate-viewer-request:8',
+};
+const CF_FUNCTION: GateRef = {
+  kind: 'cloudfront-function',
+  arn: 'arn:aws:cloudfront::123456789012:function/tenant-gate-viewer',
+};
 const AUTH = {
   pathPattern: '/auth/*',
   originDomainName: 'k3x7vq2mzl5ubd4hwe6rtyjaoi0pnsfc.lambda-url.us-east-1.on.aws',
@@ -31,14 +41,20 @@ const HEADERS_POLICY = 'c4e1d8a2-7b3f-4f6e-9a05-3d2b1c0e8f74';
 /** Someone else's policy, e.g. CORS for the files. */
 const FOREIGN_HEADERS_POLICY = '5d8e0f3b-2a9c-4c71-b6e4-7f1a3c9d2e08';
 
-const PLAN: AttachPlan = { pathPatterns: ['/files/*'], gate: LAMBDA_V7, auth: AUTH, responseHeadersPolicyId: HEADERS_POLICY };
+const PLAN: AttachPlan = {
+  pathPatterns: ['/files/*'],
+  gate: LAMBDA_V7,
+  auth: AUTH,
+  responseHeadersPolicyId: HEADERS_POLICY,
+};
 
 const behavior = (config: DistributionConfig, pattern: string): CacheBehavior => {
   const b = config.CacheBehaviors?.Items?.find((x) => x.PathPattern === pattern);
   if (b === undefined) throw new Error(`fixture has no behavior ${pattern}`);
   return b;
 };
-const patterns = (config: DistributionConfig): string[] => (config.CacheBehaviors?.Items ?? []).map((b) => b.PathPattern ?? '');
+const patterns = (config: DistributionConfig): string[] =>
+  (config.CacheBehaviors?.Items ?? []).map((b) => b.PathPattern ?? '');
 
 function expectAttachError(fn: () => unknown, code: AttachErrorCode, message: RegExp): void {
   try {
@@ -108,7 +124,9 @@ describe('attach', () => {
       CachePolicyId: MANAGED_POLICY_IDS.CachingDisabled,
       OriginRequestPolicyId: MANAGED_POLICY_IDS.AllViewerExceptHostHeader,
     });
-    expect(config.Origins?.Items?.find((o) => o.Id === 'tenant-gate-auth')?.CustomOriginConfig?.OriginProtocolPolicy).toBe('https-only');
+    expect(
+      config.Origins?.Items?.find((o) => o.Id === 'tenant-gate-auth')?.CustomOriginConfig?.OriginProtocolPolicy,
+    ).toBe('https-only');
     expect(changes).toEqual([
       `/files/*: viewer-request → Lambda@Edge ${LAMBDA_V7.arn}`,
       `/files/*: response headers policy ${HEADERS_POLICY} (Cache-Control: private, no-cache)`,
@@ -120,7 +138,10 @@ describe('attach', () => {
 
   it('gates with a CloudFront Function on the FunctionAssociations list', () => {
     const { config } = attach(load('plain'), { ...PLAN, gate: CF_FUNCTION });
-    expect(behavior(config, '/files/*').FunctionAssociations).toEqual({ Quantity: 1, Items: [{ FunctionARN: CF_FUNCTION.arn, EventType: 'viewer-request' }] });
+    expect(behavior(config, '/files/*').FunctionAssociations).toEqual({
+      Quantity: 1,
+      Items: [{ FunctionARN: CF_FUNCTION.arn, EventType: 'viewer-request' }],
+    });
     expect(behavior(config, '/files/*').LambdaFunctionAssociations).toEqual({ Quantity: 0 });
   });
 
@@ -158,7 +179,10 @@ describe('attach', () => {
   it.each(plans)('detach(attach(x)) restores x (%s)', (_name, plan) => {
     const plain = load('plain');
     const attached = attach(plain, plan).config;
-    const restored = detach(attached, { trustedKeyGroupId: plan.trustedKeyGroupId, responseHeadersPolicyId: plan.responseHeadersPolicyId });
+    const restored = detach(attached, {
+      trustedKeyGroupId: plan.trustedKeyGroupId,
+      responseHeadersPolicyId: plan.responseHeadersPolicyId,
+    });
     expect(restored.config).toEqual(plain);
     expectQuantitiesConsistent(restored.config);
   });
@@ -166,7 +190,9 @@ describe('attach', () => {
   it('never mutates its input', () => {
     const plain = deepFreeze(load('plain'));
     const attached = deepFreeze(attach(plain, { ...PLAN, trustedKeyGroupId: KEY_GROUP }).config);
-    expect(() => detach(attached, { trustedKeyGroupId: KEY_GROUP, responseHeadersPolicyId: HEADERS_POLICY })).not.toThrow();
+    expect(() =>
+      detach(attached, { trustedKeyGroupId: KEY_GROUP, responseHeadersPolicyId: HEADERS_POLICY }),
+    ).not.toThrow();
     expect(plain).toEqual(load('plain'));
   });
 
@@ -177,8 +203,16 @@ describe('attach', () => {
       Quantity: 1,
       Items: [{ LambdaFunctionARN: foreign, EventType: 'viewer-request', IncludeBody: false }],
     };
-    expectAttachError(() => attach(plain, PLAN), 'ERR_ATTACH_FOREIGN_FUNCTION', /behavior \/files\/\*: Lambda@Edge function .*acme-legacy-auth:31 on viewer-request .*force: true/);
-    expectAttachError(() => attach(plain, { ...PLAN, gate: CF_FUNCTION }), 'ERR_ATTACH_FOREIGN_FUNCTION', /acme-legacy-auth/);
+    expectAttachError(
+      () => attach(plain, PLAN),
+      'ERR_ATTACH_FOREIGN_FUNCTION',
+      /behavior \/files\/\*: Lambda@Edge function .*acme-legacy-auth:31 on viewer-request .*force: true/,
+    );
+    expectAttachError(
+      () => attach(plain, { ...PLAN, gate: CF_FUNCTION }),
+      'ERR_ATTACH_FOREIGN_FUNCTION',
+      /acme-legacy-auth/,
+    );
 
     const forced = attach(plain, { ...PLAN, force: true });
     expect(behavior(forced.config, '/files/*').LambdaFunctionAssociations?.Items).toEqual([
@@ -189,9 +223,16 @@ describe('attach', () => {
 
   it('refuses a foreign CloudFront Function on viewer-response only for a Lambda@Edge gate (the kinds cannot share viewer events)', () => {
     const plain = load('plain');
-    const headers = { FunctionARN: 'arn:aws:cloudfront::123456789012:function/acme-security-headers', EventType: 'viewer-response' as const };
+    const headers = {
+      FunctionARN: 'arn:aws:cloudfront::123456789012:function/acme-security-headers',
+      EventType: 'viewer-response' as const,
+    };
     behavior(plain, '/files/*').FunctionAssociations = { Quantity: 1, Items: [headers] };
-    expectAttachError(() => attach(plain, PLAN), 'ERR_ATTACH_FOREIGN_FUNCTION', /CloudFront Function .*acme-security-headers on viewer-response/);
+    expectAttachError(
+      () => attach(plain, PLAN),
+      'ERR_ATTACH_FOREIGN_FUNCTION',
+      /CloudFront Function .*acme-security-headers on viewer-response/,
+    );
 
     const { config } = attach(plain, { ...PLAN, gate: CF_FUNCTION });
     expect(behavior(config, '/files/*').FunctionAssociations).toEqual({
@@ -202,7 +243,11 @@ describe('attach', () => {
 
   it('keeps foreign functions on other events (origin-request Lambda@Edge next to a CloudFront Function gate)', () => {
     const plain = load('plain');
-    const originRequest = { LambdaFunctionARN: 'arn:aws:lambda:us-east-1:123456789012:function:acme-origin-sigv4:3', EventType: 'origin-request' as const, IncludeBody: false };
+    const originRequest = {
+      LambdaFunctionARN: 'arn:aws:lambda:us-east-1:123456789012:function:acme-origin-sigv4:3',
+      EventType: 'origin-request' as const,
+      IncludeBody: false,
+    };
     behavior(plain, '/files/*').LambdaFunctionAssociations = { Quantity: 1, Items: [originRequest] };
     const { config } = attach(plain, { ...PLAN, gate: CF_FUNCTION });
     expect(behavior(config, '/files/*').LambdaFunctionAssociations).toEqual({ Quantity: 1, Items: [originRequest] });
@@ -212,7 +257,10 @@ describe('attach', () => {
     const asLambda = attach(load('plain'), PLAN);
     const asFunction = attach(asLambda.config, { ...PLAN, gate: CF_FUNCTION });
     expect(behavior(asFunction.config, '/files/*').LambdaFunctionAssociations).toEqual({ Quantity: 0 });
-    expect(behavior(asFunction.config, '/files/*').FunctionAssociations).toEqual({ Quantity: 1, Items: [{ FunctionARN: CF_FUNCTION.arn, EventType: 'viewer-request' }] });
+    expect(behavior(asFunction.config, '/files/*').FunctionAssociations).toEqual({
+      Quantity: 1,
+      Items: [{ FunctionARN: CF_FUNCTION.arn, EventType: 'viewer-request' }],
+    });
     expect(asFunction.changes).toEqual([
       `/files/*: viewer-request → CloudFront Function ${CF_FUNCTION.arn}`,
       `/files/*: removed Lambda@Edge ${LAMBDA_V7.arn} from viewer-request`,
@@ -227,11 +275,17 @@ describe('attach', () => {
     expect(behavior(config, '/files/*').LambdaFunctionAssociations?.Items).toEqual([
       { LambdaFunctionARN: LAMBDA_V8.arn, EventType: 'viewer-request', IncludeBody: false },
     ]);
-    expect(changes).toEqual([`/files/*: removed Lambda@Edge ${LAMBDA_V7.arn} from viewer-request`, `/files/*: viewer-request → Lambda@Edge ${LAMBDA_V8.arn}`]);
+    expect(changes).toEqual([
+      `/files/*: removed Lambda@Edge ${LAMBDA_V7.arn} from viewer-request`,
+      `/files/*: viewer-request → Lambda@Edge ${LAMBDA_V8.arn}`,
+    ]);
   });
 
   it('moves a gate found at origin-request to viewer-request', () => {
-    const { config, changes } = attach(load('gate-at-origin-request'), { ...PLAN, gate: { kind: 'lambda-edge', arn: 'arn:aws:lambda:us-east-1:123456789012:function:tenant-gate-viewer-request:7' } });
+    const { config, changes } = attach(load('gate-at-origin-request'), {
+      ...PLAN,
+      gate: { kind: 'lambda-edge', arn: 'arn:aws:lambda:us-east-1:123456789012:function:tenant-gate-viewer-request:7' },
+    });
     expect(behavior(config, '/files/*').LambdaFunctionAssociations?.Items).toEqual([
       { LambdaFunctionARN: LAMBDA_V7.arn, EventType: 'viewer-request', IncludeBody: false },
     ]);
@@ -248,7 +302,11 @@ describe('attach', () => {
 
   it("creates a missing behavior from the default one with missingBehavior: 'clone-default', and detach can remove it", () => {
     const plain = load('plain');
-    plain.DefaultCacheBehavior = { ...plain.DefaultCacheBehavior, TargetOriginId: 'tenant-files', ViewerProtocolPolicy: 'allow-all' };
+    plain.DefaultCacheBehavior = {
+      ...plain.DefaultCacheBehavior,
+      TargetOriginId: 'tenant-files',
+      ViewerProtocolPolicy: 'allow-all',
+    };
     const plan: AttachPlan = { ...PLAN, pathPatterns: ['/exports/*'], missingBehavior: 'clone-default' };
     const { config, changes } = attach(plain, plan);
     const created = behavior(config, '/exports/*');
@@ -262,8 +320,10 @@ describe('attach', () => {
       ViewerProtocolPolicy: 'redirect-to-https',
     });
     expect(created.LambdaFunctionAssociations?.Items?.[0]?.LambdaFunctionARN).toBe(LAMBDA_V7.arn);
-    expect(changes[0]).toBe('/exports/*: created behavior from the default behavior\'s settings (origin tenant-files)');
-    expect(config.DefaultCacheBehavior?.ResponseHeadersPolicyId).toBe(plain.DefaultCacheBehavior.ResponseHeadersPolicyId);
+    expect(changes[0]).toBe("/exports/*: created behavior from the default behavior's settings (origin tenant-files)");
+    expect(config.DefaultCacheBehavior?.ResponseHeadersPolicyId).toBe(
+      plain.DefaultCacheBehavior.ResponseHeadersPolicyId,
+    );
     expect(attach(config, plan).config).toEqual(config);
     expect(attach(config, plan).changes).toEqual([]);
     expect(detach(config, { removeBehaviors: ['/exports/*'] }).config).toEqual(plain);
@@ -274,7 +334,11 @@ describe('attach', () => {
     const items = plain.CacheBehaviors?.Items ?? [];
     const catchAll = { ...structuredClone(behavior(plain, '/api/*')), PathPattern: '/*' };
     plain.CacheBehaviors = { Quantity: items.length + 1, Items: [...items, catchAll] };
-    const { config } = attach(plain, { ...PLAN, pathPatterns: ['/files/*', '/exports/*'], missingBehavior: 'clone-default' });
+    const { config } = attach(plain, {
+      ...PLAN,
+      pathPatterns: ['/files/*', '/exports/*'],
+      missingBehavior: 'clone-default',
+    });
     expect(patterns(config)).toEqual(['/api/*', '/files/*', '/exports/*', '/auth/*', '/*']);
   });
 
@@ -294,16 +358,30 @@ describe('attach', () => {
   it('refuses to take over a foreign /auth/* behavior or origin id', () => {
     const plain = load('plain');
     const items = plain.CacheBehaviors?.Items ?? [];
-    plain.CacheBehaviors = { Quantity: items.length + 1, Items: [...items, { ...structuredClone(behavior(plain, '/api/*')), PathPattern: '/auth/*' }] };
-    expectAttachError(() => attach(plain, PLAN), 'ERR_ATTACH_FOREIGN_AUTH_BEHAVIOR', /behavior \/auth\/\* already routes to origin "api"/);
-    expectAttachError(() => attach(load('plain'), { ...PLAN, auth: { ...AUTH, originId: 'api' } }), 'ERR_ATTACH_ORIGIN_ID_TAKEN', /origin id "api" already names api\.acme-saas\.example/);
+    plain.CacheBehaviors = {
+      Quantity: items.length + 1,
+      Items: [...items, { ...structuredClone(behavior(plain, '/api/*')), PathPattern: '/auth/*' }],
+    };
+    expectAttachError(
+      () => attach(plain, PLAN),
+      'ERR_ATTACH_FOREIGN_AUTH_BEHAVIOR',
+      /behavior \/auth\/\* already routes to origin "api"/,
+    );
+    expectAttachError(
+      () => attach(load('plain'), { ...PLAN, auth: { ...AUTH, originId: 'api' } }),
+      'ERR_ATTACH_ORIGIN_ID_TAKEN',
+      /origin id "api" already names api\.acme-saas\.example/,
+    );
   });
 
   it('requires the trusted key group on gated behaviors only, and detach removes it', () => {
     const { config } = attach(load('plain'), { ...PLAN, trustedKeyGroupId: KEY_GROUP });
     expect(behavior(config, '/files/*').TrustedKeyGroups).toEqual({ Enabled: true, Quantity: 1, Items: [KEY_GROUP] });
     expect(behavior(config, '/auth/*').TrustedKeyGroups).toEqual({ Enabled: false, Quantity: 0 });
-    expect(behavior(detach(config, { trustedKeyGroupId: KEY_GROUP }).config, '/files/*').TrustedKeyGroups).toEqual({ Enabled: false, Quantity: 0 });
+    expect(behavior(detach(config, { trustedKeyGroupId: KEY_GROUP }).config, '/files/*').TrustedKeyGroups).toEqual({
+      Enabled: false,
+      Quantity: 0,
+    });
   });
 
   describe('response headers policy (keeps gated files private in browsers)', () => {
@@ -319,7 +397,9 @@ describe('attach', () => {
       expect(behavior(once.config, '/auth/*')).not.toHaveProperty('ResponseHeadersPolicyId');
       expect(behavior(once.config, '/api/*')).toEqual(behavior(plain, '/api/*'));
       expect(once.config.DefaultCacheBehavior).toEqual(plain.DefaultCacheBehavior);
-      expect(once.changes).toContain(`/files/*: response headers policy ${HEADERS_POLICY} (Cache-Control: private, no-cache)`);
+      expect(once.changes).toContain(
+        `/files/*: response headers policy ${HEADERS_POLICY} (Cache-Control: private, no-cache)`,
+      );
       const twice = attach(once.config, PLAN);
       expect(twice.config).toEqual(once.config);
       expect(twice.changes).toEqual([]);
@@ -344,18 +424,22 @@ describe('attach', () => {
 
       const forced = attach(foreign, { ...PLAN, force: true });
       expect(behavior(forced.config, '/files/*').ResponseHeadersPolicyId).toBe(HEADERS_POLICY);
-      expect(forced.changes).toContain(`/files/*: replaced response headers policy ${FOREIGN_HEADERS_POLICY} with ${HEADERS_POLICY} (Cache-Control: private, no-cache)`);
+      expect(forced.changes).toContain(
+        `/files/*: replaced response headers policy ${FOREIGN_HEADERS_POLICY} with ${HEADERS_POLICY} (Cache-Control: private, no-cache)`,
+      );
       expect(attach(forced.config, PLAN).changes).toEqual([]);
     });
 
-    it('keeps the default behavior\'s own policy when the default behavior is gated', () => {
+    it("keeps the default behavior's own policy when the default behavior is gated", () => {
       const plain = load('plain');
       const spaPolicy = plain.DefaultCacheBehavior?.ResponseHeadersPolicyId ?? '';
       expect(spaPolicy).not.toBe('');
       const { config, changes } = attach(plain, { ...PLAN, gate: CF_FUNCTION, pathPatterns: ['*', '/files/*'] });
       expect(config.DefaultCacheBehavior?.ResponseHeadersPolicyId).toBe(spaPolicy);
       expect(behavior(config, '/files/*').ResponseHeadersPolicyId).toBe(HEADERS_POLICY);
-      expect(changes).toContain(`default behavior: kept its own response headers policy ${spaPolicy}: add Cache-Control: private, no-cache to it (Override: true), or pass force to replace it with ${HEADERS_POLICY}`);
+      expect(changes).toContain(
+        `default behavior: kept its own response headers policy ${spaPolicy}: add Cache-Control: private, no-cache to it (Override: true), or pass force to replace it with ${HEADERS_POLICY}`,
+      );
     });
 
     it('detach removes ours only, from wherever it is, and only when told which it is', () => {
@@ -370,7 +454,11 @@ describe('attach', () => {
       expect(changes).toContain(`/files/*: response headers policy ${HEADERS_POLICY} removed`);
       expect(config).toEqual(withPolicy(load('plain'), '/api/*', FOREIGN_HEADERS_POLICY));
       expect(detach(config, { responseHeadersPolicyId: HEADERS_POLICY }).changes).toEqual([]);
-      expectAttachError(() => detach(attached, { responseHeadersPolicyId: '' }), 'ERR_ATTACH_PLAN_INVALID', /responseHeadersPolicyId must not be empty/);
+      expectAttachError(
+        () => detach(attached, { responseHeadersPolicyId: '' }),
+        'ERR_ATTACH_PLAN_INVALID',
+        /responseHeadersPolicyId must not be empty/,
+      );
     });
   });
 
@@ -382,21 +470,73 @@ describe('attach', () => {
     const { config } = detach(attached);
     expect(patterns(config)).toEqual(['/api/*', '/files/*', '/oauth2/*']);
     expect(config.Origins?.Items?.some((o) => o.Id === 'tenant-gate-auth')).toBe(true);
-    expect(behavior(config, '/api/*').LambdaFunctionAssociations).toEqual(behavior(load('plain'), '/api/*').LambdaFunctionAssociations);
+    expect(behavior(config, '/api/*').LambdaFunctionAssociations).toEqual(
+      behavior(load('plain'), '/api/*').LambdaFunctionAssociations,
+    );
     expect(config.DefaultCacheBehavior?.FunctionAssociations?.Quantity).toBe(1);
   });
 
   it.each<[string, AttachPlan, RegExp]>([
-    ['$LATEST', { ...PLAN, gate: { kind: 'lambda-edge', arn: 'arn:aws:lambda:us-east-1:123456789012:function:tenant-gate-viewer-request:$LATEST' } }, /plan\.gate\.arn must be a numbered version ARN/],
-    ['an alias', { ...PLAN, gate: { kind: 'lambda-edge', arn: 'arn:aws:lambda:us-east-1:123456789012:function:tenant-gate-viewer-request:live' } }, /plan\.gate\.arn must be a numbered version ARN/],
-    ['another region', { ...PLAN, gate: { kind: 'lambda-edge', arn: 'arn:aws:lambda:eu-west-1:123456789012:function:tenant-gate-viewer-request:7' } }, /us-east-1/],
-    ['a Lambda ARN as CloudFront Function', { ...PLAN, gate: { kind: 'cloudfront-function', arn: LAMBDA_V7.arn } }, /plan\.gate\.arn must be a CloudFront Function ARN/],
-    ['a name without the marker', { ...PLAN, gate: { kind: 'cloudfront-function', arn: 'arn:aws:cloudfront::123456789012:function/files-auth' } }, /must contain the marker "tenant-gate"/],
+    [
+      '$LATEST',
+      {
+        ...PLAN,
+        gate: {
+          kind: 'lambda-edge',
+          arn: 'arn:aws:lambda:us-east-1:123456789012:function:tenant-gate-viewer-request:$LATEST',
+        },
+      },
+      /plan\.gate\.arn must be a numbered version ARN/,
+    ],
+    [
+      'an alias',
+      {
+        ...PLAN,
+        gate: {
+          kind: 'lambda-edge',
+          arn: 'arn:aws:lambda:us-east-1:123456789012:function:tenant-gate-viewer-request:live',
+        },
+      },
+      /plan\.gate\.arn must be a numbered version ARN/,
+    ],
+    [
+      'another region',
+      {
+        ...PLAN,
+        gate: {
+          kind: 'lambda-edge',
+          arn: 'arn:aws:lambda:eu-west-1:123456789012:function:tenant-gate-viewer-request:7',
+        },
+      },
+      /us-east-1/,
+    ],
+    [
+      'a Lambda ARN as CloudFront Function',
+      { ...PLAN, gate: { kind: 'cloudfront-function', arn: LAMBDA_V7.arn } },
+      /plan\.gate\.arn must be a CloudFront Function ARN/,
+    ],
+    [
+      'a name without the marker',
+      { ...PLAN, gate: { kind: 'cloudfront-function', arn: 'arn:aws:cloudfront::123456789012:function/files-auth' } },
+      /must contain the marker "tenant-gate"/,
+    ],
     ['no patterns', { ...PLAN, pathPatterns: [] }, /plan\.pathPatterns must name at least one/],
-    ['a relative pattern', { ...PLAN, pathPatterns: ['files/*'] }, /plan\.pathPatterns: "files\/\*" must start with "\/"/],
+    [
+      'a relative pattern',
+      { ...PLAN, pathPatterns: ['files/*'] },
+      /plan\.pathPatterns: "files\/\*" must start with "\/"/,
+    ],
     ['the auth pattern gated', { ...PLAN, pathPatterns: ['/files/*', '/auth/*'] }, /login requests carry no token/],
-    ['a non function URL auth origin', { ...PLAN, auth: { ...AUTH, originDomainName: 'auth.example.com' } }, /plan\.auth\.originDomainName must be a Lambda function URL host/],
-    ['an empty response headers policy id', { ...PLAN, responseHeadersPolicyId: '' }, /plan\.responseHeadersPolicyId must not be empty/],
+    [
+      'a non function URL auth origin',
+      { ...PLAN, auth: { ...AUTH, originDomainName: 'auth.example.com' } },
+      /plan\.auth\.originDomainName must be a Lambda function URL host/,
+    ],
+    [
+      'an empty response headers policy id',
+      { ...PLAN, responseHeadersPolicyId: '' },
+      /plan\.responseHeadersPolicyId must not be empty/,
+    ],
   ])('refuses a plan with %s', (_name, plan, message) => {
     expectAttachError(() => attach(load('plain'), plan), 'ERR_ATTACH_PLAN_INVALID', message);
   });

@@ -4,7 +4,7 @@ import {
   CloudFrontClient,
   GetDistributionConfigCommand,
   PreconditionFailed,
-  UpdateDistributionCommand,
+  type UpdateDistributionCommand,
   AccessDenied,
   type DistributionConfig,
   type GetDistributionConfigCommandOutput,
@@ -12,15 +12,24 @@ import {
 } from '@aws-sdk/client-cloudfront';
 import { describe, expect, it } from 'vitest';
 import { attach, type AttachPlan } from '../../deploy/attach';
-import { DistributionUpdateError, updateDistributionWithRetry, type DistributionClient } from '../../deploy/distribution-api';
+import {
+  DistributionUpdateError,
+  updateDistributionWithRetry,
+  type DistributionClient,
+} from '../../deploy/distribution-api';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'distribution-config');
-const load = (name: string): DistributionConfig => JSON.parse(readFileSync(join(FIXTURES, `${name}.json`), 'utf8')) as DistributionConfig;
+const load = (name: string): DistributionConfig =>
+  JSON.parse(readFileSync(join(FIXTURES, `${name}.json`), 'utf8')) as DistributionConfig;
 
 const PLAN: AttachPlan = {
   pathPatterns: ['/files/*'],
   gate: { kind: 'lambda-edge', arn: 'arn:aws:lambda:us-east-1:123456789012:function:tenant-gate-viewer-request:7' },
-  auth: { pathPattern: '/auth/*', originDomainName: 'k3x7vq2mzl5ubd4hwe6rtyjaoi0pnsfc.lambda-url.us-east-1.on.aws', originId: 'tenant-gate-auth' },
+  auth: {
+    pathPattern: '/auth/*',
+    originDomainName: 'k3x7vq2mzl5ubd4hwe6rtyjaoi0pnsfc.lambda-url.us-east-1.on.aws',
+    originId: 'tenant-gate-auth',
+  },
   responseHeadersPolicyId: 'c4e1d8a2-7b3f-4f6e-9a05-3d2b1c0e8f74',
 };
 const ID = 'E1A2B3C4D5E6F7';
@@ -50,7 +59,9 @@ class FakeCloudFront implements DistributionClient {
 
   send(command: UpdateDistributionCommand): Promise<UpdateDistributionCommandOutput>;
   send(command: GetDistributionConfigCommand): Promise<GetDistributionConfigCommandOutput>;
-  async send(command: UpdateDistributionCommand | GetDistributionConfigCommand): Promise<UpdateDistributionCommandOutput | GetDistributionConfigCommandOutput> {
+  async send(
+    command: UpdateDistributionCommand | GetDistributionConfigCommand,
+  ): Promise<UpdateDistributionCommandOutput | GetDistributionConfigCommandOutput> {
     if (command instanceof GetDistributionConfigCommand) {
       expect(command.input.Id).toBe(ID);
       this.calls.push('get');
@@ -66,7 +77,10 @@ class FakeCloudFront implements DistributionClient {
     this.updates.push({ ifMatch: command.input.IfMatch, config: command.input.DistributionConfig });
     if (this.updateError !== undefined) throw this.updateError;
     if (command.input.IfMatch !== this.eTag) {
-      throw new PreconditionFailed({ message: 'The If-Match version is missing or not valid for the resource.', $metadata: { httpStatusCode: 412 } });
+      throw new PreconditionFailed({
+        message: 'The If-Match version is missing or not valid for the resource.',
+        $metadata: { httpStatusCode: 412 },
+      });
     }
     this.config = structuredClone(command.input.DistributionConfig ?? this.config);
     this.version++;
@@ -74,15 +88,22 @@ class FakeCloudFront implements DistributionClient {
   }
 }
 
-const renameComment = (text: string) => (c: DistributionConfig): void => {
-  c.Comment = text;
-};
+const renameComment =
+  (text: string) =>
+  (c: DistributionConfig): void => {
+    c.Comment = text;
+  };
 
 describe('updateDistributionWithRetry', () => {
   it('updates with IfMatch set to the ETag it read', async () => {
     const client = new FakeCloudFront(load('plain'));
     const outcome = await updateDistributionWithRetry(client, ID, (c) => attach(c, PLAN), NO_WAIT);
-    expect(outcome).toEqual({ updated: true, attempts: 1, changes: expect.arrayContaining([expect.stringMatching(/^\/files\/\*: viewer-request/)]), eTag: 'ETAG2' });
+    expect(outcome).toEqual({
+      updated: true,
+      attempts: 1,
+      changes: expect.arrayContaining([expect.stringMatching(/^\/files\/\*: viewer-request/)]),
+      eTag: 'ETAG2',
+    });
     expect(client.calls).toEqual(['get', 'update']);
     expect(client.updates[0]?.ifMatch).toBe('ETAG1');
     expect(client.config).toEqual(load('attached'));
@@ -91,7 +112,10 @@ describe('updateDistributionWithRetry', () => {
   it('on PreconditionFailed re-reads and re-applies the transform, keeping the concurrent change', async () => {
     const client = new FakeCloudFront(load('plain'), [renameComment('edited in the console meanwhile')]);
     const retries: number[] = [];
-    const outcome = await updateDistributionWithRetry(client, ID, (c) => attach(c, PLAN), { ...NO_WAIT, onRetry: (n) => retries.push(n) });
+    const outcome = await updateDistributionWithRetry(client, ID, (c) => attach(c, PLAN), {
+      ...NO_WAIT,
+      onRetry: (n) => retries.push(n),
+    });
     expect(outcome.updated).toBe(true);
     expect(outcome.attempts).toBe(2);
     expect(retries).toEqual([1]);
@@ -121,7 +145,10 @@ describe('updateDistributionWithRetry', () => {
   });
 
   it('does not retry other errors', async () => {
-    const denied = new AccessDenied({ message: 'User is not authorized to perform cloudfront:UpdateDistribution', $metadata: { httpStatusCode: 403 } });
+    const denied = new AccessDenied({
+      message: 'User is not authorized to perform cloudfront:UpdateDistribution',
+      $metadata: { httpStatusCode: 403 },
+    });
     const client = new FakeCloudFront(load('plain'), [], denied);
     await expect(updateDistributionWithRetry(client, ID, (c) => attach(c, PLAN), NO_WAIT)).rejects.toBe(denied);
     expect(client.calls).toEqual(['get', 'update']);
@@ -129,7 +156,9 @@ describe('updateDistributionWithRetry', () => {
 
   it('lets a refusing transform through without writing', async () => {
     const client = new FakeCloudFront(load('plain'));
-    await expect(updateDistributionWithRetry(client, ID, (c) => attach(c, { ...PLAN, pathPatterns: ['/exports/*'] }), NO_WAIT)).rejects.toMatchObject({
+    await expect(
+      updateDistributionWithRetry(client, ID, (c) => attach(c, { ...PLAN, pathPatterns: ['/exports/*'] }), NO_WAIT),
+    ).rejects.toMatchObject({
       code: 'ERR_ATTACH_BEHAVIOR_MISSING',
     });
     expect(client.calls).toEqual(['get']);

@@ -1,6 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CachePolicyConfig, DistributionConfig, OriginRequestPolicyConfig, ResponseHeadersPolicyConfig } from '@aws-sdk/client-cloudfront';
+import type {
+  CachePolicyConfig,
+  DistributionConfig,
+  OriginRequestPolicyConfig,
+  ResponseHeadersPolicyConfig,
+} from '@aws-sdk/client-cloudfront';
 import { describe, expect, it } from 'vitest';
 import { attach } from '../../deploy/attach';
 import {
@@ -15,7 +20,8 @@ import {
 } from '../../deploy/doctor';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'distribution-config');
-const load = (name: string): DistributionConfig => JSON.parse(readFileSync(join(FIXTURES, `${name}.json`), 'utf8')) as DistributionConfig;
+const load = (name: string): DistributionConfig =>
+  JSON.parse(readFileSync(join(FIXTURES, `${name}.json`), 'utf8')) as DistributionConfig;
 
 const BASE: DoctorExpectations = { gatedPathPatterns: ['/files/*'], tokenLifetimeSeconds: 3600, ipBinding: false };
 
@@ -46,9 +52,15 @@ const PRIVATE_FILES_POLICY_ID = 'c4e1d8a2-7b3f-4f6e-9a05-3d2b1c0e8f74';
 const PRIVATE_FILES_POLICY: ResponseHeadersPolicyConfig = {
   Name: 'tenant-gate-prod-private-files',
   Comment: 'tenant-gate gated files are per user; browsers must revalidate them and shared caches must not keep them',
-  CustomHeadersConfig: { Quantity: 1, Items: [{ Header: 'Cache-Control', Value: 'private, no-cache', Override: true }] },
+  CustomHeadersConfig: {
+    Quantity: 1,
+    Items: [{ Header: 'Cache-Control', Value: 'private, no-cache', Override: true }],
+  },
 };
-const ATTACHED: DoctorExpectations = { ...BASE, responseHeadersPolicies: { [PRIVATE_FILES_POLICY_ID]: PRIVATE_FILES_POLICY } };
+const ATTACHED: DoctorExpectations = {
+  ...BASE,
+  responseHeadersPolicies: { [PRIVATE_FILES_POLICY_ID]: PRIVATE_FILES_POLICY },
+};
 
 const TABLE: [fixture: string, expectations: DoctorExpectations, codes: [FindingCode, Finding['severity']][]][] = [
   [
@@ -146,7 +158,11 @@ describe('diagnose', () => {
       const { config } = attach(load('plain'), {
         pathPatterns: ['/files/*'],
         gate,
-        auth: { pathPattern: '/auth/*', originDomainName: 'k3x7vq2mzl5ubd4hwe6rtyjaoi0pnsfc.lambda-url.us-east-1.on.aws', originId: 'tenant-gate-auth' },
+        auth: {
+          pathPattern: '/auth/*',
+          originDomainName: 'k3x7vq2mzl5ubd4hwe6rtyjaoi0pnsfc.lambda-url.us-east-1.on.aws',
+          originId: 'tenant-gate-auth',
+        },
         responseHeadersPolicyId: PRIVATE_FILES_POLICY_ID,
       });
       const findings = diagnose(config, ATTACHED);
@@ -157,8 +173,12 @@ describe('diagnose', () => {
   });
 
   describe('browser cache of gated files', () => {
-    const browserCache = (findings: readonly Finding[]): Finding[] => findings.filter((f) => f.code === 'BROWSER_CACHE_NOT_PRIVATE');
-    const withPolicy = (policy: ResponseHeadersPolicyConfig): DoctorExpectations => ({ ...BASE, responseHeadersPolicies: { [PRIVATE_FILES_POLICY_ID]: policy } });
+    const browserCache = (findings: readonly Finding[]): Finding[] =>
+      findings.filter((f) => f.code === 'BROWSER_CACHE_NOT_PRIVATE');
+    const withPolicy = (policy: ResponseHeadersPolicyConfig): DoctorExpectations => ({
+      ...BASE,
+      responseHeadersPolicies: { [PRIVATE_FILES_POLICY_ID]: policy },
+    });
     const header = (Value: string, Override: boolean): ResponseHeadersPolicyConfig => ({
       Name: 'files-headers',
       CustomHeadersConfig: { Quantity: 1, Items: [{ Header: 'Cache-Control', Value, Override }] },
@@ -171,18 +191,26 @@ describe('diagnose', () => {
 
     it('warns about a gated behavior without a response headers policy, explaining the shared browser', () => {
       expect(browserCache(diagnose(load('plain'), BASE))).toEqual([
-        expect.objectContaining({ severity: 'warning', what: expect.stringContaining('behavior /files/*'), why: expect.stringMatching(/another user signs in on the same browser/) }),
+        expect.objectContaining({
+          severity: 'warning',
+          what: expect.stringContaining('behavior /files/*'),
+          why: expect.stringMatching(/another user signs in on the same browser/),
+        }),
       ]);
     });
 
     it('warns when the known policy only sets Cache-Control: max-age=60', () => {
       const findings = browserCache(diagnose(load('attached'), withPolicy(header('max-age=60', true))));
-      expect(findings).toEqual([expect.objectContaining({ severity: 'warning', what: expect.stringContaining('behavior /files/*') })]);
+      expect(findings).toEqual([
+        expect.objectContaining({ severity: 'warning', what: expect.stringContaining('behavior /files/*') }),
+      ]);
     });
 
-    it('warns when the known policy says private, no-cache without Override (the object\'s own Cache-Control would win)', () => {
+    it("warns when the known policy says private, no-cache without Override (the object's own Cache-Control would win)", () => {
       const findings = browserCache(diagnose(load('attached'), withPolicy(header('private, no-cache', false))));
-      expect(findings).toEqual([expect.objectContaining({ severity: 'warning', what: expect.stringContaining('behavior /files/*') })]);
+      expect(findings).toEqual([
+        expect.objectContaining({ severity: 'warning', what: expect.stringContaining('behavior /files/*') }),
+      ]);
     });
 
     it('does not check a policy it does not know', () => {
@@ -196,7 +224,9 @@ describe('diagnose', () => {
       severity: 'error',
       what: 'behavior /files/*: arn:aws:lambda:us-east-1:123456789012:function:tenant-gate-viewer-request:7 is attached at origin-request',
     });
-    expect(finding?.why).toMatch(/does not run on a cache hit.*cache key is computed after viewer-request.*cross-tenant leak/);
+    expect(finding?.why).toMatch(
+      /does not run on a cache hit.*cache key is computed after viewer-request.*cross-tenant leak/,
+    );
   });
 
   it('only reports IPv6 when tokens are bound to the IP', () => {
@@ -220,8 +250,15 @@ describe('diagnose', () => {
 
   it('reports an unknown custom policy once, as info, and checks it once supplied', () => {
     const config = load('misconfigured-cache');
-    const unknown = diagnose(config, { ...BASE, gatedPathPatterns: ['/reports/*'] }).filter((f) => f.code === 'POLICY_NOT_CHECKED');
-    expect(unknown).toEqual([expect.objectContaining({ severity: 'info', what: expect.stringContaining('7c1e4b2a-3d5f-4e6a-9b8c-0d1e2f3a4b5c') })]);
+    const unknown = diagnose(config, { ...BASE, gatedPathPatterns: ['/reports/*'] }).filter(
+      (f) => f.code === 'POLICY_NOT_CHECKED',
+    );
+    expect(unknown).toEqual([
+      expect.objectContaining({
+        severity: 'info',
+        what: expect.stringContaining('7c1e4b2a-3d5f-4e6a-9b8c-0d1e2f3a4b5c'),
+      }),
+    ]);
   });
 });
 
@@ -234,7 +271,9 @@ describe('formatFindings / exitCodeFor', () => {
     expect(lines[1]).toMatch(/^ {8}why: /);
     expect(lines[2]).toMatch(/^ {8}fix: /);
     expect(text).toMatch(/WARNING ERROR_PAGE_MASKS_REFUSAL: custom error response turns 403 into 200 \/index\.html/);
-    expect(text).toMatch(/WARNING BROWSER_CACHE_NOT_PRIVATE: behavior \/files\/\* does not make browsers treat its files as private/);
+    expect(text).toMatch(
+      /WARNING BROWSER_CACHE_NOT_PRIVATE: behavior \/files\/\* does not make browsers treat its files as private/,
+    );
     expect(text.trimEnd().split('\n').at(-1)).toBe('2 errors, 2 warnings, 0 info');
     expect(exitCodeFor(findings)).toBe(1);
   });

@@ -33,7 +33,12 @@ interface Template {
 }
 interface PackageRun {
   template: Template;
-  state: { service: { provider: { region: string; stage: string; environment?: unknown }; functions: Record<string, { package: { artifact: string } }> } };
+  state: {
+    service: {
+      provider: { region: string; stage: string; environment?: unknown };
+      functions: Record<string, { package: { artifact: string } }>;
+    };
+  };
   artifactsDir: string;
   serverlessDir: string;
   ms: number;
@@ -42,7 +47,8 @@ interface PackageRun {
 /** The environment of a machine with no AWS access at all. */
 function offlineEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('AWS_') && !/^(https?|no)_proxy$/i.test(k)) env[k] = v;
+  for (const [k, v] of Object.entries(process.env))
+    if (!k.startsWith('AWS_') && !/^(https?|no)_proxy$/i.test(k)) env[k] = v;
   return {
     ...env,
     AWS_EC2_METADATA_DISABLED: 'true',
@@ -56,7 +62,12 @@ function offlineEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
 
 const run = promisify(execFile);
 
-async function npmPackage(artifactsDir: string, serverlessDir: string, extraEnv: Record<string, string> = {}, args: string[] = []): Promise<PackageRun> {
+async function npmPackage(
+  artifactsDir: string,
+  serverlessDir: string,
+  extraEnv: Record<string, string> = {},
+  args: string[] = [],
+): Promise<PackageRun> {
   const started = Date.now();
   try {
     await run('npm', ['run', '--silent', 'package', '--', ...args], {
@@ -79,7 +90,8 @@ async function npmPackage(artifactsDir: string, serverlessDir: string, extraEnv:
   };
 }
 
-const ofType = (t: Template, type: string): [string, Resource][] => Object.entries(t.Resources).filter(([, r]) => r.Type === type);
+const ofType = (t: Template, type: string): [string, Resource][] =>
+  Object.entries(t.Resources).filter(([, r]) => r.Type === type);
 const resource = (t: Template, id: string): Resource => {
   const r = t.Resources[id];
   if (r === undefined) throw new Error(`template has no ${id}`);
@@ -87,7 +99,13 @@ const resource = (t: Template, id: string): Resource => {
 };
 /** Every string in a value (Fn::Sub templates included), to check ARNs whatever intrinsic wraps them. */
 const strings = (v: unknown): string[] =>
-  typeof v === 'string' ? [v] : Array.isArray(v) ? v.flatMap(strings) : typeof v === 'object' && v !== null ? Object.values(v).flatMap(strings) : [];
+  typeof v === 'string'
+    ? [v]
+    : Array.isArray(v)
+      ? v.flatMap(strings)
+      : typeof v === 'object' && v !== null
+        ? Object.values(v).flatMap(strings)
+        : [];
 interface Statement {
   Effect: string;
   Action: string | string[];
@@ -95,7 +113,9 @@ interface Statement {
   Condition?: Json;
 }
 const statementsOf = (role: Resource): Statement[] =>
-  ((role.Properties['Policies'] as { PolicyDocument: { Statement: Statement[] } }[]) ?? []).flatMap((p) => p.PolicyDocument.Statement);
+  ((role.Properties['Policies'] as { PolicyDocument: { Statement: Statement[] } }[]) ?? []).flatMap(
+    (p) => p.PolicyDocument.Statement,
+  );
 const actions = (s: Statement): string[] => (Array.isArray(s.Action) ? s.Action : [s.Action]);
 
 /** Reads the one-file zip Serverless will upload: local header, then the deflated data. */
@@ -121,11 +141,15 @@ describe('npm run package (offline)', () => {
 
   // Order matters: a run with `--package DIR` empties the default .serverless/, so the default run comes last.
   beforeAll(async () => {
-    withoutBuild = await run(join(ROOT, 'node_modules', '.bin', 'serverless'), ['package', '--stage', STAGE, '--package', '.serverless-artifacts/test-nobuild/sls'], {
-      cwd: ROOT,
-      env: offlineEnv({ TENANT_GATE_ARTIFACTS_DIR: '.serverless-artifacts/test-nobuild' }),
-      timeout: 60_000,
-    }).then(
+    withoutBuild = await run(
+      join(ROOT, 'node_modules', '.bin', 'serverless'),
+      ['package', '--stage', STAGE, '--package', '.serverless-artifacts/test-nobuild/sls'],
+      {
+        cwd: ROOT,
+        env: offlineEnv({ TENANT_GATE_ARTIFACTS_DIR: '.serverless-artifacts/test-nobuild' }),
+        timeout: 60_000,
+      },
+    ).then(
       (r) => ({ stdout: r.stdout, failed: false }),
       (error: unknown) => ({ stdout: String((error as { stdout?: string }).stdout), failed: true }),
     );
@@ -137,10 +161,17 @@ describe('npm run package (offline)', () => {
     mkdirSync(join(ROOT, keysDir), { recursive: true });
     const raw = JSON.parse(readFileSync(join(ROOT, 'gatekeeper.config.json'), 'utf8')) as Json & { login: Json };
     raw['cloudfrontFunction'] = { keySource: 'keyValueStore', tenantKillSwitch: true };
-    raw.login['secrets'] = { signingKey: { ssmParameter: `/tenant-gate/${STAGE}/signing-key` }, cloudfrontPrivateKey: { ssmParameter: `/tenant-gate/${STAGE}/cloudfront-keys/cf-2026-11` } };
+    raw.login['secrets'] = {
+      signingKey: { ssmParameter: `/tenant-gate/${STAGE}/signing-key` },
+      cloudfrontPrivateKey: { ssmParameter: `/tenant-gate/${STAGE}/cloudfront-keys/cf-2026-11` },
+    };
     writeFileSync(join(ROOT, variantDir, 'gatekeeper.config.json'), JSON.stringify(raw));
-    const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ type: 'spki', format: 'pem' }).toString();
-    const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'pem' }).toString();
+    const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 })
+      .publicKey.export({ type: 'spki', format: 'pem' })
+      .toString();
+    const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' })
+      .publicKey.export({ type: 'spki', format: 'pem' })
+      .toString();
     publicKeys = { 'cf-2026-05': rsa, 'cf-2026-11': ec };
     for (const [name, pem] of Object.entries(publicKeys)) writeFileSync(join(ROOT, keysDir, `${name}.pem`), pem);
     variant = await npmPackage(
@@ -179,13 +210,24 @@ describe('npm run package (offline)', () => {
 
     it('has no environment, VPC, layers, dead-letter queue or active tracing', () => {
       const p = edge().Properties;
-      for (const forbidden of ['Environment', 'VpcConfig', 'Layers', 'DeadLetterConfig', 'FileSystemConfigs', 'ImageConfig']) expect(p, forbidden).not.toHaveProperty(forbidden);
+      for (const forbidden of [
+        'Environment',
+        'VpcConfig',
+        'Layers',
+        'DeadLetterConfig',
+        'FileSystemConfigs',
+        'ImageConfig',
+      ])
+        expect(p, forbidden).not.toHaveProperty(forbidden);
       const tracing = p['TracingConfig'] as { Mode?: string } | undefined;
       expect(tracing === undefined || tracing.Mode === 'PassThrough').toBe(true);
     });
 
     it('publishes a numbered version, output for attach; function and versions are retained', () => {
-      const versions = ofType(base.template, 'AWS::Lambda::Version').filter(([, r]) => JSON.stringify(r.Properties['FunctionName']) === JSON.stringify({ Ref: 'ViewerRequestLambdaFunction' }));
+      const versions = ofType(base.template, 'AWS::Lambda::Version').filter(
+        ([, r]) =>
+          JSON.stringify(r.Properties['FunctionName']) === JSON.stringify({ Ref: 'ViewerRequestLambdaFunction' }),
+      );
       expect(versions).toHaveLength(1);
       const [versionId, version] = versions[0]!;
       expect(version.DeletionPolicy).toBe('Retain');
@@ -197,20 +239,35 @@ describe('npm run package (offline)', () => {
     it('runs with a role trusted by lambda and edgelambda, allowed to log in every region its replicas run in', () => {
       expect(edge().Properties['Role']).toEqual({ 'Fn::GetAtt': ['TenantGateEdgeRole', 'Arn'] });
       const role = resource(base.template, 'TenantGateEdgeRole');
-      const trust = (role.Properties['AssumeRolePolicyDocument'] as { Statement: { Principal: { Service: string[] }; Action: string }[] }).Statement;
+      const trust = (
+        role.Properties['AssumeRolePolicyDocument'] as {
+          Statement: { Principal: { Service: string[] }; Action: string }[];
+        }
+      ).Statement;
       const principals = trust.filter((s) => s.Action === 'sts:AssumeRole').flatMap((s) => s.Principal.Service);
       expect(principals).toEqual(expect.arrayContaining(['lambda.amazonaws.com', 'edgelambda.amazonaws.com']));
       const logs = statementsOf(role).filter((s) => actions(s).includes('logs:PutLogEvents'));
       const arns = logs.flatMap((s) => strings(s.Resource));
-      expect(arns).toContain(`arn:\${AWS::Partition}:logs:*:\${AWS::AccountId}:log-group:/aws/lambda/us-east-1.${EDGE_NAME}:*`);
-      expect(arns).toContain(`arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:/aws/lambda/${EDGE_NAME}:*`);
-      expect(logs.flatMap(actions)).toEqual(expect.arrayContaining(['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents']));
+      expect(arns).toContain(
+        `arn:\${AWS::Partition}:logs:*:\${AWS::AccountId}:log-group:/aws/lambda/us-east-1.${EDGE_NAME}:*`,
+      );
+      expect(arns).toContain(
+        `arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:/aws/lambda/${EDGE_NAME}:*`,
+      );
+      expect(logs.flatMap(actions)).toEqual(
+        expect.arrayContaining(['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents']),
+      );
       // Nothing but logs: the gate needs no AWS API.
-      expect(statementsOf(role).flatMap(actions).every((a) => a.startsWith('logs:'))).toBe(true);
+      expect(
+        statementsOf(role)
+          .flatMap(actions)
+          .every((a) => a.startsWith('logs:')),
+      ).toBe(true);
     });
 
     it('uploads the zip of the built viewer-request bundle, deterministic', () => {
-      const key = (resource(base.template, 'ViewerRequestLambdaFunction').Properties['Code'] as { S3Key: string }).S3Key;
+      const key = (resource(base.template, 'ViewerRequestLambdaFunction').Properties['Code'] as { S3Key: string })
+        .S3Key;
       expect(key.endsWith('/viewer-request.zip')).toBe(true);
       // `package.artifact` is uploaded as is: the zip package-artifacts wrote.
       const artifact = base.state.service.functions['viewerRequest']?.package.artifact ?? '';
@@ -236,20 +293,26 @@ describe('npm run package (offline)', () => {
       await buildArtifacts({ configPath: join(ROOT, 'gatekeeper.config.json'), outdir, root: ROOT });
       expect(code).toBe(readFileSync(join(outdir, 'cloudfront-function', 'index.js'), 'utf8'));
       expect(Buffer.byteLength(code)).toBeLessThanOrEqual(10 * 1024);
-      expect(base.template.Outputs['TenantGateCloudFrontFunctionArn']?.Value).toEqual({ 'Fn::GetAtt': ['TenantGateViewerFunction', 'FunctionARN'] });
+      expect(base.template.Outputs['TenantGateCloudFrontFunctionArn']?.Value).toEqual({
+        'Fn::GetAtt': ['TenantGateViewerFunction', 'FunctionARN'],
+      });
     });
 
     it('has no KeyValueStore when the config keeps keys inline without kill switch', () => {
       expect(ofType(base.template, 'AWS::CloudFront::KeyValueStore')).toHaveLength(0);
-      expect(resource(base.template, 'TenantGateViewerFunction').Properties['FunctionConfig']).not.toHaveProperty('KeyValueStoreAssociations');
+      expect(resource(base.template, 'TenantGateViewerFunction').Properties['FunctionConfig']).not.toHaveProperty(
+        'KeyValueStoreAssociations',
+      );
     });
 
     it('gets its KeyValueStore, associated, when the config uses one', () => {
       const stores = ofType(variant.template, 'AWS::CloudFront::KeyValueStore');
       expect(stores.map(([id]) => id)).toEqual(['TenantGateKeyValueStore']);
-      expect((resource(variant.template, 'TenantGateViewerFunction').Properties['FunctionConfig'] as Json)['KeyValueStoreAssociations']).toEqual([
-        { KeyValueStoreARN: { 'Fn::GetAtt': ['TenantGateKeyValueStore', 'Arn'] } },
-      ]);
+      expect(
+        (resource(variant.template, 'TenantGateViewerFunction').Properties['FunctionConfig'] as Json)[
+          'KeyValueStoreAssociations'
+        ],
+      ).toEqual([{ KeyValueStoreARN: { 'Fn::GetAtt': ['TenantGateKeyValueStore', 'Arn'] } }]);
       const code = resource(variant.template, 'TenantGateViewerFunction').Properties['FunctionCode'] as string;
       expect(code.startsWith("import cf from 'cloudfront';")).toBe(true);
     });
@@ -259,8 +322,13 @@ describe('npm run package (offline)', () => {
     it('has a function URL that only CloudFront (this distribution, through origin access control) may call', () => {
       const [[, url], ...more] = ofType(base.template, 'AWS::Lambda::Url') as [[string, Resource]];
       expect(more).toHaveLength(0);
-      expect(url.Properties).toMatchObject({ AuthType: 'AWS_IAM', TargetFunctionArn: { 'Fn::GetAtt': ['LoginLambdaFunction', 'Arn'] } });
-      expect(resource(base.template, 'TenantGateLoginOriginAccessControl').Properties['OriginAccessControlConfig']).toMatchObject({
+      expect(url.Properties).toMatchObject({
+        AuthType: 'AWS_IAM',
+        TargetFunctionArn: { 'Fn::GetAtt': ['LoginLambdaFunction', 'Arn'] },
+      });
+      expect(
+        resource(base.template, 'TenantGateLoginOriginAccessControl').Properties['OriginAccessControlConfig'],
+      ).toMatchObject({
         OriginAccessControlOriginType: 'lambda',
         SigningBehavior: 'always',
         SigningProtocol: 'sigv4',
@@ -269,9 +337,13 @@ describe('npm run package (offline)', () => {
       expect(permissions.map((p) => p['Action']).sort()).toEqual(['lambda:InvokeFunction', 'lambda:InvokeFunctionUrl']);
       for (const p of permissions) {
         expect(p['Principal']).toBe('cloudfront.amazonaws.com');
-        expect(strings(p['SourceArn'])[0]).toMatch(/^arn:\$\{AWS::Partition\}:cloudfront::\$\{AWS::AccountId\}:distribution\//);
+        expect(strings(p['SourceArn'])[0]).toMatch(
+          /^arn:\$\{AWS::Partition\}:cloudfront::\$\{AWS::AccountId\}:distribution\//,
+        );
       }
-      expect(base.template.Outputs['LoginLambdaFunctionUrl']?.Value).toEqual({ 'Fn::GetAtt': ['LoginLambdaFunctionUrl', 'FunctionUrl'] });
+      expect(base.template.Outputs['LoginLambdaFunctionUrl']?.Value).toEqual({
+        'Fn::GetAtt': ['LoginLambdaFunctionUrl', 'FunctionUrl'],
+      });
     });
 
     it("may read this stage's SSM parameters (SecureString through SSM only) and nothing wider", () => {
@@ -281,11 +353,16 @@ describe('npm run package (offline)', () => {
       const statements = statementsOf(resource(base.template, 'IamRoleLambdaExecution'));
       const ssm = statements.filter((s) => actions(s).some((a) => a.startsWith('ssm:')));
       expect(ssm.flatMap(actions).sort()).toEqual(['ssm:GetParameter', 'ssm:GetParameters']);
-      expect(ssm.flatMap((s) => strings(s.Resource))).toEqual([`arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter/tenant-gate/${STAGE}/*`]);
+      expect(ssm.flatMap((s) => strings(s.Resource))).toEqual([
+        `arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter/tenant-gate/${STAGE}/*`,
+      ]);
       const kms = statements.filter((s) => actions(s).includes('kms:Decrypt'));
       expect(kms).toHaveLength(1);
       expect(strings(kms[0]!.Condition)).toEqual(
-        expect.arrayContaining(['ssm.${AWS::Region}.amazonaws.com', `arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter/tenant-gate/${STAGE}/*`]),
+        expect.arrayContaining([
+          'ssm.${AWS::Region}.amazonaws.com',
+          `arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter/tenant-gate/${STAGE}/*`,
+        ]),
       );
       expect(statements.flatMap(actions).some((a) => a === '*' || a === 'ssm:*' || a === 'kms:*')).toBe(false);
     });
@@ -294,26 +371,40 @@ describe('npm run package (offline)', () => {
       const artifact = base.state.service.functions['login']?.package.artifact ?? '';
       expect(artifact).toBe(`${base.artifactsDir}/login.zip`);
       const zip = readFileSync(join(ROOT, artifact));
-      expect(unzipSingle(zip)).toEqual({ name: 'index.js', content: readFileSync(join(ROOT, base.artifactsDir, 'build', 'login', 'index.js')) });
+      expect(unzipSingle(zip)).toEqual({
+        name: 'index.js',
+        content: readFileSync(join(ROOT, base.artifactsDir, 'build', 'login', 'index.js')),
+      });
     });
   });
 
   describe('the response headers policy for the gated behaviors', () => {
     it('sets exactly Cache-Control: private, no-cache, overriding the origin, and is output for attach', () => {
-      const [[id, policy], ...more] = ofType(base.template, 'AWS::CloudFront::ResponseHeadersPolicy') as [[string, Resource]];
+      const [[id, policy], ...more] = ofType(base.template, 'AWS::CloudFront::ResponseHeadersPolicy') as [
+        [string, Resource],
+      ];
       expect(more).toHaveLength(0);
       expect(id).toBe('TenantGatePrivateFilesHeadersPolicy');
       const config = policy.Properties['ResponseHeadersPolicyConfig'] as Json;
       expect(config['Name']).toBe(`tenant-gate-${STAGE}-private-files`);
       expect(typeof config['Comment']).toBe('string');
       expect((config['Comment'] as string).length).toBeLessThanOrEqual(128);
-      expect(config['CustomHeadersConfig']).toEqual({ Items: [{ Header: 'Cache-Control', Value: 'private, no-cache', Override: true }] });
+      expect(config['CustomHeadersConfig']).toEqual({
+        Items: [{ Header: 'Cache-Control', Value: 'private, no-cache', Override: true }],
+      });
       // Nothing else: no CORS, security or removal settings that would change other headers of the files.
       expect(Object.keys(config).sort()).toEqual(['Comment', 'CustomHeadersConfig', 'Name']);
       // What the doctor checks on the gated behaviors (the API adds Quantity to the CloudFormation shape).
       const items = (config['CustomHeadersConfig'] as { Items: unknown[] }).Items;
-      expect(keepsBrowserCachePrivate({ ...config, CustomHeadersConfig: { Quantity: items.length, Items: items } } as ResponseHeadersPolicyConfig)).toBe(true);
-      expect(base.template.Outputs['TenantGatePrivateFilesHeadersPolicyId']?.Value).toEqual({ Ref: 'TenantGatePrivateFilesHeadersPolicy' });
+      expect(
+        keepsBrowserCachePrivate({
+          ...config,
+          CustomHeadersConfig: { Quantity: items.length, Items: items },
+        } as ResponseHeadersPolicyConfig),
+      ).toBe(true);
+      expect(base.template.Outputs['TenantGatePrivateFilesHeadersPolicyId']?.Value).toEqual({
+        Ref: 'TenantGatePrivateFilesHeadersPolicy',
+      });
     });
   });
 
@@ -325,13 +416,22 @@ describe('npm run package (offline)', () => {
 
     it('are published as PublicKey resources in one KeyGroup, whose id is output for attach', () => {
       const keys = ofType(variant.template, 'AWS::CloudFront::PublicKey');
-      expect(keys.map(([id]) => id).sort()).toEqual(['TenantGateCloudFrontKeyCf202605', 'TenantGateCloudFrontKeyCf202611']);
+      expect(keys.map(([id]) => id).sort()).toEqual([
+        'TenantGateCloudFrontKeyCf202605',
+        'TenantGateCloudFrontKeyCf202611',
+      ]);
       for (const [id, key] of keys) {
         const name = id === 'TenantGateCloudFrontKeyCf202605' ? 'cf-2026-05' : 'cf-2026-11';
-        expect(key.Properties['PublicKeyConfig']).toMatchObject({ EncodedKey: publicKeys[name], CallerReference: `tenant-gate-${STAGE}-${name}` });
+        expect(key.Properties['PublicKeyConfig']).toMatchObject({
+          EncodedKey: publicKeys[name],
+          CallerReference: `tenant-gate-${STAGE}-${name}`,
+        });
       }
       const [[, group]] = ofType(variant.template, 'AWS::CloudFront::KeyGroup') as [[string, Resource]];
-      expect((group.Properties['KeyGroupConfig'] as Json)['Items']).toEqual([{ Ref: 'TenantGateCloudFrontKeyCf202605' }, { Ref: 'TenantGateCloudFrontKeyCf202611' }]);
+      expect((group.Properties['KeyGroupConfig'] as Json)['Items']).toEqual([
+        { Ref: 'TenantGateCloudFrontKeyCf202605' },
+        { Ref: 'TenantGateCloudFrontKeyCf202611' },
+      ]);
       expect(variant.template.Outputs['TenantGateKeyGroupId']?.Value).toEqual({ Ref: 'TenantGateKeyGroup' });
     });
   });

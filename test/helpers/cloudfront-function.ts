@@ -6,7 +6,11 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { toCloudFrontFunctionEvent, fromCloudFrontFunctionResult, type CloudFrontFunctionEvent } from '../../local/cloudfront-function-event';
+import {
+  toCloudFrontFunctionEvent,
+  fromCloudFrontFunctionResult,
+  type CloudFrontFunctionEvent,
+} from '../../local/cloudfront-function-event';
 import { loadCloudFrontFunction } from '../../local/cloudfront-function-runtime';
 import type { LocalKeyValueStore } from '../../local/key-value-store';
 import type { RequestCase } from '../cases/request-cases';
@@ -14,7 +18,10 @@ import type { Outcome } from './outcome';
 import { NOW } from './tokens';
 
 export function cloudFrontFunctionEvent(c: RequestCase): CloudFrontFunctionEvent {
-  const headers: [string, string][] = [['Host', 'cdn.example.com'], ['User-Agent', 'Amazon CloudFront']];
+  const headers: [string, string][] = [
+    ['Host', 'cdn.example.com'],
+    ['User-Agent', 'Amazon CloudFront'],
+  ];
   for (const [name, value] of Object.entries(c.headers ?? {})) headers.push([name, value]);
   for (const value of c.cookies ?? []) headers.push(['Cookie', value]);
   return toCloudFrontFunctionEvent({
@@ -29,7 +36,12 @@ export function cloudFrontFunctionEvent(c: RequestCase): CloudFrontFunctionEvent
 export function cloudFrontFunctionOutcome(result: unknown): Outcome {
   const read = fromCloudFrontFunctionResult(result);
   if (read.kind === 'forward') {
-    return { status: 'forward', uri: read.uri, querystring: read.querystring, cookies: read.cookieHeader === '' ? [] : read.cookieHeader.split('; ') };
+    return {
+      status: 'forward',
+      uri: read.uri,
+      querystring: read.querystring,
+      cookies: read.cookieHeader === '' ? [] : read.cookieHeader.split('; '),
+    };
   }
   let code: string | undefined;
   if (read.body !== '') code = (JSON.parse(read.body) as { error?: string }).error;

@@ -11,7 +11,9 @@ const signing = JSON.parse(readFileSync(join(ROOT, 'test/fixtures/throwaway-sign
   { alg: string; secret?: string; privateKeyJwk?: import('node:crypto').JsonWebKey }
 >;
 
-export const CONFIG: GateConfig = validateConfig(JSON.parse(readFileSync(join(ROOT, 'gatekeeper.config.json'), 'utf8')));
+export const CONFIG: GateConfig = validateConfig(
+  JSON.parse(readFileSync(join(ROOT, 'gatekeeper.config.json'), 'utf8')),
+);
 
 export type Kid = 'hs-2026-11' | 'hs-2026-10' | 'es-2026-11' | 'rs-2026-11' | 'ed-2026-11';
 

@@ -24,8 +24,19 @@ export function lambdaEdgeEvent(c: RequestCase): CloudFrontRequestEvent {
     Records: [
       {
         cf: {
-          config: { distributionDomainName: 'd111111abcdef8.cloudfront.net', distributionId: 'EDFDVBD6EXAMPLE', eventType: 'viewer-request', requestId: 'test-request-id' },
-          request: { clientIp: c.ip ?? '203.0.113.178', headers, method: c.method ?? 'GET', querystring: c.querystring ?? '', uri: c.uri ?? '/files/report.pdf' },
+          config: {
+            distributionDomainName: 'd111111abcdef8.cloudfront.net',
+            distributionId: 'EDFDVBD6EXAMPLE',
+            eventType: 'viewer-request',
+            requestId: 'test-request-id',
+          },
+          request: {
+            clientIp: c.ip ?? '203.0.113.178',
+            headers,
+            method: c.method ?? 'GET',
+            querystring: c.querystring ?? '',
+            uri: c.uri ?? '/files/report.pdf',
+          },
         },
       },
     ],
@@ -37,7 +48,12 @@ export function lambdaEdgeOutcome(result: CloudFrontRequestResult): Outcome {
     const headers: Record<string, string> = {};
     for (const [name, entries] of Object.entries(result.headers ?? {})) headers[name] = entries[0]!.value;
     const body = result.body ?? '';
-    return { status: Number(result.status), headers, body, code: body ? (JSON.parse(body) as { error?: string }).error : undefined };
+    return {
+      status: Number(result.status),
+      headers,
+      body,
+      code: body ? (JSON.parse(body) as { error?: string }).error : undefined,
+    };
   }
   const request = result as import('aws-lambda').CloudFrontRequest;
   return {

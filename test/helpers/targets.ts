@@ -10,6 +10,7 @@ import { WEB_OVERRIDES, type RequestCase } from '../cases/request-cases';
 import { CONFIG, ROOT } from './keys';
 import { lambdaEdgeEvent, lambdaEdgeOutcome, loadLambdaEdge } from './lambda-edge';
 import type { Outcome } from './outcome';
+import { canRun, NJS } from './tools';
 import { cloudFrontFunctionEvent, cloudFrontFunctionOutcome, njsRunner, vmRunner } from './cloudfront-function';
 
 export type Runner = (c: RequestCase) => Promise<Outcome>;
@@ -62,7 +63,10 @@ function cloudFrontFunction(name: string, runnerFor: (file: string) => (event: u
   };
 }
 
-export const cloudFrontFunctionVm = cloudFrontFunction('CloudFront Function (node:vm, CloudFront built-ins)', (file) => vmRunner(file));
+export const cloudFrontFunctionVm = cloudFrontFunction('CloudFront Function (node:vm, CloudFront built-ins)', (file) =>
+  vmRunner(file),
+);
 export const cloudFrontFunctionNjs = cloudFrontFunction('CloudFront Function (njs)', (file) => njsRunner(file));
 
-export const targets: Target[] = [lambdaEdge, cloudFrontFunctionVm, cloudFrontFunctionNjs];
+/** Every built artifact; the njs run only where `njs` is installed (always under CI=true). */
+export const targets: Target[] = [lambdaEdge, cloudFrontFunctionVm, ...(canRun(NJS) ? [cloudFrontFunctionNjs] : [])];

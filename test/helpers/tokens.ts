@@ -43,7 +43,14 @@ export interface MintOptions {
 }
 
 export function sessionClaims(tenant = 'acme'): Record<string, unknown> {
-  return { iss: 'https://login.example.com', aud: 'tenant-gate', sub: 'alice', tid: tenant, iat: NOW - 60, exp: NOW + 900 };
+  return {
+    iss: 'https://login.example.com',
+    aud: 'tenant-gate',
+    sub: 'alice',
+    tid: tenant,
+    iat: NOW - 60,
+    exp: NOW + 900,
+  };
 }
 
 function merge(base: Record<string, unknown>, over: Record<string, unknown> | undefined): Record<string, unknown> {

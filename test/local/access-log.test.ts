@@ -3,7 +3,14 @@
  * token cookie, CloudFront's signed cookies, the link token and the signed-URL signature are redacted.
  */
 import { describe, expect, it } from 'vitest';
-import { formatAccessLogLine, LOG_FIELDS, LOG_HEADER, redactCookies, redactQuery, type AccessRecord } from '../../local/access-log';
+import {
+  formatAccessLogLine,
+  LOG_FIELDS,
+  LOG_HEADER,
+  redactCookies,
+  redactQuery,
+  type AccessRecord,
+} from '../../local/access-log';
 
 const CLOUDFRONT_ORDER =
   'date time x-edge-location sc-bytes c-ip cs-method cs(Host) cs-uri-stem sc-status cs(Referer) cs(User-Agent) cs-uri-query cs(Cookie) x-edge-result-type x-edge-request-id x-host-header cs-protocol cs-bytes time-taken x-forwarded-for ssl-protocol ssl-cipher x-edge-response-result-type cs-protocol-version fle-status fle-encrypted-fields c-port time-to-first-byte x-edge-detailed-result-type sc-content-type sc-content-len sc-range-start sc-range-end';
@@ -43,7 +50,7 @@ const RECORD: AccessRecord = {
 };
 
 describe('access log', () => {
-  it('names the fields in CloudFront\'s standard-log order', () => {
+  it("names the fields in CloudFront's standard-log order", () => {
     expect(LOG_FIELDS.join(' ')).toBe(CLOUDFRONT_ORDER);
     expect(LOG_HEADER).toBe(`#Version: 1.0\n#Fields: ${CLOUDFRONT_ORDER}`);
   });
@@ -93,8 +100,12 @@ describe('access log', () => {
     const line = formatAccessLogLine(RECORD, REDACTION);
     expect(line).not.toMatch(/SECRET/);
     const values = line.split('\t');
-    expect(values[LOG_FIELDS.indexOf('cs-uri-query')]).toBe('token=REDACTED&v=2&Policy=REDACTED&Signature=REDACTED&Key-Pair-Id=K2TENANTGATEDEMO');
-    expect(values[LOG_FIELDS.indexOf('cs(Cookie)')]).toBe('__Host-tenant=REDACTED;%20theme=dark;%20CloudFront-Signature=REDACTED');
+    expect(values[LOG_FIELDS.indexOf('cs-uri-query')]).toBe(
+      'token=REDACTED&v=2&Policy=REDACTED&Signature=REDACTED&Key-Pair-Id=K2TENANTGATEDEMO',
+    );
+    expect(values[LOG_FIELDS.indexOf('cs(Cookie)')]).toBe(
+      '__Host-tenant=REDACTED;%20theme=dark;%20CloudFront-Signature=REDACTED',
+    );
   });
 
   it.each([
@@ -108,12 +119,26 @@ describe('access log', () => {
   });
 
   it('redacts every copy of a credential cookie', () => {
-    expect(redactCookies('a=1; __Host-tenant=x;__Host-tenant=y', ['__Host-tenant'])).toBe('a=1; __Host-tenant=REDACTED; __Host-tenant=REDACTED');
+    expect(redactCookies('a=1; __Host-tenant=x;__Host-tenant=y', ['__Host-tenant'])).toBe(
+      'a=1; __Host-tenant=REDACTED; __Host-tenant=REDACTED',
+    );
   });
 
   it('writes "-" for empty values and 000 for no status', () => {
-    const values = formatAccessLogLine({ ...RECORD, querystring: '', cookieHeader: undefined, referer: undefined, status: 0, rangeStart: undefined, rangeEnd: undefined }, REDACTION).split('\t');
-    for (const name of ['cs-uri-query', 'cs(Cookie)', 'cs(Referer)', 'sc-range-start', 'sc-range-end'] as const) expect(values[LOG_FIELDS.indexOf(name)]).toBe('-');
+    const values = formatAccessLogLine(
+      {
+        ...RECORD,
+        querystring: '',
+        cookieHeader: undefined,
+        referer: undefined,
+        status: 0,
+        rangeStart: undefined,
+        rangeEnd: undefined,
+      },
+      REDACTION,
+    ).split('\t');
+    for (const name of ['cs-uri-query', 'cs(Cookie)', 'cs(Referer)', 'sc-range-start', 'sc-range-end'] as const)
+      expect(values[LOG_FIELDS.indexOf(name)]).toBe('-');
     expect(values[LOG_FIELDS.indexOf('sc-status')]).toBe('000');
   });
 });

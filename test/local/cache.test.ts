@@ -19,7 +19,8 @@ const DISABLED = MANAGED_CACHE_POLICIES.CachingDisabled!;
 const ORIGIN_HEADERS = MANAGED_CACHE_POLICIES.UseOriginCacheControlHeaders!;
 
 describe('TTL from Cache-Control within the policy bounds', () => {
-  const ok = (cacheControl?: string) => response(200, cacheControl === undefined ? [] : [['cache-control', cacheControl]], 'x');
+  const ok = (cacheControl?: string) =>
+    response(200, cacheControl === undefined ? [] : [['cache-control', cacheControl]], 'x');
   it.each<[CachePolicy, string | undefined, number]>([
     [OPTIMIZED, undefined, 86400],
     [OPTIMIZED, 'max-age=60', 60],
@@ -42,7 +43,9 @@ describe('TTL from Cache-Control within the policy bounds', () => {
   });
 
   it('keys on the forwarded uri, GET and HEAD together, the query only when the policy says so', () => {
-    expect(cacheKey(OPTIMIZED, { uri: '/tenants/acme/files/a.png', querystring: 'v=2' }, 'localhost')).toBe('GET|HEAD localhost/tenants/acme/files/a.png');
+    expect(cacheKey(OPTIMIZED, { uri: '/tenants/acme/files/a.png', querystring: 'v=2' }, 'localhost')).toBe(
+      'GET|HEAD localhost/tenants/acme/files/a.png',
+    );
     const withQuery = MANAGED_CACHE_POLICIES['UseOriginCacheControlHeaders-QueryStrings']!;
     expect(cacheKey(withQuery, { uri: '/a', querystring: 'v=2' }, 'localhost')).toBe('GET|HEAD localhost/a?v=2');
   });
@@ -63,7 +66,11 @@ describe('through a distribution: Hit, Miss, Cache-Control honoured', () => {
     clock.advance(3000);
     const second = await distribution.handle(viewerRequest('/files/welcome.txt', { cookie }));
     expect([first.resultType, headerOf(first.response, 'x-cache')]).toEqual(['Miss', 'Miss from local']);
-    expect([second.resultType, headerOf(second.response, 'x-cache'), headerOf(second.response, 'age')]).toEqual(['Hit', 'Hit from local', '3']);
+    expect([second.resultType, headerOf(second.response, 'x-cache'), headerOf(second.response, 'age')]).toEqual([
+      'Hit',
+      'Hit from local',
+      '3',
+    ]);
     expect(second.response.body.equals(first.response.body)).toBe(true);
     expect(origin.calls).toEqual(['GET /tenants/acme/files/welcome.txt']);
   });
@@ -75,7 +82,11 @@ describe('through a distribution: Hit, Miss, Cache-Control honoured', () => {
       return response(200, [['cache-control', 'no-store']], 'fresh');
     });
     const clock = () => NOW_S * 1000;
-    const distribution = new Distribution({ domain: 'localhost', clock, behaviors: [{ pathPattern: '*', origin, cachePolicy: ORIGIN_HEADERS }] });
+    const distribution = new Distribution({
+      domain: 'localhost',
+      clock,
+      behaviors: [{ pathPattern: '*', origin, cachePolicy: ORIGIN_HEADERS }],
+    });
     await distribution.handle(viewerRequest('/a'));
     const again = await distribution.handle(viewerRequest('/a'));
     expect([again.resultType, calls]).toEqual(['Miss', 2]);
@@ -84,7 +95,11 @@ describe('through a distribution: Hit, Miss, Cache-Control honoured', () => {
   it('max-age=1 is honoured: a hit within the second, a miss after', async () => {
     const origin = functionOrigin('short', async () => response(200, [['cache-control', 'max-age=1']], 'x'));
     let now = NOW_S * 1000;
-    const distribution = new Distribution({ domain: 'localhost', clock: () => now, behaviors: [{ pathPattern: '*', origin, cachePolicy: ORIGIN_HEADERS }] });
+    const distribution = new Distribution({
+      domain: 'localhost',
+      clock: () => now,
+      behaviors: [{ pathPattern: '*', origin, cachePolicy: ORIGIN_HEADERS }],
+    });
     await distribution.handle(viewerRequest('/a'));
     expect((await distribution.handle(viewerRequest('/a'))).resultType).toBe('Hit');
     now += 1000;
@@ -95,47 +110,60 @@ describe('through a distribution: Hit, Miss, Cache-Control honoured', () => {
     const { distribution, origin } = await filesDistribution();
     const first = await distribution.handle(viewerRequest('/files/welcome.txt'));
     const second = await distribution.handle(viewerRequest('/files/welcome.txt'));
-    expect([first.response.status, first.resultType, second.resultType]).toEqual([401, 'LambdaGeneratedResponse', 'LambdaGeneratedResponse']);
+    expect([first.response.status, first.resultType, second.resultType]).toEqual([
+      401,
+      'LambdaGeneratedResponse',
+      'LambdaGeneratedResponse',
+    ]);
     expect(origin.calls).toEqual([]);
     expect(distribution.cache.keys()).toEqual([]);
   });
 });
 
-describe.each<GateKind>(['lambda-edge', 'cloudfront-function'])('tenant isolation in the cache, gate = %s at viewer-request', (gate) => {
-  it('two tenants asking for the same viewer path never get each other\'s bytes, even right after a hit', async () => {
-    const { distribution } = await filesDistribution({ gate });
-    const acme = `__Host-tenant=${sessionToken('acme')}`;
-    const globex = `__Host-tenant=${sessionToken('globex')}`;
-    const a1 = await distribution.handle(viewerRequest('/files/welcome.txt', { cookie: acme }));
-    const a2 = await distribution.handle(viewerRequest('/files/welcome.txt', { cookie: acme }));
-    // Right after acme's hit, globex asks for the very same viewer path.
-    const g1 = await distribution.handle(viewerRequest('/files/welcome.txt', { cookie: globex }));
-    const g2 = await distribution.handle(viewerRequest('/files/welcome.txt', { cookie: globex }));
-    const a3 = await distribution.handle(viewerRequest('/files/welcome.txt', { cookie: acme }));
-    expect([a1, a2, g1, g2, a3].map((e) => e.resultType)).toEqual(['Miss', 'Hit', 'Miss', 'Hit', 'Hit']);
-    for (const e of [a1, a2, a3]) expect(e.response.body.toString()).toContain('Acme');
-    for (const e of [g1, g2]) expect(e.response.body.toString()).toContain('Globex');
-    for (const e of [a1, a2, a3]) expect(e.response.body.toString()).not.toContain('Globex');
-    expect(distribution.cache.keys().sort()).toEqual([
-      'GET|HEAD localhost/tenants/acme/files/welcome.txt',
-      'GET|HEAD localhost/tenants/globex/files/welcome.txt',
-    ]);
-  });
+describe.each<GateKind>(['lambda-edge', 'cloudfront-function'])(
+  'tenant isolation in the cache, gate = %s at viewer-request',
+  (gate) => {
+    it("two tenants asking for the same viewer path never get each other's bytes, even right after a hit", async () => {
+      const { distribution } = await filesDistribution({ gate });
+      const acme = `__Host-tenant=${sessionToken('acme')}`;
+      const globex = `__Host-tenant=${sessionToken('globex')}`;
+      const a1 = await distribution.handle(viewerRequest('/files/welcome.txt', { cookie: acme }));
+      const a2 = await distribution.handle(viewerRequest('/files/welcome.txt', { cookie: acme }));
+      // Right after acme's hit, globex asks for the very same viewer path.
+      const g1 = await distribution.handle(viewerRequest('/files/welcome.txt', { cookie: globex }));
+      const g2 = await distribution.handle(viewerRequest('/files/welcome.txt', { cookie: globex }));
+      const a3 = await distribution.handle(viewerRequest('/files/welcome.txt', { cookie: acme }));
+      expect([a1, a2, g1, g2, a3].map((e) => e.resultType)).toEqual(['Miss', 'Hit', 'Miss', 'Hit', 'Hit']);
+      for (const e of [a1, a2, a3]) expect(e.response.body.toString()).toContain('Acme');
+      for (const e of [g1, g2]) expect(e.response.body.toString()).toContain('Globex');
+      for (const e of [a1, a2, a3]) expect(e.response.body.toString()).not.toContain('Globex');
+      expect(distribution.cache.keys().sort()).toEqual([
+        'GET|HEAD localhost/tenants/acme/files/welcome.txt',
+        'GET|HEAD localhost/tenants/globex/files/welcome.txt',
+      ]);
+    });
 
-  it('a request without a credential gets the refusal even when the object is cached', async () => {
-    const { distribution } = await filesDistribution({ gate });
-    await distribution.handle(viewerRequest('/files/welcome.txt', { cookie: `__Host-tenant=${sessionToken('acme')}` }));
-    const anonymous = await distribution.handle(viewerRequest('/files/welcome.txt'));
-    expect(anonymous.response.status).toBe(401);
-    expect(anonymous.response.body.toString()).not.toContain('Acme');
-  });
-});
+    it('a request without a credential gets the refusal even when the object is cached', async () => {
+      const { distribution } = await filesDistribution({ gate });
+      await distribution.handle(
+        viewerRequest('/files/welcome.txt', { cookie: `__Host-tenant=${sessionToken('acme')}` }),
+      );
+      const anonymous = await distribution.handle(viewerRequest('/files/welcome.txt'));
+      expect(anonymous.response.status).toBe(401);
+      expect(anonymous.response.body.toString()).not.toContain('Acme');
+    });
+  },
+);
 
 describe('the same gate at origin-request leaks across tenants', () => {
-  it('keys on the viewer path and runs the gate only on a miss: globex gets acme\'s bytes', async () => {
+  it("keys on the viewer path and runs the gate only on a miss: globex gets acme's bytes", async () => {
     const { distribution, origin } = await filesDistribution({ event: 'origin-request' });
-    const acme = await distribution.handle(viewerRequest('/files/welcome.txt', { cookie: `__Host-tenant=${sessionToken('acme')}` }));
-    const globex = await distribution.handle(viewerRequest('/files/welcome.txt', { cookie: `__Host-tenant=${sessionToken('globex')}` }));
+    const acme = await distribution.handle(
+      viewerRequest('/files/welcome.txt', { cookie: `__Host-tenant=${sessionToken('acme')}` }),
+    );
+    const globex = await distribution.handle(
+      viewerRequest('/files/welcome.txt', { cookie: `__Host-tenant=${sessionToken('globex')}` }),
+    );
     const nobody = await distribution.handle(viewerRequest('/files/welcome.txt'));
     expect(acme.response.body.toString()).toContain('Acme');
     // The leak: a hit on the viewer path, served without running the gate.
@@ -148,7 +176,9 @@ describe('the same gate at origin-request leaks across tenants', () => {
   });
 
   it('is what the doctor flags: GATE_WRONG_EVENT, an error', () => {
-    const config = JSON.parse(readFileSync(join(ROOT, 'test/fixtures/distribution-config/gate-at-origin-request.json'), 'utf8')) as DistributionConfig;
+    const config = JSON.parse(
+      readFileSync(join(ROOT, 'test/fixtures/distribution-config/gate-at-origin-request.json'), 'utf8'),
+    ) as DistributionConfig;
     const findings = diagnose(config, { gatedPathPatterns: ['/files/*'], tokenLifetimeSeconds: 900, ipBinding: false });
     expect(findings.find((f) => f.code === 'GATE_WRONG_EVENT')).toMatchObject({ severity: 'error' });
   });

@@ -4,10 +4,17 @@ import { describe, expect, it } from 'vitest';
 import { createDevIdentityProvider } from '../../local/dev-idp';
 import { viewerRequest } from './helpers';
 
-const OPTIONS = { issuer: 'https://dev-idp.tenant-gate.localhost', audience: 'tenant-gate-demo', tenantClaim: 'tenant' };
+const OPTIONS = {
+  issuer: 'https://dev-idp.tenant-gate.localhost',
+  audience: 'tenant-gate-demo',
+  tenantClaim: 'tenant',
+};
 
 function post(body: string) {
-  return { ...viewerRequest('/dev/idp/token', { method: 'POST', headers: [['content-type', 'application/json']] }), body: Buffer.from(body) };
+  return {
+    ...viewerRequest('/dev/idp/token', { method: 'POST', headers: [['content-type', 'application/json']] }),
+    body: Buffer.from(body),
+  };
 }
 
 describe('development identity provider', () => {
@@ -18,7 +25,11 @@ describe('development identity provider', () => {
     const { id_token: token } = JSON.parse(answer.body.toString()) as { id_token: string };
     const jwks = JSON.parse((await idp.fetch(viewerRequest('/dev/idp/.well-known/jwks.json'))).body.toString());
     expect(jwks.keys[0]).not.toHaveProperty('d');
-    const { payload, protectedHeader } = await jwtVerify(token, createLocalJWKSet(jwks), { issuer: OPTIONS.issuer, audience: OPTIONS.audience, algorithms: ['ES256'] });
+    const { payload, protectedHeader } = await jwtVerify(token, createLocalJWKSet(jwks), {
+      issuer: OPTIONS.issuer,
+      audience: OPTIONS.audience,
+      algorithms: ['ES256'],
+    });
     expect(protectedHeader.alg).toBe('ES256');
     expect(payload).toMatchObject({ sub: 'alice', tenant: 'acme' });
     expect(payload.exp! - payload.iat!).toBe(3600);
@@ -26,7 +37,9 @@ describe('development identity provider', () => {
 
   it('publishes its discovery document', async () => {
     const idp = await createDevIdentityProvider(OPTIONS);
-    const doc = JSON.parse((await idp.fetch(viewerRequest('/dev/idp/.well-known/openid-configuration'))).body.toString());
+    const doc = JSON.parse(
+      (await idp.fetch(viewerRequest('/dev/idp/.well-known/openid-configuration'))).body.toString(),
+    );
     expect(doc).toMatchObject({ issuer: OPTIONS.issuer, jwks_uri: '/dev/idp/.well-known/jwks.json' });
   });
 

@@ -23,11 +23,25 @@ const clock = manualClock(NOW_S * 1000);
 
 describe('Lambda@Edge event', () => {
   it('keeps repeated Cookie headers as separate entries, keys lower-case, the viewer IP as clientIp', () => {
-    const request = viewerRequest('/files/a.png?x=1', { headers: [['Cookie', 'a=1'], ['cookie', 'b=2']], ip: '198.51.100.9' });
+    const request = viewerRequest('/files/a.png?x=1', {
+      headers: [
+        ['Cookie', 'a=1'],
+        ['cookie', 'b=2'],
+      ],
+      ip: '198.51.100.9',
+    });
     const cf = toLambdaEdgeEvent(request, 'viewer-request', 'd1.cloudfront.net').Records[0]!.cf;
-    expect(cf.request.headers.cookie).toEqual([{ key: 'Cookie', value: 'a=1' }, { key: 'cookie', value: 'b=2' }]);
+    expect(cf.request.headers.cookie).toEqual([
+      { key: 'Cookie', value: 'a=1' },
+      { key: 'cookie', value: 'b=2' },
+    ]);
     expect(cf.request.headers.host).toEqual([{ key: 'Host', value: '127.0.0.1:8787' }]);
-    expect([cf.request.clientIp, cf.request.uri, cf.request.querystring, cf.config.eventType]).toEqual(['198.51.100.9', '/files/a.png', 'x=1', 'viewer-request']);
+    expect([cf.request.clientIp, cf.request.uri, cf.request.querystring, cf.config.eventType]).toEqual([
+      '198.51.100.9',
+      '/files/a.png',
+      'x=1',
+      'viewer-request',
+    ]);
   });
 });
 
@@ -39,28 +53,68 @@ describe('Lambda@Edge results, validated as CloudFront does', () => {
     ['a generated body just under 40 KB', generated({ body: 'x'.repeat(39 * 1024) }), 'respond'],
     ['a 204 with a body', generated({ status: '204', body: 'x' }), 'error'],
     ['a disallowed header in the response', generated({ headers: { via: [{ key: 'Via', value: 'x' }] } }), 'error'],
-    ['a header key that does not match its name', generated({ headers: { 'x-a': [{ key: 'X-B', value: 'x' }] } }), 'error'],
+    [
+      'a header key that does not match its name',
+      generated({ headers: { 'x-a': [{ key: 'X-B', value: 'x' }] } }),
+      'error',
+    ],
     ['an invalid status', generated({ status: '99' }), 'error'],
     ['nothing', undefined, 'error'],
-    ['the request with Host changed', { uri: '/a', querystring: '', headers: { host: [{ key: 'Host', value: 'evil.example' }], 'user-agent': [{ key: 'User-Agent', value: 'test' }] } }, 'error'],
-    ['the request with X-Forwarded-Proto added', { uri: '/a', querystring: '', headers: { host: [{ key: 'Host', value: '127.0.0.1:8787' }], 'user-agent': [{ key: 'User-Agent', value: 'test' }], 'x-forwarded-proto': [{ key: 'X-Forwarded-Proto', value: 'https' }] } }, 'error'],
-    ['the request with the uri rewritten', { uri: '/tenants/acme/a', querystring: '', headers: { host: [{ key: 'Host', value: '127.0.0.1:8787' }], 'user-agent': [{ key: 'User-Agent', value: 'test' }] } }, 'forward'],
+    [
+      'the request with Host changed',
+      {
+        uri: '/a',
+        querystring: '',
+        headers: {
+          host: [{ key: 'Host', value: 'evil.example' }],
+          'user-agent': [{ key: 'User-Agent', value: 'test' }],
+        },
+      },
+      'error',
+    ],
+    [
+      'the request with X-Forwarded-Proto added',
+      {
+        uri: '/a',
+        querystring: '',
+        headers: {
+          host: [{ key: 'Host', value: '127.0.0.1:8787' }],
+          'user-agent': [{ key: 'User-Agent', value: 'test' }],
+          'x-forwarded-proto': [{ key: 'X-Forwarded-Proto', value: 'https' }],
+        },
+      },
+      'error',
+    ],
+    [
+      'the request with the uri rewritten',
+      {
+        uri: '/tenants/acme/a',
+        querystring: '',
+        headers: {
+          host: [{ key: 'Host', value: '127.0.0.1:8787' }],
+          'user-agent': [{ key: 'User-Agent', value: 'test' }],
+        },
+      },
+      'forward',
+    ],
   ])('%s → %s', (_label, result, kind) => {
     const outcome = readLambdaEdgeResult(result, original, 'viewer-request');
     expect(outcome.kind).toBe(kind);
     if (outcome.kind === 'error') expect(outcome.response.status).toBe(502);
   });
 
-  it('an exception is CloudFront\'s 503 (function execution error)', async () => {
+  it("an exception is CloudFront's 503 (function execution error)", async () => {
     const fn = lambdaEdgeFunction(bundle('exports.handler = async () => { throw new Error("boom"); };'), { clock });
     const outcome = await fn.run(viewerRequest('/a'), 'viewer-request');
     expect(outcome.kind === 'error' && [outcome.response.status, outcome.detail]).toEqual([503, 'boom']);
   });
 
-  it('the bundle\'s Date follows the emulator clock; its module state survives between requests (one container)', async () => {
+  it("the bundle's Date follows the emulator clock; its module state survives between requests (one container)", async () => {
     const local = manualClock(1_000_000);
     const fn = lambdaEdgeFunction(
-      bundle('let calls = 0; exports.handler = async () => ({ status: "200", body: JSON.stringify({ now: Date.now(), made: new Date().getTime(), calls: ++calls }) });'),
+      bundle(
+        'let calls = 0; exports.handler = async () => ({ status: "200", body: JSON.stringify({ now: Date.now(), made: new Date().getTime(), calls: ++calls }) });',
+      ),
       { clock: local },
     );
     const read = async () => {
@@ -73,10 +127,12 @@ describe('Lambda@Edge results, validated as CloudFront does', () => {
   });
 
   it('a bundle may require Node built-ins only', () => {
-    expect(() => lambdaEdgeFunction(bundle('require("jose"); exports.handler = async () => ({});'), { clock })).toThrow(/Node built-ins/);
+    expect(() => lambdaEdgeFunction(bundle('require("jose"); exports.handler = async () => ({});'), { clock })).toThrow(
+      /Node built-ins/,
+    );
   });
 
-  it('the built gate: the token judged at the emulator time, not the machine\'s', async () => {
+  it("the built gate: the token judged at the emulator time, not the machine's", async () => {
     const gate = await gateFunction('lambda-edge', clock);
     const token = sessionToken('acme', NOW_S);
     clock.set(NOW_S * 1000);
@@ -89,7 +145,7 @@ describe('Lambda@Edge results, validated as CloudFront does', () => {
 });
 
 describe('CloudFront Function', () => {
-  it('an exception is CloudFront\'s 503', async () => {
+  it("an exception is CloudFront's 503", async () => {
     const fn = cloudFrontFunction(bundle('function handler(event) { throw new Error("boom"); }'), { clock });
     const outcome = await fn.run(viewerRequest('/a'), 'viewer-request');
     expect(outcome.kind === 'error' && outcome.response.status).toBe(503);
@@ -103,7 +159,10 @@ describe('CloudFront Function', () => {
   it('the built gate forwards with the uri rewritten and the token cookie removed, other cookies kept', async () => {
     const gate = await gateFunction('cloudfront-function', clock);
     clock.set(NOW_S * 1000);
-    const outcome = await gate.run(viewerRequest('/files/a.png', { cookie: `theme=dark; __Host-tenant=${sessionToken('globex')}` }), 'viewer-request');
+    const outcome = await gate.run(
+      viewerRequest('/files/a.png', { cookie: `theme=dark; __Host-tenant=${sessionToken('globex')}` }),
+      'viewer-request',
+    );
     expect(outcome.kind).toBe('forward');
     if (outcome.kind !== 'forward') return;
     expect(outcome.request.uri).toBe('/tenants/globex/files/a.png');

@@ -25,139 +25,181 @@ function cookieJar() {
   };
 }
 
-describe.each<GateRuntime>(['lambda-edge', 'cloudfront-function'])('the demo distribution over HTTP, gate = %s', (gate) => {
-  let emulator: Emulator;
-  const log: string[] = [];
-  const notes: string[] = [];
-  beforeAll(async () => {
-    emulator = await startEmulator({ port: 0, gate, log: (line) => log.push(line), note: (n) => notes.push(n) });
-  }, 60_000);
-  afterAll(async () => {
-    await emulator?.close();
-  });
-
-  async function signIn(sub: string, tenant: string) {
-    const jar = cookieJar();
-    const idp = await fetch(`${emulator.url}/dev/idp/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sub, tenant }) });
-    const { id_token: idToken } = (await idp.json()) as { id_token: string };
-    const login = await fetch(`${emulator.url}/auth/session`, {
-      method: 'POST',
-      // What a browser on the SPA sends: its own origin, which the emulator presents as https://<domain>.
-      headers: { authorization: `Bearer ${idToken}`, 'content-type': 'application/json', origin: emulator.url },
-      body: '{}',
+describe.each<GateRuntime>(['lambda-edge', 'cloudfront-function'])(
+  'the demo distribution over HTTP, gate = %s',
+  (gate) => {
+    let emulator: Emulator;
+    const log: string[] = [];
+    const notes: string[] = [];
+    beforeAll(async () => {
+      emulator = await startEmulator({ port: 0, gate, log: (line) => log.push(line), note: (n) => notes.push(n) });
+    }, 60_000);
+    afterAll(async () => {
+      await emulator?.close();
     });
-    jar.take(login);
-    return { jar, login };
-  }
 
-  it('signs in through the dev IdP and the built login function; the cookies are host-only, Secure, HttpOnly, SameSite=Lax', async () => {
-    const { login, jar } = await signIn('alice', 'acme');
-    expect(login.status).toBe(204);
-    const cookies = login.headers.getSetCookie();
-    expect(cookies.map((c) => c.split('=')[0])).toEqual(expect.arrayContaining(['__Host-tenant', 'CloudFront-Policy', 'CloudFront-Signature', 'CloudFront-Key-Pair-Id']));
-    for (const cookie of cookies) {
-      expect(cookie).toMatch(/; Secure; HttpOnly; SameSite=Lax$/);
-      expect(cookie).not.toMatch(/Domain=/i);
+    async function signIn(sub: string, tenant: string) {
+      const jar = cookieJar();
+      const idp = await fetch(`${emulator.url}/dev/idp/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ sub, tenant }),
+      });
+      const { id_token: idToken } = (await idp.json()) as { id_token: string };
+      const login = await fetch(`${emulator.url}/auth/session`, {
+        method: 'POST',
+        // What a browser on the SPA sends: its own origin, which the emulator presents as https://<domain>.
+        headers: { authorization: `Bearer ${idToken}`, 'content-type': 'application/json', origin: emulator.url },
+        body: '{}',
+      });
+      jar.take(login);
+      return { jar, login };
     }
-    expect(jar.size()).toBeGreaterThanOrEqual(4);
-    // The login function fetched the provider's keys through the distribution: the real remote-JWKS path.
-    expect(log.some((line) => line.includes('/dev/idp/.well-known/jwks.json'))).toBe(true);
-  });
 
-  it('serves each tenant its own bytes for the same viewer path, and the cache says so', async () => {
-    const alice = await signIn('alice', 'acme');
-    const bob = await signIn('bob', 'globex');
-    const get = (jar: ReturnType<typeof cookieJar>) => fetch(`${emulator.url}/files/welcome.txt`, { headers: { cookie: jar.header() } });
-    const a1 = await get(alice.jar);
-    const a2 = await get(alice.jar);
-    const b1 = await get(bob.jar);
-    expect(await a1.text()).toContain('Acme');
-    expect(a2.headers.get('x-cache')).toBe('Hit from local');
-    expect(b1.headers.get('x-cache')).toBe('Miss from local');
-    expect(await b1.text()).toContain('Globex');
-  });
-
-  it('refuses across tenants: a link for another tenant, a file only another tenant has, no signed cookies', async () => {
-    const { jar } = await signIn('alice', 'acme');
-    const link = await fetch(`${emulator.url}/auth/links`, {
-      method: 'POST',
-      headers: { cookie: jar.header(), 'content-type': 'application/json', origin: emulator.url },
-      body: JSON.stringify({ paths: ['/files/welcome.txt'], expiresIn: 60, tenant: 'globex' }),
+    it('signs in through the dev IdP and the built login function; the cookies are host-only, Secure, HttpOnly, SameSite=Lax', async () => {
+      const { login, jar } = await signIn('alice', 'acme');
+      expect(login.status).toBe(204);
+      const cookies = login.headers.getSetCookie();
+      expect(cookies.map((c) => c.split('=')[0])).toEqual(
+        expect.arrayContaining([
+          '__Host-tenant',
+          'CloudFront-Policy',
+          'CloudFront-Signature',
+          'CloudFront-Key-Pair-Id',
+        ]),
+      );
+      for (const cookie of cookies) {
+        expect(cookie).toMatch(/; Secure; HttpOnly; SameSite=Lax$/);
+        expect(cookie).not.toMatch(/Domain=/i);
+      }
+      expect(jar.size()).toBeGreaterThanOrEqual(4);
+      // The login function fetched the provider's keys through the distribution: the real remote-JWKS path.
+      expect(log.some((line) => line.includes('/dev/idp/.well-known/jwks.json'))).toBe(true);
     });
-    expect([link.status, ((await link.json()) as { error: string }).error]).toEqual([403, 'tenant_mismatch']);
-    const payroll = await fetch(`${emulator.url}/files/payroll.txt`, { headers: { cookie: jar.header() } });
-    expect(payroll.status).toBe(404);
-    const bare = await fetch(`${emulator.url}/files/welcome.txt`);
-    expect([bare.status, await bare.text()]).toEqual([403, expect.stringContaining('MissingKey')]);
-    const direct = await fetch(`${emulator.url}/tenants/globex/files/payroll.txt`, { headers: { cookie: jar.header() } });
-    expect(direct.status).toBe(404);
-  });
 
-  it('refuses a cross-site POST to the login function (Origin not the distribution)', async () => {
-    const { jar } = await signIn('alice', 'acme');
-    const forged = await fetch(`${emulator.url}/auth/links`, {
-      method: 'POST',
-      headers: { cookie: jar.header(), 'content-type': 'application/json', origin: 'https://evil.example' },
-      body: JSON.stringify({ paths: ['/files/welcome.txt'], expiresIn: 60 }),
+    it('serves each tenant its own bytes for the same viewer path, and the cache says so', async () => {
+      const alice = await signIn('alice', 'acme');
+      const bob = await signIn('bob', 'globex');
+      const get = (jar: ReturnType<typeof cookieJar>) =>
+        fetch(`${emulator.url}/files/welcome.txt`, { headers: { cookie: jar.header() } });
+      const a1 = await get(alice.jar);
+      const a2 = await get(alice.jar);
+      const b1 = await get(bob.jar);
+      expect(await a1.text()).toContain('Acme');
+      expect(a2.headers.get('x-cache')).toBe('Hit from local');
+      expect(b1.headers.get('x-cache')).toBe('Miss from local');
+      expect(await b1.text()).toContain('Globex');
     });
-    expect(forged.status).toBe(403);
-  });
 
-  it('binds a link to the viewer address CloudFront hands the login function (CloudFront-Viewer-Address)', async () => {
-    const { jar } = await signIn('alice', 'acme');
-    const made = await fetch(`${emulator.url}/auth/links`, {
-      method: 'POST',
-      headers: { cookie: jar.header(), 'content-type': 'application/json' },
-      body: JSON.stringify({ paths: ['/files/welcome.txt'], expiresIn: 60, bindIp: true }),
+    it('refuses across tenants: a link for another tenant, a file only another tenant has, no signed cookies', async () => {
+      const { jar } = await signIn('alice', 'acme');
+      const link = await fetch(`${emulator.url}/auth/links`, {
+        method: 'POST',
+        headers: { cookie: jar.header(), 'content-type': 'application/json', origin: emulator.url },
+        body: JSON.stringify({ paths: ['/files/welcome.txt'], expiresIn: 60, tenant: 'globex' }),
+      });
+      expect([link.status, ((await link.json()) as { error: string }).error]).toEqual([403, 'tenant_mismatch']);
+      const payroll = await fetch(`${emulator.url}/files/payroll.txt`, { headers: { cookie: jar.header() } });
+      expect(payroll.status).toBe(404);
+      const bare = await fetch(`${emulator.url}/files/welcome.txt`);
+      expect([bare.status, await bare.text()]).toEqual([403, expect.stringContaining('MissingKey')]);
+      const direct = await fetch(`${emulator.url}/tenants/globex/files/payroll.txt`, {
+        headers: { cookie: jar.header() },
+      });
+      expect(direct.status).toBe(404);
     });
-    expect(made.status).toBe(200);
-    const { links } = (await made.json()) as { links: { url: string }[] };
-    const url = new URL(links[0]!.url);
-    const policy = Buffer.from(url.searchParams.get('Policy')!.replace(/-/g, '+').replace(/_/g, '=').replace(/~/g, '/'), 'base64').toString();
-    expect(policy).toContain('"AWS:SourceIp":"127.0.0.1/32"');
-    const opened = await fetch(`${emulator.url}${url.pathname}${url.search}`);
-    expect([opened.status, await opened.text()]).toEqual([200, expect.stringContaining('Acme')]);
-  });
 
-  it('logs one standard-log line per request, without the tokens', async () => {
-    const before = log.length;
-    const { jar } = await signIn('alice', 'acme');
-    await fetch(`${emulator.url}/files/welcome.txt?token=SHOULD-NOT-APPEAR`, { headers: { cookie: jar.header() } });
-    const lines = log.slice(before);
-    expect(lines.length).toBeGreaterThanOrEqual(3);
-    for (const line of lines) expect(line.split('\t')).toHaveLength(LOG_FIELDS.length);
-    const all = lines.join('\n');
-    expect(all).not.toContain('SHOULD-NOT-APPEAR');
-    for (const value of jar.header().split('; ').map((pair) => pair.slice(pair.indexOf('=') + 1))) {
-      if (value.length > 20) expect(all).not.toContain(value);
-    }
-  });
+    it('refuses a cross-site POST to the login function (Origin not the distribution)', async () => {
+      const { jar } = await signIn('alice', 'acme');
+      const forged = await fetch(`${emulator.url}/auth/links`, {
+        method: 'POST',
+        headers: { cookie: jar.header(), 'content-type': 'application/json', origin: 'https://evil.example' },
+        body: JSON.stringify({ paths: ['/files/welcome.txt'], expiresIn: 60 }),
+      });
+      expect(forged.status).toBe(403);
+    });
 
-  it('serves the SPA at / with its demo users', async () => {
-    const page = await fetch(`${emulator.url}/`);
-    expect([page.status, page.headers.get('content-type')]).toEqual([200, 'text/html; charset=utf-8']);
-    const demo = (await (await fetch(`${emulator.url}/demo.json`)).json()) as { users: unknown[]; crossTenantProbes: Record<string, string> };
-    expect(demo.users).toEqual([{ sub: 'alice', tenant: 'acme' }, { sub: 'bob', tenant: 'globex' }]);
-    expect(demo.crossTenantProbes).toEqual({ acme: '/files/payroll.txt', globex: '/files/roadmap.txt' });
-    expect((await fetch(`${emulator.url}/app.js`)).status).toBe(200);
-  });
-});
+    it('binds a link to the viewer address CloudFront hands the login function (CloudFront-Viewer-Address)', async () => {
+      const { jar } = await signIn('alice', 'acme');
+      const made = await fetch(`${emulator.url}/auth/links`, {
+        method: 'POST',
+        headers: { cookie: jar.header(), 'content-type': 'application/json' },
+        body: JSON.stringify({ paths: ['/files/welcome.txt'], expiresIn: 60, bindIp: true }),
+      });
+      expect(made.status).toBe(200);
+      const { links } = (await made.json()) as { links: { url: string }[] };
+      const url = new URL(links[0]!.url);
+      const policy = Buffer.from(
+        url.searchParams.get('Policy')!.replace(/-/g, '+').replace(/_/g, '=').replace(/~/g, '/'),
+        'base64',
+      ).toString();
+      expect(policy).toContain('"AWS:SourceIp":"127.0.0.1/32"');
+      const opened = await fetch(`${emulator.url}${url.pathname}${url.search}`);
+      expect([opened.status, await opened.text()]).toEqual([200, expect.stringContaining('Acme')]);
+    });
 
-describe('tenant files are never answered from the browser\'s own cache', () => {
-  it('the files behavior\'s response headers policy says private, no-cache (revalidated at the edge, through the gate)', async () => {
+    it('logs one standard-log line per request, without the tokens', async () => {
+      const before = log.length;
+      const { jar } = await signIn('alice', 'acme');
+      await fetch(`${emulator.url}/files/welcome.txt?token=SHOULD-NOT-APPEAR`, { headers: { cookie: jar.header() } });
+      const lines = log.slice(before);
+      expect(lines.length).toBeGreaterThanOrEqual(3);
+      for (const line of lines) expect(line.split('\t')).toHaveLength(LOG_FIELDS.length);
+      const all = lines.join('\n');
+      expect(all).not.toContain('SHOULD-NOT-APPEAR');
+      for (const value of jar
+        .header()
+        .split('; ')
+        .map((pair) => pair.slice(pair.indexOf('=') + 1))) {
+        if (value.length > 20) expect(all).not.toContain(value);
+      }
+    });
+
+    it('serves the SPA at / with its demo users', async () => {
+      const page = await fetch(`${emulator.url}/`);
+      expect([page.status, page.headers.get('content-type')]).toEqual([200, 'text/html; charset=utf-8']);
+      const demo = (await (await fetch(`${emulator.url}/demo.json`)).json()) as {
+        users: unknown[];
+        crossTenantProbes: Record<string, string>;
+      };
+      expect(demo.users).toEqual([
+        { sub: 'alice', tenant: 'acme' },
+        { sub: 'bob', tenant: 'globex' },
+      ]);
+      expect(demo.crossTenantProbes).toEqual({ acme: '/files/payroll.txt', globex: '/files/roadmap.txt' });
+      expect((await fetch(`${emulator.url}/app.js`)).status).toBe(200);
+    });
+  },
+);
+
+describe("tenant files are never answered from the browser's own cache", () => {
+  it("the files behavior's response headers policy says private, no-cache (revalidated at the edge, through the gate)", async () => {
     const emulator = await startEmulator({ port: 0, log: () => {}, note: () => {} });
     try {
-      const idp = await fetch(`${emulator.url}/dev/idp/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"sub":"alice","tenant":"acme"}' });
+      const idp = await fetch(`${emulator.url}/dev/idp/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"sub":"alice","tenant":"acme"}',
+      });
       const { id_token: token } = (await idp.json()) as { id_token: string };
-      const login = await fetch(`${emulator.url}/auth/session`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{}' });
-      const cookie = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+      const login = await fetch(`${emulator.url}/auth/session`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: '{}',
+      });
+      const cookie = login.headers
+        .getSetCookie()
+        .map((c) => c.split(';')[0])
+        .join('; ');
       const file = await fetch(`${emulator.url}/files/welcome.txt`, { headers: { cookie } });
       expect(file.headers.get('cache-control')).toBe('private, no-cache');
       const etag = file.headers.get('etag')!;
       const again = await fetch(`${emulator.url}/files/welcome.txt`, { headers: { cookie, 'if-none-match': etag } });
       expect([again.status, again.headers.get('x-cache')]).toEqual([304, 'Hit from local']);
       // Without credentials the revalidation is refused, not a 304: the browser cannot keep showing the file.
-      expect((await fetch(`${emulator.url}/files/welcome.txt`, { headers: { 'if-none-match': etag } })).status).toBe(403);
+      expect((await fetch(`${emulator.url}/files/welcome.txt`, { headers: { 'if-none-match': etag } })).status).toBe(
+        403,
+      );
     } finally {
       await emulator.close();
     }

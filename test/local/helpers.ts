@@ -22,15 +22,21 @@ import type { TrustedKeyGroup } from '../../local/signed-requests';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
 export const DEMO_CONFIG_PATH = join(ROOT, 'demo', 'local.config.json');
-const raw = JSON.parse(readFileSync(DEMO_CONFIG_PATH, 'utf8')) as Record<string, unknown> & { keys: { secret: string }[] };
+const raw = JSON.parse(readFileSync(DEMO_CONFIG_PATH, 'utf8')) as Record<string, unknown> & {
+  keys: { secret: string }[];
+};
 export const DOMAIN = 'localhost';
 export const ISSUER = raw.issuer as string;
 export const AUDIENCE = raw.audience as string;
 export const BUCKET = join(ROOT, 'demo', 'bucket');
 export const KEY_PAIR_ID = 'K2TENANTGATEDEMO';
-export const CF_PRIVATE_KEY = createPrivateKey(readFileSync(join(ROOT, 'test/fixtures/login-cloudfront-private-key.pem'), 'utf8'));
+export const CF_PRIVATE_KEY = createPrivateKey(
+  readFileSync(join(ROOT, 'test/fixtures/login-cloudfront-private-key.pem'), 'utf8'),
+);
 export const KEY_GROUP: TrustedKeyGroup = {
-  publicKeys: { [KEY_PAIR_ID]: createPublicKey(readFileSync(join(ROOT, 'test/fixtures/login-cloudfront-public-key.pem'), 'utf8')) },
+  publicKeys: {
+    [KEY_PAIR_ID]: createPublicKey(readFileSync(join(ROOT, 'test/fixtures/login-cloudfront-public-key.pem'), 'utf8')),
+  },
 };
 /** 2027-01-15T08:00:00Z, the suite's frozen instant. */
 export const NOW_S = 1_800_000_000;
@@ -60,7 +66,9 @@ const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('bas
 /** A tenant session token as the login function mints it (HS256, `typ: tenant+jwt`). */
 export function sessionToken(tenant: string, nowS: number = NOW_S, claims: Record<string, unknown> = {}): string {
   const input = `${b64({ alg: 'HS256', typ: 'tenant+jwt', kid: 'hs-2026-11' })}.${b64({ tid: tenant, iss: ISSUER, aud: AUDIENCE, sub: 'test', iat: nowS, exp: nowS + 600, ...claims })}`;
-  const signature = createHmac('sha256', Buffer.from(raw.keys[0]!.secret, 'base64url')).update(input).digest('base64url');
+  const signature = createHmac('sha256', Buffer.from(raw.keys[0]!.secret, 'base64url'))
+    .update(input)
+    .digest('base64url');
   return `${input}.${signature}`;
 }
 
@@ -80,7 +88,12 @@ export function policyText(options: PolicyOptions): string {
 
 /** CloudFront signed cookies as one `Cookie` header value. */
 export function signedCookieHeader(options: PolicyOptions): string {
-  const cookies = getSignedCookies({ policy: policyText(options), keyPairId: KEY_PAIR_ID, privateKey: CF_PRIVATE_KEY as unknown as string, algorithm: 'SHA256' });
+  const cookies = getSignedCookies({
+    policy: policyText(options),
+    keyPairId: KEY_PAIR_ID,
+    privateKey: CF_PRIVATE_KEY as unknown as string,
+    algorithm: 'SHA256',
+  });
   return Object.entries(cookies)
     .filter(([, v]) => v !== undefined)
     .map(([k, v]) => `${k}=${String(v)}`)
@@ -90,7 +103,12 @@ export function signedCookieHeader(options: PolicyOptions): string {
 /** A signed URL's path and query (the distribution's domain dropped, as a local request sends it). */
 export function signedPath(path: string, options: Omit<PolicyOptions, 'resource'> & { resource?: string }): string {
   const url = `https://${DOMAIN}${path}`;
-  const signed = getSignedUrl({ policy: policyText({ resource: url, ...options }), keyPairId: KEY_PAIR_ID, privateKey: CF_PRIVATE_KEY as unknown as string, algorithm: 'SHA256' });
+  const signed = getSignedUrl({
+    policy: policyText({ resource: url, ...options }),
+    keyPairId: KEY_PAIR_ID,
+    privateKey: CF_PRIVATE_KEY as unknown as string,
+    algorithm: 'SHA256',
+  });
   return signed.slice(`https://${DOMAIN}`.length);
 }
 
@@ -100,7 +118,10 @@ export function tenantCookies(tenant: string, nowS: number = NOW_S): string {
 }
 
 let sequence = 0;
-export function viewerRequest(target: string, init: { method?: string; headers?: HeaderList; cookie?: string; ip?: string } = {}): EdgeRequest {
+export function viewerRequest(
+  target: string,
+  init: { method?: string; headers?: HeaderList; cookie?: string; ip?: string } = {},
+): EdgeRequest {
   const q = target.indexOf('?');
   const headers: HeaderList = [['Host', '127.0.0.1:8787'], ['User-Agent', 'test'], ...(init.headers ?? [])];
   if (init.cookie !== undefined) headers.push(['Cookie', init.cookie]);
@@ -150,7 +171,11 @@ export async function filesDistribution(
     ...(options.keyGroup ? { trustedKeyGroup: KEY_GROUP } : {}),
     ...(options.event === 'origin-request' ? { originRequest: gate } : { viewerRequest: gate }),
   };
-  const fallback: Behavior = { pathPattern: '*', origin: folderOrigin({ root: join(ROOT, 'demo', 'spa') }), cachePolicy: MANAGED_CACHE_POLICIES.CachingDisabled! };
+  const fallback: Behavior = {
+    pathPattern: '*',
+    origin: folderOrigin({ root: join(ROOT, 'demo', 'spa') }),
+    cachePolicy: MANAGED_CACHE_POLICIES.CachingDisabled!,
+  };
   return { distribution: new Distribution({ domain: DOMAIN, behaviors: [files, fallback], clock }), clock, origin };
 }
 

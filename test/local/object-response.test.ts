@@ -6,7 +6,15 @@ import { parseRange, serveObject } from '../../local/object-response';
 import { objectKey } from '../../local/origin-folder';
 import { filesDistribution, headerOf, sessionToken, viewerRequest } from './helpers';
 
-const OBJECT: EdgeResponse = response(200, [['etag', '"abc"'], ['content-type', 'text/plain'], ['last-modified', 'Wed, 01 Jan 2025 00:00:00 GMT']], '0123456789');
+const OBJECT: EdgeResponse = response(
+  200,
+  [
+    ['etag', '"abc"'],
+    ['content-type', 'text/plain'],
+    ['last-modified', 'Wed, 01 Jan 2025 00:00:00 GMT'],
+  ],
+  '0123456789',
+);
 
 describe('Range', () => {
   it.each<[string, number, ReturnType<typeof parseRange>]>([
@@ -26,7 +34,12 @@ describe('Range', () => {
 
   it('206 with Content-Range and the slice', () => {
     const { response: r, range } = serveObject('GET', [['range', 'bytes=2-5']], OBJECT);
-    expect([r.status, headerOf(r, 'content-range'), headerOf(r, 'content-length'), r.body.toString()]).toEqual([206, 'bytes 2-5/10', '4', '2345']);
+    expect([r.status, headerOf(r, 'content-range'), headerOf(r, 'content-length'), r.body.toString()]).toEqual([
+      206,
+      'bytes 2-5/10',
+      '4',
+      '2345',
+    ]);
     expect(range).toEqual({ start: 2, end: 5 });
   });
 
@@ -36,7 +49,14 @@ describe('Range', () => {
   });
 
   it('If-Range with an old ETag gets the whole object', () => {
-    const { response: r } = serveObject('GET', [['range', 'bytes=2-5'], ['if-range', '"old"']], OBJECT);
+    const { response: r } = serveObject(
+      'GET',
+      [
+        ['range', 'bytes=2-5'],
+        ['if-range', '"old"'],
+      ],
+      OBJECT,
+    );
     expect([r.status, r.body.length]).toEqual([200, 10]);
   });
 });
@@ -44,7 +64,12 @@ describe('Range', () => {
 describe('HEAD and conditional requests', () => {
   it('HEAD: the headers of the whole object, no body', () => {
     const { response: r } = serveObject('HEAD', [], OBJECT);
-    expect([r.status, headerOf(r, 'content-length'), headerOf(r, 'accept-ranges'), r.body.length]).toEqual([200, '10', 'bytes', 0]);
+    expect([r.status, headerOf(r, 'content-length'), headerOf(r, 'accept-ranges'), r.body.length]).toEqual([
+      200,
+      '10',
+      'bytes',
+      0,
+    ]);
   });
 
   it.each<[string, [string, string][], number]>([
@@ -55,7 +80,14 @@ describe('HEAD and conditional requests', () => {
     ['another ETag', [['if-none-match', '"x"']], 200],
     ['If-Modified-Since after Last-Modified', [['if-modified-since', 'Thu, 02 Jan 2025 00:00:00 GMT']], 304],
     ['If-Modified-Since before Last-Modified', [['if-modified-since', 'Tue, 31 Dec 2024 00:00:00 GMT']], 200],
-    ['If-None-Match decides over If-Modified-Since', [['if-none-match', '"x"'], ['if-modified-since', 'Thu, 02 Jan 2025 00:00:00 GMT']], 200],
+    [
+      'If-None-Match decides over If-Modified-Since',
+      [
+        ['if-none-match', '"x"'],
+        ['if-modified-since', 'Thu, 02 Jan 2025 00:00:00 GMT'],
+      ],
+      200,
+    ],
   ])('%s → %i', (_label, headers, status) => {
     const { response: r } = serveObject('GET', headers, OBJECT);
     expect(r.status).toBe(status);
@@ -106,24 +138,42 @@ describe('through the distribution (cached object, gate in front)', () => {
     const etag = headerOf(full.response, 'etag')!;
     expect([full.response.status, headerOf(full.response, 'content-type')]).toEqual([200, 'image/png']);
     expect(etag).toMatch(/^"[0-9a-f]{32}"$/);
-    const partial = await distribution.handle(viewerRequest('/files/badge.png', { cookie, headers: [['Range', 'bytes=0-7']] }));
-    expect([partial.response.status, partial.resultType, partial.response.body.toString('latin1')]).toEqual([206, 'Hit', '\x89PNG\r\n\x1a\n']);
-    const revalidated = await distribution.handle(viewerRequest('/files/badge.png', { cookie, headers: [['If-None-Match', etag]] }));
+    const partial = await distribution.handle(
+      viewerRequest('/files/badge.png', { cookie, headers: [['Range', 'bytes=0-7']] }),
+    );
+    expect([partial.response.status, partial.resultType, partial.response.body.toString('latin1')]).toEqual([
+      206,
+      'Hit',
+      '\x89PNG\r\n\x1a\n',
+    ]);
+    const revalidated = await distribution.handle(
+      viewerRequest('/files/badge.png', { cookie, headers: [['If-None-Match', etag]] }),
+    );
     expect([revalidated.response.status, revalidated.response.body.length]).toEqual([304, 0]);
     const head = await distribution.handle(viewerRequest('/files/badge.png', { cookie, method: 'HEAD' }));
-    expect([head.response.status, head.response.body.length, headerOf(head.response, 'content-length')]).toEqual([200, 0, String(full.response.body.length)]);
+    expect([head.response.status, head.response.body.length, headerOf(head.response, 'content-length')]).toEqual([
+      200,
+      0,
+      String(full.response.body.length),
+    ]);
     expect(origin.calls).toEqual(['GET /tenants/acme/files/badge.png']);
   });
 
   it('a Range miss fetches the whole object, then answers 206', async () => {
     const { distribution, origin } = await filesDistribution();
-    const partial = await distribution.handle(viewerRequest('/files/welcome.txt', { cookie, headers: [['Range', 'bytes=0-6']] }));
-    expect([partial.response.status, partial.resultType, partial.response.body.toString()]).toEqual([206, 'Miss', 'Welcome']);
+    const partial = await distribution.handle(
+      viewerRequest('/files/welcome.txt', { cookie, headers: [['Range', 'bytes=0-6']] }),
+    );
+    expect([partial.response.status, partial.resultType, partial.response.body.toString()]).toEqual([
+      206,
+      'Miss',
+      'Welcome',
+    ]);
     expect((await distribution.handle(viewerRequest('/files/welcome.txt', { cookie }))).resultType).toBe('Hit');
     expect(origin.calls).toHaveLength(1);
   });
 
-  it('a missing key is the bucket\'s 404 NoSuchKey, looked up in the tenant\'s own folder', async () => {
+  it("a missing key is the bucket's 404 NoSuchKey, looked up in the tenant's own folder", async () => {
     const { distribution, origin } = await filesDistribution();
     const missing = await distribution.handle(viewerRequest('/files/payroll.txt', { cookie }));
     expect([missing.response.status, missing.resultType]).toEqual([404, 'Error']);

@@ -2,7 +2,12 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EDGE_SERVER_IP, fromFunctionUrlResult, lambdaUrlOrigin, toFunctionUrlEvent } from '../../local/origin-lambda-url';
+import {
+  EDGE_SERVER_IP,
+  fromFunctionUrlResult,
+  lambdaUrlOrigin,
+  toFunctionUrlEvent,
+} from '../../local/origin-lambda-url';
 import { s3Origin } from '../../local/origin-s3';
 import { viewerRequest } from './helpers';
 
@@ -10,37 +15,62 @@ describe('Lambda function URL origin', () => {
   const request = {
     ...viewerRequest('/auth/session?x=1', {
       method: 'POST',
-      headers: [['Content-Type', 'application/json'], ['X-Forwarded-For', '192.0.2.1'], ['Accept', 'a'], ['accept', 'b']],
+      headers: [
+        ['Content-Type', 'application/json'],
+        ['X-Forwarded-For', '192.0.2.1'],
+        ['Accept', 'a'],
+        ['accept', 'b'],
+      ],
       cookie: '__Host-tenant=abc; theme=dark',
       ip: '203.0.113.10',
     }),
     body: Buffer.from('{"bindIp":true}'),
   };
 
-  it('builds the event CloudFront\'s request becomes: viewer address header, cookies apart, the edge as sourceIp', () => {
+  it("builds the event CloudFront's request becomes: viewer address header, cookies apart, the edge as sourceIp", () => {
     const event = toFunctionUrlEvent(request, Date.UTC(2027, 0, 15));
     expect(event.headers['cloudfront-viewer-address']).toBe('203.0.113.10:50000');
     expect(event.headers['x-forwarded-for']).toBe('192.0.2.1, 203.0.113.10');
     expect(event.headers.accept).toBe('a,b');
     expect(event.headers.cookie).toBeUndefined();
     expect(event.cookies).toEqual(['__Host-tenant=abc', 'theme=dark']);
-    expect(event.requestContext.http).toMatchObject({ method: 'POST', path: '/auth/session', sourceIp: EDGE_SERVER_IP });
-    expect([event.rawPath, event.rawQueryString, event.body, event.isBase64Encoded]).toEqual(['/auth/session', 'x=1', '{"bindIp":true}', false]);
+    expect(event.requestContext.http).toMatchObject({
+      method: 'POST',
+      path: '/auth/session',
+      sourceIp: EDGE_SERVER_IP,
+    });
+    expect([event.rawPath, event.rawQueryString, event.body, event.isBase64Encoded]).toEqual([
+      '/auth/session',
+      'x=1',
+      '{"bindIp":true}',
+      false,
+    ]);
   });
 
   it('base64-encodes a binary body', () => {
-    const event = toFunctionUrlEvent({ ...request, headers: [['content-type', 'application/octet-stream']], body: Buffer.from([0, 255]) }, 0);
+    const event = toFunctionUrlEvent(
+      { ...request, headers: [['content-type', 'application/octet-stream']], body: Buffer.from([0, 255]) },
+      0,
+    );
     expect([event.body, event.isBase64Encoded]).toEqual(['AP8=', true]);
   });
 
   it('reads the result: cookies become Set-Cookie headers, base64 bodies decoded, a bare value is JSON', () => {
-    const r = fromFunctionUrlResult({ statusCode: 204, headers: { 'cache-control': 'no-store' }, cookies: ['a=1; Secure', 'b=2'] });
-    expect(r.headers).toEqual([['cache-control', 'no-store'], ['set-cookie', 'a=1; Secure'], ['set-cookie', 'b=2']]);
+    const r = fromFunctionUrlResult({
+      statusCode: 204,
+      headers: { 'cache-control': 'no-store' },
+      cookies: ['a=1; Secure', 'b=2'],
+    });
+    expect(r.headers).toEqual([
+      ['cache-control', 'no-store'],
+      ['set-cookie', 'a=1; Secure'],
+      ['set-cookie', 'b=2'],
+    ]);
     expect(fromFunctionUrlResult({ statusCode: 200, body: 'aGk=', isBase64Encoded: true }).body.toString()).toBe('hi');
     expect(fromFunctionUrlResult('plain' as never).body.toString()).toBe('"plain"');
   });
 
-  it('an exception in the function is the function URL\'s 502', async () => {
+  it("an exception in the function is the function URL's 502", async () => {
     const origin = lambdaUrlOrigin(async () => {
       throw new Error('boom');
     });
@@ -56,10 +86,17 @@ describe('S3-compatible endpoint through @aws-sdk/client-s3', () => {
     const body = objects[req.url!.split('?')[0]!];
     if (body === undefined) {
       res.writeHead(404, { 'content-type': 'application/xml' });
-      res.end('<?xml version="1.0" encoding="UTF-8"?><Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message></Error>');
+      res.end(
+        '<?xml version="1.0" encoding="UTF-8"?><Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message></Error>',
+      );
       return;
     }
-    res.writeHead(200, { 'content-type': 'text/plain', etag: '"e1"', 'last-modified': 'Wed, 01 Jan 2025 00:00:00 GMT', 'content-length': Buffer.byteLength(body) });
+    res.writeHead(200, {
+      'content-type': 'text/plain',
+      etag: '"e1"',
+      'last-modified': 'Wed, 01 Jan 2025 00:00:00 GMT',
+      'content-length': Buffer.byteLength(body),
+    });
     res.end(body);
   });
   let endpoint = '';
@@ -79,7 +116,9 @@ describe('S3-compatible endpoint through @aws-sdk/client-s3', () => {
   });
 
   it('a missing key is 404 NoSuchKey', async () => {
-    const answer = await s3Origin({ bucket: 'demo-bucket', endpoint }).fetch(viewerRequest('/tenants/acme/files/none.txt'));
+    const answer = await s3Origin({ bucket: 'demo-bucket', endpoint }).fetch(
+      viewerRequest('/tenants/acme/files/none.txt'),
+    );
     expect(answer.status).toBe(404);
     expect(answer.body.toString()).toContain('NoSuchKey');
   });

@@ -21,7 +21,10 @@ describe('explainToken agrees with the gate', () => {
     const link = mintLink('/files/film.mp4', { ip: '192.0.2.4' });
     expect(explainToken(link, CONFIG, keys, NOW, { path: '/files/film.mp4', ip: '192.0.2.4' }).ok).toBe(true);
     const otherPath = explainToken(link, CONFIG, keys, NOW, { path: '/files/other.mp4', ip: '192.0.2.4' });
-    expect([otherPath.ok, otherPath.checks.find((c) => c.status === 'fail')?.code]).toEqual([false, 'link_path_mismatch']);
+    expect([otherPath.ok, otherPath.checks.find((c) => c.status === 'fail')?.code]).toEqual([
+      false,
+      'link_path_mismatch',
+    ]);
     const otherIp = explainToken(link, CONFIG, keys, NOW, { path: '/files/film.mp4', ip: '192.0.2.5' });
     expect([otherIp.ok, otherIp.checks.find((c) => c.status === 'fail')?.code]).toEqual([false, 'link_ip_mismatch']);
   });

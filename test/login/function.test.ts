@@ -15,7 +15,11 @@ type Handler = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructu
 let handler: Handler;
 let bundle: string;
 
-function event(method: string, path: string, init: { headers?: Record<string, string>; cookies?: string[]; body?: string; base64?: boolean; ip?: string } = {}): APIGatewayProxyEventV2 {
+function event(
+  method: string,
+  path: string,
+  init: { headers?: Record<string, string>; cookies?: string[]; body?: string; base64?: boolean; ip?: string } = {},
+): APIGatewayProxyEventV2 {
   return {
     version: '2.0',
     routeKey: '$default',
@@ -54,7 +58,9 @@ afterAll(() => {
 
 describe('built login function', () => {
   it('embeds no key material: no signing secret, no private key', () => {
-    for (const key of JSON.parse(readFileSync(join(ROOT, 'gatekeeper.config.json'), 'utf8')).keys as { secret?: string }[]) {
+    for (const key of JSON.parse(readFileSync(join(ROOT, 'gatekeeper.config.json'), 'utf8')).keys as {
+      secret?: string;
+    }[]) {
       if (key.secret) expect(bundle).not.toContain(key.secret);
     }
     expect(bundle).not.toContain('PRIVATE KEY');
@@ -64,31 +70,48 @@ describe('built login function', () => {
   it('logs in: 204 with the cookies in the function URL `cookies` field', async () => {
     const result = await handler(
       event('POST', '/auth/session', {
-        headers: { authorization: `Bearer ${await identityToken()}`, 'content-type': 'application/json', 'cloudfront-viewer-address': '192.0.2.10:5555' },
+        headers: {
+          authorization: `Bearer ${await identityToken()}`,
+          'content-type': 'application/json',
+          'cloudfront-viewer-address': '192.0.2.10:5555',
+        },
         body: '{"bindIp":true}',
         base64: true,
       }),
     );
     expect(result.statusCode).toBe(204);
     expect(result.body).toBeUndefined();
-    const cookies = Object.fromEntries((result.cookies ?? []).map((c) => parseSetCookie(c)).map((c) => [c.name, c.value]));
+    const cookies = Object.fromEntries(
+      (result.cookies ?? []).map((c) => parseSetCookie(c)).map((c) => [c.name, c.value]),
+    );
     expect(Object.keys(cookies)).toContain('__Host-tenant');
     expect(codeOf(cloudfrontJudges('https://cdn.example.com/files/a.pdf', NOW + 1, '192.0.2.10', cookies))).toBe('ok');
-    expect(codeOf(cloudfrontJudges('https://cdn.example.com/files/a.pdf', NOW + 1, '192.0.2.11', cookies))).toBe('ip_mismatch');
+    expect(codeOf(cloudfrontJudges('https://cdn.example.com/files/a.pdf', NOW + 1, '192.0.2.11', cookies))).toBe(
+      'ip_mismatch',
+    );
 
-    const session = await handler(event('GET', '/auth/session', { cookies: [`__Host-tenant=${cookies['__Host-tenant']}`, 'other=1'] }));
+    const session = await handler(
+      event('GET', '/auth/session', { cookies: [`__Host-tenant=${cookies['__Host-tenant']}`, 'other=1'] }),
+    );
     expect([session.statusCode, JSON.parse(session.body!)]).toEqual([200, { tenant: 'acme', expires: NOW + 900 }]);
   });
 
   it('answers refusals as JSON codes', async () => {
     const result = await handler(event('POST', '/auth/session'));
-    expect([result.statusCode, JSON.parse(result.body!), result.headers?.['content-type']]).toEqual([401, { error: 'missing_identity' }, 'application/json']);
+    expect([result.statusCode, JSON.parse(result.body!), result.headers?.['content-type']]).toEqual([
+      401,
+      { error: 'missing_identity' },
+      'application/json',
+    ]);
   });
 });
 
 describe('function URL adapter', () => {
   it('reads method, path, lower-cased headers, cookies, a base64 body and the source IP', () => {
-    const request = toLoginRequest({ ...event('POST', '/auth/links', { body: '{"a":1}', base64: true, cookies: ['a=1', 'b=2'] }), headers: { 'Content-Type': 'application/json' } });
+    const request = toLoginRequest({
+      ...event('POST', '/auth/links', { body: '{"a":1}', base64: true, cookies: ['a=1', 'b=2'] }),
+      headers: { 'Content-Type': 'application/json' },
+    });
     expect({ ...request, header: request.header('content-type') }).toEqual({
       method: 'POST',
       path: '/auth/links',

@@ -16,9 +16,16 @@ export { NOW, ROOT };
 
 export const LOGIN_CONFIG = CONFIG as LoginGateConfig;
 
-export function loginConfig(overrides: Record<string, unknown> = {}, gateOverrides: Record<string, unknown> = {}): LoginGateConfig {
+export function loginConfig(
+  overrides: Record<string, unknown> = {},
+  gateOverrides: Record<string, unknown> = {},
+): LoginGateConfig {
   const raw = JSON.parse(JSON.stringify(CONFIG)) as Record<string, unknown>;
-  return validateConfig({ ...raw, ...gateOverrides, login: { ...(raw.login as object), ...overrides } }) as LoginGateConfig;
+  return validateConfig({
+    ...raw,
+    ...gateOverrides,
+    login: { ...(raw.login as object), ...overrides },
+  }) as LoginGateConfig;
 }
 
 const idp = JSON.parse(readFileSync(join(ROOT, 'test/fixtures/login-identity-key.json'), 'utf8')) as {
@@ -30,7 +37,9 @@ export const IDP_PRIVATE_KEY: KeyObject = createPrivateKey({ key: idp.privateKey
 export const IDP_ISSUER = 'https://idp.example.com';
 
 export const CF_PRIVATE_PEM = readFileSync(join(ROOT, 'test/fixtures/login-cloudfront-private-key.pem'), 'utf8');
-export const CF_PUBLIC_KEY = createPublicKey(readFileSync(join(ROOT, 'test/fixtures/login-cloudfront-public-key.pem'), 'utf8'));
+export const CF_PUBLIC_KEY = createPublicKey(
+  readFileSync(join(ROOT, 'test/fixtures/login-cloudfront-public-key.pem'), 'utf8'),
+);
 export const KEY_PAIR_ID = 'K2TENANTGATEDEMO';
 
 export interface IdentityOptions {
@@ -59,7 +68,9 @@ export async function identityToken(options: IdentityOptions = {}): Promise<stri
   return new SignJWT(claims).setProtectedHeader({ alg, kid: options.kid ?? IDP_KID, typ: 'JWT' }).sign(key);
 }
 
-export function request(partial: Partial<Omit<LoginRequest, 'header'>> & { headers?: Record<string, string> }): LoginRequest {
+export function request(
+  partial: Partial<Omit<LoginRequest, 'header'>> & { headers?: Record<string, string> },
+): LoginRequest {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(partial.headers ?? {})) headers[name.toLowerCase()] = value;
   return {
@@ -114,13 +125,19 @@ export function jarFor(response: LoginResponse, path: string): Record<string, st
   const jar: Record<string, string> = {};
   for (const cookie of Object.values(cookiesOf(response))) {
     const cookiePath = String(cookie.attributes.Path);
-    if (path === cookiePath || path.startsWith(cookiePath.endsWith('/') ? cookiePath : `${cookiePath}/`)) jar[cookie.name] = cookie.value;
+    if (path === cookiePath || path.startsWith(cookiePath.endsWith('/') ? cookiePath : `${cookiePath}/`))
+      jar[cookie.name] = cookie.value;
   }
   return jar;
 }
 
 /** CloudFront's own judgement of a request, with the distribution trusting only the fixture key. */
-export function cloudfrontJudges(url: string, at: number, viewerIp: string, cookies?: Record<string, string>): CloudFrontVerifyResult {
+export function cloudfrontJudges(
+  url: string,
+  at: number,
+  viewerIp: string,
+  cookies?: Record<string, string>,
+): CloudFrontVerifyResult {
   return judgeCloudFrontRequest({ url, cookies, publicKeys: { [KEY_PAIR_ID]: CF_PUBLIC_KEY }, now: at, viewerIp });
 }
 
@@ -128,11 +145,18 @@ export function codeOf(result: CloudFrontVerifyResult): string {
   return result.ok ? 'ok' : result.code;
 }
 
-export async function login(svc: ReturnType<typeof service>, extra: { headers?: Record<string, string>; body?: string } = {}) {
+export async function login(
+  svc: ReturnType<typeof service>,
+  extra: { headers?: Record<string, string>; body?: string } = {},
+) {
   const response = await svc.handle(
     request({
       method: 'POST',
-      headers: { authorization: `Bearer ${await identityToken()}`, ...(extra.body ? { 'content-type': 'application/json' } : {}), ...extra.headers },
+      headers: {
+        authorization: `Bearer ${await identityToken()}`,
+        ...(extra.body ? { 'content-type': 'application/json' } : {}),
+        ...extra.headers,
+      },
       ...(extra.body ? { body: extra.body } : {}),
     }),
   );

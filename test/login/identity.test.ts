@@ -26,20 +26,68 @@ const foreign = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
 describe('identity verification', () => {
   it.each<[string, () => Promise<string>, string]>([
     ['a valid identity token', () => identityToken(), `alice@acme until ${NOW + 3600}`],
-    ['an audience in an array', () => identityToken({ claims: { aud: ['other', 'saas-app'] } }), `alice@acme until ${NOW + 3600}`],
-    ['expired beyond tolerance', () => identityToken({ claims: { exp: NOW - 30 } }), 'invalid_identity: ERR_JWT_EXPIRED'],
-    ['another issuer', () => identityToken({ claims: { iss: 'https://evil.example' } }), 'invalid_identity: ERR_JWT_CLAIM_VALIDATION_FAILED'],
-    ['another audience', () => identityToken({ claims: { aud: 'other' } }), 'invalid_identity: ERR_JWT_CLAIM_VALIDATION_FAILED'],
+    [
+      'an audience in an array',
+      () => identityToken({ claims: { aud: ['other', 'saas-app'] } }),
+      `alice@acme until ${NOW + 3600}`,
+    ],
+    [
+      'expired beyond tolerance',
+      () => identityToken({ claims: { exp: NOW - 30 } }),
+      'invalid_identity: ERR_JWT_EXPIRED',
+    ],
+    [
+      'another issuer',
+      () => identityToken({ claims: { iss: 'https://evil.example' } }),
+      'invalid_identity: ERR_JWT_CLAIM_VALIDATION_FAILED',
+    ],
+    [
+      'another audience',
+      () => identityToken({ claims: { aud: 'other' } }),
+      'invalid_identity: ERR_JWT_CLAIM_VALIDATION_FAILED',
+    ],
     ['no exp', () => identityToken({ without: ['exp'] }), 'invalid_identity: ERR_JWT_CLAIM_VALIDATION_FAILED'],
     ['no sub', () => identityToken({ without: ['sub'] }), 'invalid_identity: ERR_JWT_CLAIM_VALIDATION_FAILED'],
-    ['signed by a foreign key with the right kid', () => identityToken({ key: foreign }), 'invalid_identity: ERR_JWS_SIGNATURE_VERIFICATION_FAILED'],
-    ['an unknown kid', () => identityToken({ kid: 'other', key: foreign }), 'invalid_identity: ERR_JWKS_NO_MATCHING_KEY'],
-    ['HS256 with the public key as secret (algorithm confusion)', () => identityToken({ alg: 'HS256', key: createSecretKey(Buffer.from(JSON.stringify(createPublicKey(IDP_PRIVATE_KEY).export({ format: 'jwk' })))) }), 'invalid_identity: ERR_JOSE_ALG_NOT_ALLOWED'],
+    [
+      'signed by a foreign key with the right kid',
+      () => identityToken({ key: foreign }),
+      'invalid_identity: ERR_JWS_SIGNATURE_VERIFICATION_FAILED',
+    ],
+    [
+      'an unknown kid',
+      () => identityToken({ kid: 'other', key: foreign }),
+      'invalid_identity: ERR_JWKS_NO_MATCHING_KEY',
+    ],
+    [
+      'HS256 with the public key as secret (algorithm confusion)',
+      () =>
+        identityToken({
+          alg: 'HS256',
+          key: createSecretKey(Buffer.from(JSON.stringify(createPublicKey(IDP_PRIVATE_KEY).export({ format: 'jwk' })))),
+        }),
+      'invalid_identity: ERR_JOSE_ALG_NOT_ALLOWED',
+    ],
     ['no tenant claim', () => identityToken({ without: ['custom:tenant_id'] }), 'tenant_invalid: tenant claim missing'],
-    ['a tenant with a slash', () => identityToken({ claims: { 'custom:tenant_id': 'acme/../globex' } }), 'tenant_invalid: tenant claim does not match tenantPattern'],
-    ['a tenant in upper case', () => identityToken({ claims: { 'custom:tenant_id': 'Acme' } }), 'tenant_invalid: tenant claim does not match tenantPattern'],
-    ['a tenant that is a number', () => identityToken({ claims: { 'custom:tenant_id': 7 } }), 'tenant_invalid: tenant claim does not match tenantPattern'],
-    ['a token far too long', async () => `${await identityToken()}${'A'.repeat(9000)}`, 'invalid_identity: token too long'],
+    [
+      'a tenant with a slash',
+      () => identityToken({ claims: { 'custom:tenant_id': 'acme/../globex' } }),
+      'tenant_invalid: tenant claim does not match tenantPattern',
+    ],
+    [
+      'a tenant in upper case',
+      () => identityToken({ claims: { 'custom:tenant_id': 'Acme' } }),
+      'tenant_invalid: tenant claim does not match tenantPattern',
+    ],
+    [
+      'a tenant that is a number',
+      () => identityToken({ claims: { 'custom:tenant_id': 7 } }),
+      'tenant_invalid: tenant claim does not match tenantPattern',
+    ],
+    [
+      'a token far too long',
+      async () => `${await identityToken()}${'A'.repeat(9000)}`,
+      'invalid_identity: token too long',
+    ],
   ])('%s → %s', async (_name, token, expected) => {
     expect(await outcome(await token())).toBe(expected);
   });
@@ -49,7 +97,9 @@ describe('remote JWKS (OIDC jwksUrl)', () => {
   let server: Server;
   let hits = 0;
   let base = '';
-  const jwks = JSON.stringify({ keys: [{ ...createPublicKey(IDP_PRIVATE_KEY).export({ format: 'jwk' }), kid: IDP_KID, alg: 'ES256' }] });
+  const jwks = JSON.stringify({
+    keys: [{ ...createPublicKey(IDP_PRIVATE_KEY).export({ format: 'jwk' }), kid: IDP_KID, alg: 'ES256' }],
+  });
 
   beforeAll(async () => {
     server = createServer((req, res) => {

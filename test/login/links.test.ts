@@ -10,7 +10,19 @@ import type { RequestCase } from '../cases/request-cases';
 import { lambdaEdgeEvent, lambdaEdgeOutcome, loadLambdaEdge, type EdgeHandler } from '../helpers/lambda-edge';
 import type { Outcome } from '../helpers/outcome';
 import { built } from '../helpers/targets';
-import { cloudfrontJudges, codeOf, cookiesOf, identityToken, LOGIN_CONFIG, login, loginConfig, NOW, request, service, viewerAddress } from './helpers';
+import {
+  cloudfrontJudges,
+  codeOf,
+  cookiesOf,
+  identityToken,
+  LOGIN_CONFIG,
+  login,
+  loginConfig,
+  NOW,
+  request,
+  service,
+  viewerAddress,
+} from './helpers';
 
 const H = 'https://cdn.example.com';
 const TOLERANCE = LOGIN_CONFIG.clockToleranceSeconds;
@@ -29,7 +41,12 @@ async function gate(url: string, at: number, ip: string): Promise<Outcome> {
   const rest = url.slice(H.length);
   const q = rest.indexOf('?');
   vi.setSystemTime(at * 1000);
-  const c = { name: url, uri: q < 0 ? rest : rest.slice(0, q), querystring: q < 0 ? '' : rest.slice(q + 1), ip } as RequestCase;
+  const c = {
+    name: url,
+    uri: q < 0 ? rest : rest.slice(0, q),
+    querystring: q < 0 ? '' : rest.slice(q + 1),
+    ip,
+  } as RequestCase;
   return lambdaEdgeOutcome(await edge(lambdaEdgeEvent(c)));
 }
 
@@ -48,7 +65,10 @@ async function session(svc = service(), headers: Record<string, string> = {}) {
   return `__Host-tenant=${cookiesOf(response)['__Host-tenant']!.value}`;
 }
 
-async function links(body: unknown, options: { svc?: ReturnType<typeof service>; headers?: Record<string, string>; cookie?: string } = {}) {
+async function links(
+  body: unknown,
+  options: { svc?: ReturnType<typeof service>; headers?: Record<string, string>; cookie?: string } = {},
+) {
   const svc = options.svc ?? service();
   const cookie = options.cookie ?? (await session(svc));
   return svc.handle(
@@ -86,7 +106,9 @@ describe('POST /auth/links', () => {
         exp: NOW + 600,
       });
       // CloudFront's signed-URL parameters follow the token; the policy's Resource is the URL with the token.
-      expect(link.url).toMatch(/&Policy=[A-Za-z0-9~_-]+&Key-Pair-Id=K2TENANTGATEDEMO&Signature=[A-Za-z0-9~_-]+&Hash-Algorithm=SHA256$/);
+      expect(link.url).toMatch(
+        /&Policy=[A-Za-z0-9~_-]+&Key-Pair-Id=K2TENANTGATEDEMO&Signature=[A-Za-z0-9~_-]+&Hash-Algorithm=SHA256$/,
+      );
       const result = cloudfrontJudges(link.url, NOW + 1, '203.0.113.5');
       expect(result.ok && result.policy.resource).toBe(`${H}${link.path}?token=${token}`);
     }
@@ -103,13 +125,23 @@ describe('POST /auth/links', () => {
     it.each<[string, unknown, number, string]>([
       ['no paths', { paths: [], expiresIn: 60 }, 400, 'malformed_request'],
       ['paths not strings', { paths: [7], expiresIn: 60 }, 400, 'malformed_request'],
-      ['too many paths', { paths: Array.from({ length: 101 }, (_, i) => `/files/${i}`), expiresIn: 60 }, 400, 'too_many_paths'],
+      [
+        'too many paths',
+        { paths: Array.from({ length: 101 }, (_, i) => `/files/${i}`), expiresIn: 60 },
+        400,
+        'too_many_paths',
+      ],
       ['no expiresIn', { paths: ['/files/x'] }, 400, 'invalid_expiry'],
       ['expiresIn zero', { paths: ['/files/x'], expiresIn: 0 }, 400, 'invalid_expiry'],
       ['expiresIn fractional', { paths: ['/files/x'], expiresIn: 1.5 }, 400, 'invalid_expiry'],
       ['expiresIn over the maximum', { paths: ['/files/x'], expiresIn: 172801 }, 400, 'invalid_expiry'],
       ['bindIp not a boolean', { paths: ['/files/x'], expiresIn: 60, bindIp: 'yes' }, 400, 'malformed_request'],
-      ['an unknown member', { paths: ['/files/x'], expiresIn: 60, prefix: '/tenants/globex' }, 400, 'malformed_request'],
+      [
+        'an unknown member',
+        { paths: ['/files/x'], expiresIn: 60, prefix: '/tenants/globex' },
+        400,
+        'malformed_request',
+      ],
       ['a path outside the prefix', { paths: ['/tenants/globex/files/x'], expiresIn: 60 }, 400, 'path_not_allowed'],
       ['the prefix itself (a trailing empty segment)', { paths: ['/files/'], expiresIn: 60 }, 400, 'invalid_path'],
       ['a dot-segment escape', { paths: ['/files/../tenants/globex/files/x'], expiresIn: 60 }, 400, 'invalid_path'],
@@ -118,14 +150,19 @@ describe('POST /auth/links', () => {
       ['a query in the path', { paths: ['/files/x?token=1'], expiresIn: 60 }, 400, 'invalid_path'],
       ['a CloudFront wildcard', { paths: ['/files/*'], expiresIn: 60 }, 400, 'invalid_path'],
       ['one bad path among good ones', { paths: ['/files/ok', '/files/../x'], expiresIn: 60 }, 400, 'invalid_path'],
-      ['another tenant named in the body', { paths: ['/files/x'], expiresIn: 60, tenant: 'globex' }, 403, 'tenant_mismatch'],
+      [
+        'another tenant named in the body',
+        { paths: ['/files/x'], expiresIn: 60, tenant: 'globex' },
+        403,
+        'tenant_mismatch',
+      ],
       ['a body that is an array', [], 400, 'malformed_request'],
     ])('%s', async (_name, body, status, code) => {
       const response = await links(body);
       expect([response.status, JSON.parse(response.body)]).toEqual([status, { error: code }]);
     });
 
-    it('accepts the session\'s own tenant named in the body', async () => {
+    it("accepts the session's own tenant named in the body", async () => {
       expect((await links({ paths: ['/files/x'], expiresIn: 60, tenant: 'acme' })).status).toBe(200);
     });
 
@@ -134,25 +171,40 @@ describe('POST /auth/links', () => {
       expect([noCookie.status, JSON.parse(noCookie.body)]).toEqual([401, { error: 'missing_session' }]);
       const link = JSON.parse((await links({ paths: ['/files/x'], expiresIn: 60 })).body).links[0].url as string;
       // A link token is not a session.
-      const asCookie = await links({ paths: ['/files/y'], expiresIn: 60 }, { cookie: `__Host-tenant=${/token=([^&]+)/.exec(link)![1]}` });
+      const asCookie = await links(
+        { paths: ['/files/y'], expiresIn: 60 },
+        { cookie: `__Host-tenant=${/token=([^&]+)/.exec(link)![1]}` },
+      );
       expect([asCookie.status, JSON.parse(asCookie.body)]).toEqual([401, { error: 'invalid_session' }]);
     });
 
     it('needs a JSON body (no form-encoded cross-site POST)', async () => {
       const svc = service();
       const response = await svc.handle(
-        request({ method: 'POST', path: '/auth/links', headers: { 'content-type': 'text/plain' }, cookies: [await session(svc)], body: '{"paths":["/files/x"],"expiresIn":60}' }),
+        request({
+          method: 'POST',
+          path: '/auth/links',
+          headers: { 'content-type': 'text/plain' },
+          cookies: [await session(svc)],
+          body: '{"paths":["/files/x"],"expiresIn":60}',
+        }),
       );
       expect([response.status, JSON.parse(response.body)]).toEqual([415, { error: 'unsupported_media_type' }]);
     });
 
     it('refuses a foreign Origin', async () => {
-      const response = await links({ paths: ['/files/x'], expiresIn: 60 }, { headers: { origin: 'https://evil.example' } });
+      const response = await links(
+        { paths: ['/files/x'], expiresIn: 60 },
+        { headers: { origin: 'https://evil.example' } },
+      );
       expect([response.status, JSON.parse(response.body)]).toEqual([403, { error: 'origin_not_allowed' }]);
     });
 
     it('refuses to bind an IPv6 caller', async () => {
-      const response = await links({ paths: ['/files/x'], expiresIn: 60, bindIp: true }, { headers: viewerAddress('2001:db8::5') });
+      const response = await links(
+        { paths: ['/files/x'], expiresIn: 60, bindIp: true },
+        { headers: viewerAddress('2001:db8::5') },
+      );
       expect([response.status, JSON.parse(response.body)]).toEqual([400, { error: 'ip_binding_unavailable' }]);
     });
   });
@@ -166,7 +218,10 @@ describe('use case (a): a unique, time-limited link per file', () => {
   });
 
   it('opens its file, for anyone holding it, until its expiry — at the gate and at CloudFront', async () => {
-    for (const [at, ip] of [[NOW + 1, '203.0.113.5'], [expires - 1, '198.51.100.200']] as const) {
+    for (const [at, ip] of [
+      [NOW + 1, '203.0.113.5'],
+      [expires - 1, '198.51.100.200'],
+    ] as const) {
       expect(verdict(await gate(url, at, ip))).toBe('forward /tenants/acme/files/report.pdf');
       expect(codeOf(cloudfrontJudges(url, at, ip))).toBe('ok');
     }
@@ -177,16 +232,21 @@ describe('use case (a): a unique, time-limited link per file', () => {
     expect(outcome.status === 'forward' && outcome.querystring).not.toMatch(/(^|&)token=/);
   });
 
-  it.each(['/files/other.pdf', '/files/report.pdf2', '/files/report.pdf/x', '/files/REPORT.pdf'])('opens no other file: %s', async (path) => {
-    const other = onOtherPath(url, path);
-    expect(verdict(await gate(other, NOW + 1, '203.0.113.5'))).toBe('403 link_path_mismatch');
-    expect(codeOf(cloudfrontJudges(other, NOW + 1, '203.0.113.5'))).toBe('resource_mismatch');
-  });
+  it.each(['/files/other.pdf', '/files/report.pdf2', '/files/report.pdf/x', '/files/REPORT.pdf'])(
+    'opens no other file: %s',
+    async (path) => {
+      const other = onOtherPath(url, path);
+      expect(verdict(await gate(other, NOW + 1, '203.0.113.5'))).toBe('403 link_path_mismatch');
+      expect(codeOf(cloudfrontJudges(other, NOW + 1, '203.0.113.5'))).toBe('resource_mismatch');
+    },
+  );
 
   it('stops at its expiry', async () => {
     expect(codeOf(cloudfrontJudges(url, expires, '203.0.113.5'))).toBe('expired');
     // The gate allows the configured clock tolerance, and not a second more.
-    expect(verdict(await gate(url, expires + TOLERANCE - 1, '203.0.113.5'))).toBe('forward /tenants/acme/files/report.pdf');
+    expect(verdict(await gate(url, expires + TOLERANCE - 1, '203.0.113.5'))).toBe(
+      'forward /tenants/acme/files/report.pdf',
+    );
     expect(verdict(await gate(url, expires + TOLERANCE, '203.0.113.5'))).toBe('401 invalid_token');
   });
 
@@ -195,7 +255,12 @@ describe('use case (a): a unique, time-limited link per file', () => {
     const token = await identityToken({ claims: { 'custom:tenant_id': 'globex' } });
     const response = await globex.handle(request({ method: 'POST', headers: { authorization: `Bearer ${token}` } }));
     const other = JSON.parse(
-      (await links({ paths: ['/files/report.pdf'], expiresIn: 300 }, { svc: globex, cookie: `__Host-tenant=${cookiesOf(response)['__Host-tenant']!.value}` })).body,
+      (
+        await links(
+          { paths: ['/files/report.pdf'], expiresIn: 300 },
+          { svc: globex, cookie: `__Host-tenant=${cookiesOf(response)['__Host-tenant']!.value}` },
+        )
+      ).body,
     ).links[0].url as string;
     expect(verdict(await gate(other, NOW + 1, '203.0.113.5'))).toBe('forward /tenants/globex/files/report.pdf');
     expect(other).not.toBe(url);
@@ -207,7 +272,7 @@ describe('use case (a): a unique, time-limited link per file', () => {
   });
 });
 
-describe('use case (b): a film sold for 48 hours, streamed only from the buyer\'s IP', () => {
+describe("use case (b): a film sold for 48 hours, streamed only from the buyer's IP", () => {
   const BUYER = '192.0.2.44';
   const HOURS_48 = 48 * 3600;
   let url: string;
@@ -220,7 +285,7 @@ describe('use case (b): a film sold for 48 hours, streamed only from the buyer\'
     url = JSON.parse(response.body).links[0].url;
   });
 
-  it('binds the link token and the CloudFront policy to the buyer\'s IPv4 /32', () => {
+  it("binds the link token and the CloudFront policy to the buyer's IPv4 /32", () => {
     const token = /token=([^&]+)/.exec(url)![1]!;
     expect(decodeJwt(token)).toMatchObject({ pth: '/files/film.mp4', cip: BUYER, exp: NOW + HOURS_48 });
     const result = cloudfrontJudges(url, NOW + 1, BUYER);

@@ -7,7 +7,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { KeyConfig } from '../../src/config';
-import { cloudFrontPublicKeyPem, createKeyLoader, parseCloudFrontPrivateKey, parseSigningKey, withheldSecrets } from '../../src/login/keys';
+import {
+  cloudFrontPublicKeyPem,
+  createKeyLoader,
+  parseCloudFrontPrivateKey,
+  parseSigningKey,
+  withheldSecrets,
+} from '../../src/login/keys';
 import { defaultSecretReaders, once, readSecret, type SecretReaders } from '../../src/login/secrets';
 import { privateKey } from '../helpers/keys';
 import { CF_PRIVATE_PEM, LOGIN_CONFIG, ROOT } from './helpers';
@@ -55,7 +61,9 @@ describe('secret readers', () => {
   });
 
   it('refuses a plain String parameter (the key would sit unencrypted)', async () => {
-    await expect(readSecret({ ssmParameter: '/plain' }, readers)).rejects.toThrow('cannot read SSM parameter /plain: SSM parameter /plain must be a SecureString');
+    await expect(readSecret({ ssmParameter: '/plain' }, readers)).rejects.toThrow(
+      'cannot read SSM parameter /plain: SSM parameter /plain must be a SecureString',
+    );
   });
 
   it('reads a Secrets Manager SecretString, and refuses a binary secret', async () => {
@@ -101,7 +109,10 @@ describe('once per cold start', () => {
         return CF_PRIVATE_PEM;
       },
     };
-    const login = { ...LOGIN_CONFIG.login, secrets: { signingKey: { ssmParameter: '/tg/hs' }, cloudfrontPrivateKey: { secretsManagerSecret: 'tg/cf' } } };
+    const login = {
+      ...LOGIN_CONFIG.login,
+      secrets: { signingKey: { ssmParameter: '/tg/hs' }, cloudfrontPrivateKey: { secretsManagerSecret: 'tg/cf' } },
+    };
     const load = createKeyLoader(LOGIN_CONFIG, login, readers);
     const [a, b] = await Promise.all([load(), load()]);
     expect(a).toBe(b);
@@ -115,7 +126,9 @@ describe('parsing and checking the keys', () => {
   it('accepts the HS256 secret of the signing kid, refuses another', async () => {
     expect((await parseSigningKey(`${SIGNING_SECRET}\n`, hsKey)).alg).toBe('HS256');
     const other = { ...hsKey, secret: 'B2T3s5UREtKwkpjOiPniqhi8M5Mccmx6hIBQP97hwn-tkS_WfEVzc8DDzhBnIDsk' } as KeyConfig;
-    await expect(parseSigningKey(SIGNING_SECRET, other)).rejects.toThrow('the signing key is not the HS256 secret of gate key "hs-2026-11"');
+    await expect(parseSigningKey(SIGNING_SECRET, other)).rejects.toThrow(
+      'the signing key is not the HS256 secret of gate key "hs-2026-11"',
+    );
     await expect(parseSigningKey('short', hsKey)).rejects.toThrow(/at least 32 bytes/);
   });
 
@@ -123,15 +136,21 @@ describe('parsing and checking the keys', () => {
     const es = privateKey('es-2026-11');
     expect((await parseSigningKey(es.export({ type: 'pkcs8', format: 'pem' }).toString(), esKey)).alg).toBe('ES256');
     expect((await parseSigningKey(JSON.stringify(es.export({ format: 'jwk' })), esKey)).alg).toBe('ES256');
-    const foreign = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-    await expect(parseSigningKey(foreign, esKey)).rejects.toThrow(/not the private half of gate key "es-2026-11" \(x differs\)/);
+    const foreign = generateKeyPairSync('ec', { namedCurve: 'P-256' })
+      .privateKey.export({ type: 'pkcs8', format: 'pem' })
+      .toString();
+    await expect(parseSigningKey(foreign, esKey)).rejects.toThrow(
+      /not the private half of gate key "es-2026-11" \(x differs\)/,
+    );
     await expect(parseSigningKey('garbage', esKey)).rejects.toThrow(/neither a private PEM nor a private JWK/);
   });
 
   it('takes RSA-2048 CloudFront keys only', () => {
     const key = parseCloudFrontPrivateKey(CF_PRIVATE_PEM);
     expect(cloudFrontPublicKeyPem(key)).toBe(createPublicKey(key).export({ type: 'spki', format: 'pem' }).toString());
-    const small = generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    const small = generateKeyPairSync('rsa', { modulusLength: 1024 })
+      .privateKey.export({ type: 'pkcs8', format: 'pem' })
+      .toString();
     expect(() => parseCloudFrontPrivateKey(small)).toThrow('the CloudFront private key must be RSA-2048');
     expect(() => parseCloudFrontPrivateKey('nope')).toThrow(/not a private PEM/);
   });

@@ -45,20 +45,32 @@ describe('POST /auth/session', () => {
     expect(tenant.raw).not.toMatch(/domain/i);
   });
 
-  it('mints exactly the session token the edge gate accepts, for the identity\'s tenant', async () => {
+  it("mints exactly the session token the edge gate accepts, for the identity's tenant", async () => {
     const token = cookiesOf(await login(service()))['__Host-tenant']!.value;
     expect(decodeProtectedHeader(token)).toEqual({ alg: 'HS256', typ: 'tenant+jwt', kid: 'hs-2026-11' });
-    expect(decodeJwt(token)).toEqual({ iss: 'https://login.example.com', aud: 'tenant-gate', sub: 'alice', tid: 'acme', iat: NOW, exp: NOW + 900 });
+    expect(decodeJwt(token)).toEqual({
+      iss: 'https://login.example.com',
+      aud: 'tenant-gate',
+      sub: 'alice',
+      tid: 'acme',
+      iat: NOW,
+      exp: NOW + 900,
+    });
     const decision = gateDecides(token, '/files/report.pdf', NOW + 10);
     expect(decision.action === 'forward' ? decision.uri : decision).toBe('/tenants/acme/files/report.pdf');
     // And it stops where its cookie stops.
-    expect(gateDecides(token, '/files/report.pdf', NOW + 900 + LOGIN_CONFIG.clockToleranceSeconds).action).toBe('respond');
+    expect(gateDecides(token, '/files/report.pdf', NOW + 900 + LOGIN_CONFIG.clockToleranceSeconds).action).toBe(
+      'respond',
+    );
   });
 
   it('never outlives the identity token', async () => {
     const svc = service();
     const response = await svc.handle(
-      request({ method: 'POST', headers: { authorization: `Bearer ${await identityToken({ claims: { exp: NOW + 120 } })}` } }),
+      request({
+        method: 'POST',
+        headers: { authorization: `Bearer ${await identityToken({ claims: { exp: NOW + 120 } })}` },
+      }),
     );
     const tenant = cookiesOf(response)['__Host-tenant']!;
     expect(decodeJwt(tenant.value).exp).toBe(NOW + 120);
@@ -77,13 +89,29 @@ describe('POST /auth/session', () => {
       'CloudFront-Signature',
       '__Host-tenant',
     ]);
-    for (const name of ['CloudFront-Policy', 'CloudFront-Signature', 'CloudFront-Key-Pair-Id', 'CloudFront-Hash-Algorithm']) {
-      expect(cookies[name]!.attributes).toEqual({ Path: '/files/', 'Max-Age': '900', Secure: true, HttpOnly: true, SameSite: 'Lax' });
+    for (const name of [
+      'CloudFront-Policy',
+      'CloudFront-Signature',
+      'CloudFront-Key-Pair-Id',
+      'CloudFront-Hash-Algorithm',
+    ]) {
+      expect(cookies[name]!.attributes).toEqual({
+        Path: '/files/',
+        'Max-Age': '900',
+        Secure: true,
+        HttpOnly: true,
+        SameSite: 'Lax',
+      });
     }
     expect(cookies['CloudFront-Hash-Algorithm']!.value).toBe('SHA256');
     const policy = policyOf(cookies['CloudFront-Policy']!.value);
     expect(policy).toEqual({
-      Statement: [{ Resource: `${H}/files/*`, Condition: { DateLessThan: { 'AWS:EpochTime': decodeJwt(cookies['__Host-tenant']!.value).exp } } }],
+      Statement: [
+        {
+          Resource: `${H}/files/*`,
+          Condition: { DateLessThan: { 'AWS:EpochTime': decodeJwt(cookies['__Host-tenant']!.value).exp } },
+        },
+      ],
     });
   });
 
@@ -143,7 +171,9 @@ describe('POST /auth/session', () => {
     it('binds every session under bindIp: always, and refuses IPv6 there', async () => {
       const svc = service(loginConfig({ bindIp: 'always' }));
       const bound = await login(svc, { headers: viewerAddress('192.0.2.10') });
-      expect(codeOf(cloudfrontJudges(`${H}/files/x`, NOW + 1, '192.0.2.99', jarFor(bound, '/files/x')))).toBe('ip_mismatch');
+      expect(codeOf(cloudfrontJudges(`${H}/files/x`, NOW + 1, '192.0.2.99', jarFor(bound, '/files/x')))).toBe(
+        'ip_mismatch',
+      );
       const v6 = await login(svc, { headers: viewerAddress('2001:db8::7') });
       expect(JSON.parse(v6.body)).toEqual({ error: 'ip_binding_required' });
     });
@@ -151,7 +181,9 @@ describe('POST /auth/session', () => {
     it('reads the TCP peer under viewerIpSource: sourceIp (direct calls, local emulator)', async () => {
       const svc = service(loginConfig({ viewerIpSource: 'sourceIp' }));
       const response = await login(svc, { body: '{"bindIp":true}' });
-      expect(codeOf(cloudfrontJudges(`${H}/files/x`, NOW + 1, '198.51.100.7', jarFor(response, '/files/x')))).toBe('ok');
+      expect(codeOf(cloudfrontJudges(`${H}/files/x`, NOW + 1, '198.51.100.7', jarFor(response, '/files/x')))).toBe(
+        'ok',
+      );
     });
 
     it('refuses binding when the configuration says never', async () => {
@@ -165,25 +197,93 @@ describe('POST /auth/session', () => {
     it.each<[string, () => Promise<Record<string, string>>, string | undefined, number, string]>([
       ['no Authorization header', async () => ({}), undefined, 401, 'missing_identity'],
       ['not a Bearer token', async () => ({ authorization: 'Basic YWxpY2U6cHc=' }), undefined, 401, 'missing_identity'],
-      ['an expired identity', async () => ({ authorization: await bearer({ claims: { exp: NOW - 60, iat: NOW - 3600 } }) }), undefined, 401, 'invalid_identity'],
-      ['another audience', async () => ({ authorization: await bearer({ claims: { aud: 'other-app' } }) }), undefined, 401, 'invalid_identity'],
-      ['another issuer', async () => ({ authorization: await bearer({ claims: { iss: 'https://evil.example' } }) }), undefined, 401, 'invalid_identity'],
-      ['no tenant claim', async () => ({ authorization: await bearer({ without: ['custom:tenant_id'] }) }), undefined, 403, 'tenant_invalid'],
-      ['a tenant the gate would refuse', async () => ({ authorization: await bearer({ claims: { 'custom:tenant_id': '../globex' } }) }), undefined, 403, 'tenant_invalid'],
-      ['a body that is not JSON', async () => ({ authorization: await bearer(), 'content-type': 'application/json' }), '{', 400, 'malformed_request'],
-      ['a body of another type', async () => ({ authorization: await bearer(), 'content-type': 'text/plain' }), '{}', 415, 'unsupported_media_type'],
-      ['an unknown body member', async () => ({ authorization: await bearer(), 'content-type': 'application/json' }), '{"tenant":"globex"}', 400, 'malformed_request'],
-      ['a foreign Origin (CSRF)', async () => ({ authorization: await bearer(), origin: 'https://evil.example' }), undefined, 403, 'origin_not_allowed'],
+      [
+        'an expired identity',
+        async () => ({ authorization: await bearer({ claims: { exp: NOW - 60, iat: NOW - 3600 } }) }),
+        undefined,
+        401,
+        'invalid_identity',
+      ],
+      [
+        'another audience',
+        async () => ({ authorization: await bearer({ claims: { aud: 'other-app' } }) }),
+        undefined,
+        401,
+        'invalid_identity',
+      ],
+      [
+        'another issuer',
+        async () => ({ authorization: await bearer({ claims: { iss: 'https://evil.example' } }) }),
+        undefined,
+        401,
+        'invalid_identity',
+      ],
+      [
+        'no tenant claim',
+        async () => ({ authorization: await bearer({ without: ['custom:tenant_id'] }) }),
+        undefined,
+        403,
+        'tenant_invalid',
+      ],
+      [
+        'a tenant the gate would refuse',
+        async () => ({ authorization: await bearer({ claims: { 'custom:tenant_id': '../globex' } }) }),
+        undefined,
+        403,
+        'tenant_invalid',
+      ],
+      [
+        'a body that is not JSON',
+        async () => ({ authorization: await bearer(), 'content-type': 'application/json' }),
+        '{',
+        400,
+        'malformed_request',
+      ],
+      [
+        'a body of another type',
+        async () => ({ authorization: await bearer(), 'content-type': 'text/plain' }),
+        '{}',
+        415,
+        'unsupported_media_type',
+      ],
+      [
+        'an unknown body member',
+        async () => ({ authorization: await bearer(), 'content-type': 'application/json' }),
+        '{"tenant":"globex"}',
+        400,
+        'malformed_request',
+      ],
+      [
+        'a foreign Origin (CSRF)',
+        async () => ({ authorization: await bearer(), origin: 'https://evil.example' }),
+        undefined,
+        403,
+        'origin_not_allowed',
+      ],
     ])('%s → %s %s', async (_name, headers, body, status, code) => {
-      const response = await service().handle(request({ method: 'POST', headers: await headers(), ...(body === undefined ? {} : { body }) }));
-      expect({ status: response.status, body: JSON.parse(response.body), cookies: response.cookies }).toEqual({ status, body: { error: code }, cookies: [] });
+      const response = await service().handle(
+        request({ method: 'POST', headers: await headers(), ...(body === undefined ? {} : { body }) }),
+      );
+      expect({ status: response.status, body: JSON.parse(response.body), cookies: response.cookies }).toEqual({
+        status,
+        body: { error: code },
+        cookies: [],
+      });
     });
 
     it('logs the reason, never the token', async () => {
       const svc = service();
       const token = await identityToken({ claims: { aud: 'other-app' } });
       await svc.handle(request({ method: 'POST', headers: { authorization: `Bearer ${token}` } }));
-      expect(svc.logs).toEqual([{ login: 'refused', route: 'POST /auth/session', status: 401, code: 'invalid_identity', reason: 'ERR_JWT_CLAIM_VALIDATION_FAILED' }]);
+      expect(svc.logs).toEqual([
+        {
+          login: 'refused',
+          route: 'POST /auth/session',
+          status: 401,
+          code: 'invalid_identity',
+          reason: 'ERR_JWT_CLAIM_VALIDATION_FAILED',
+        },
+      ]);
       expect(JSON.stringify(svc.logs)).not.toContain(token.split('.')[2]);
     });
 
@@ -195,7 +295,9 @@ describe('POST /auth/session', () => {
     });
 
     it('answers 500 internal_error (reason logged) when the keys cannot be read', async () => {
-      const config = loginConfig({ secrets: { ...LOGIN_CONFIG.login.secrets, signingKey: { file: 'test/fixtures/no-such-file' } } });
+      const config = loginConfig({
+        secrets: { ...LOGIN_CONFIG.login.secrets, signingKey: { file: 'test/fixtures/no-such-file' } },
+      });
       const svc = service(config);
       const response = await login(svc);
       expect([response.status, JSON.parse(response.body)]).toEqual([500, { error: 'internal_error' }]);
@@ -219,7 +321,11 @@ describe('GET /auth/session', () => {
     ['two cookies of the name (cookie tossing)', ['__Host-tenant=a.b.c', '__Host-tenant=d.e.f'], 'invalid_session'],
   ])('answers 401 for %s', async (_name, cookies, code) => {
     const response = await service().handle(request({ cookies }));
-    expect([response.status, JSON.parse(response.body), response.headers['www-authenticate']]).toEqual([401, { error: code }, 'Bearer realm="tenant-gate"']);
+    expect([response.status, JSON.parse(response.body), response.headers['www-authenticate']]).toEqual([
+      401,
+      { error: code },
+      'Bearer realm="tenant-gate"',
+    ]);
   });
 
   it('answers 401 once the session has expired', async () => {
@@ -227,7 +333,9 @@ describe('GET /auth/session', () => {
     const svc = service(LOGIN_CONFIG, () => now);
     const token = cookiesOf(await login(svc))['__Host-tenant']!.value;
     now = NOW + 900 + LOGIN_CONFIG.clockToleranceSeconds;
-    expect(JSON.parse((await svc.handle(request({ cookies: [`__Host-tenant=${token}`] }))).body)).toEqual({ error: 'invalid_session' });
+    expect(JSON.parse((await svc.handle(request({ cookies: [`__Host-tenant=${token}`] }))).body)).toEqual({
+      error: 'invalid_session',
+    });
   });
 });
 
@@ -252,7 +360,10 @@ describe('CORS for the app origin', () => {
 
   it('answers an allowed preflight with credentials and the identity header', async () => {
     const response = await service(config).handle(
-      request({ method: 'OPTIONS', headers: { origin: 'https://app.example.com', 'access-control-request-method': 'POST' } }),
+      request({
+        method: 'OPTIONS',
+        headers: { origin: 'https://app.example.com', 'access-control-request-method': 'POST' },
+      }),
     );
     expect(response.status).toBe(204);
     expect(response.headers).toMatchObject({
@@ -265,13 +376,19 @@ describe('CORS for the app origin', () => {
 
   it('refuses a preflight from another origin', async () => {
     const response = await service(config).handle(
-      request({ method: 'OPTIONS', headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' } }),
+      request({
+        method: 'OPTIONS',
+        headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' },
+      }),
     );
     expect([response.status, response.headers['access-control-allow-origin']]).toEqual([403, undefined]);
   });
 
   it('lets the app log in cross-origin', async () => {
     const response = await login(service(config), { headers: { origin: 'https://app.example.com' } });
-    expect([response.status, response.headers['access-control-allow-origin']]).toEqual([204, 'https://app.example.com']);
+    expect([response.status, response.headers['access-control-allow-origin']]).toEqual([
+      204,
+      'https://app.example.com',
+    ]);
   });
 });

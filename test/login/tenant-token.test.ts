@@ -35,19 +35,32 @@ function jose(kid: Kid, typ: string, extra: Record<string, unknown>): Promise<st
 }
 
 describe.each(KIDS)('%s', (kid) => {
-  it('session token: jose\'s bytes, accepted by jose and by the gate', async () => {
+  it("session token: jose's bytes, accepted by jose and by the gate", async () => {
     const token = await minter.session(signingKey(kid), claims);
     if (kid !== 'es-2026-11') expect(token).toBe(await jose(kid, 'tenant+jwt', {}));
     const key = kid.startsWith('hs') ? new Uint8Array(privateKey(kid).export()) : createPublicKey(privateKey(kid));
-    const { payload } = await jwtVerify(token, key, { issuer: CONFIG.issuer, audience: CONFIG.audience, typ: 'tenant+jwt', currentDate: new Date(NOW * 1000) });
-    expect(payload).toEqual({ tid: 'acme', iss: CONFIG.issuer, aud: CONFIG.audience, sub: 'alice', iat: NOW - 10, exp: NOW + 600 });
+    const { payload } = await jwtVerify(token, key, {
+      issuer: CONFIG.issuer,
+      audience: CONFIG.audience,
+      typ: 'tenant+jwt',
+      currentDate: new Date(NOW * 1000),
+    });
+    expect(payload).toEqual({
+      tid: 'acme',
+      iss: CONFIG.issuer,
+      aud: CONFIG.audience,
+      sub: 'alice',
+      iat: NOW - 10,
+      exp: NOW + 600,
+    });
     const result = core.tokens.verify(token, core.keys, NOW);
     expect(result.ok && result.token).toMatchObject({ kind: 'session', tenant: 'acme', kid });
   });
 
-  it('link token: jose\'s bytes, bound to its path and IP', async () => {
+  it("link token: jose's bytes, bound to its path and IP", async () => {
     const token = await minter.link(signingKey(kid), { ...claims, path: '/files/a.pdf', ip: '192.0.2.4' });
-    if (kid !== 'es-2026-11') expect(token).toBe(await jose(kid, 'tenant-link+jwt', { pth: '/files/a.pdf', cip: '192.0.2.4' }));
+    if (kid !== 'es-2026-11')
+      expect(token).toBe(await jose(kid, 'tenant-link+jwt', { pth: '/files/a.pdf', cip: '192.0.2.4' }));
     const result = core.tokens.verify(token, core.keys, NOW);
     expect(result.ok && result.token).toMatchObject({ kind: 'link', path: '/files/a.pdf', ip: '192.0.2.4' });
   });
@@ -56,10 +69,26 @@ describe.each(KIDS)('%s', (kid) => {
 describe('the minter refuses to mint what the gate would refuse', () => {
   const key = signingKey('hs-2026-11');
   it.each<[string, () => Promise<string>, string]>([
-    ['a tenant outside tenantPattern', () => minter.session(key, { ...claims, tenant: 'Acme' }), 'tenant does not match tenantPattern'],
-    ['a session over maxTokenLifetimeSeconds', () => minter.session(key, { ...claims, exp: claims.iat + 3601 }), 'lifetime 3601s exceeds 3600s'],
-    ['a link over maxLinkLifetimeSeconds', () => minter.link(key, { ...claims, exp: claims.iat + 172801, path: '/files/x' }), 'lifetime 172801s exceeds 172800s'],
-    ['an IPv6 link binding', () => minter.link(key, { ...claims, path: '/files/x', ip: '2001:db8::1' }), 'link ip must be an IPv4 dotted quad'],
+    [
+      'a tenant outside tenantPattern',
+      () => minter.session(key, { ...claims, tenant: 'Acme' }),
+      'tenant does not match tenantPattern',
+    ],
+    [
+      'a session over maxTokenLifetimeSeconds',
+      () => minter.session(key, { ...claims, exp: claims.iat + 3601 }),
+      'lifetime 3601s exceeds 3600s',
+    ],
+    [
+      'a link over maxLinkLifetimeSeconds',
+      () => minter.link(key, { ...claims, exp: claims.iat + 172801, path: '/files/x' }),
+      'lifetime 172801s exceeds 172800s',
+    ],
+    [
+      'an IPv6 link binding',
+      () => minter.link(key, { ...claims, path: '/files/x', ip: '2001:db8::1' }),
+      'link ip must be an IPv4 dotted quad',
+    ],
     ['exp before iat', () => minter.session(key, { ...claims, exp: claims.iat }), 'bad iat/exp'],
   ])('%s', async (_name, mint, message) => {
     await expect(mint()).rejects.toThrow(message);
