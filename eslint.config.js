@@ -58,8 +58,6 @@ export default tseslint.config(
   },
   {
     files: ['src/**/*.ts'],
-    // Node-only code that still sits in src/ until it moves to its adapter (issue #11); nothing new joins this list.
-    ignores: ['src/config.ts', 'src/login/**', 'src/node/**'],
     rules: {
       'no-restricted-imports': [
         'error',
@@ -77,8 +75,6 @@ export default tseslint.config(
   },
   {
     files: CLOUDFRONT_FUNCTION_SOURCES,
-    // Build-time validation, never bundled into an edge function.
-    ignores: ['src/config.ts'],
     rules: {
       'no-restricted-syntax': ['error', ...NJS_SYNTAX],
       'no-restricted-globals': [

@@ -8,12 +8,12 @@
 import { sign } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cookieResource, customPolicy, signCookies } from '../src/login/cloudfront-signing';
-import type { LoginGateConfig } from '../src/login/config';
-import { createKeyLoader } from '../src/login/keys';
-import { defaultSecretReaders } from '../src/login/secrets';
-import { sessionSetCookies } from '../src/login/set-cookie';
-import { createTenantTokenMinter } from '../src/login/tenant-token';
+import { cookieResource, customPolicy, signCookies } from '../login/cloudfront-signing';
+import type { LoginGateConfig } from '../config/login';
+import { createKeyLoader } from '../login/keys';
+import { defaultSecretReaders } from '../login/secrets';
+import { sessionSetCookies } from '../login/set-cookie';
+import { createTenantTokenMinter } from '../login/tenant-token';
 import { loadConfig } from '../build/artifacts';
 import { measureAsync, measureRatio } from './measure';
 

@@ -5,8 +5,8 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import * as esbuild from 'esbuild';
-import { ConfigError, validateConfig, type GateConfig } from '../src/config';
-import { withheldSecrets } from '../src/login/keys';
+import { ConfigError, validateConfig, type GateConfig } from '../config/gate';
+import { withheldSecrets } from '../login/keys';
 
 export interface Artifact {
   name: string;

@@ -2,11 +2,11 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../build/artifacts';
-import type { GateConfig } from '../src/config';
-import type { CloudFrontSigningConfig } from '../src/login/config';
-import { LoginError } from '../src/login/errors';
-import { checkLinkPath } from '../src/login/links';
-import { isIpv4 } from '../src/login/viewer-ip';
+import type { GateConfig } from '../config/gate';
+import type { CloudFrontSigningConfig } from '../config/login';
+import { LoginError } from '../login/errors';
+import { checkLinkPath } from '../login/links';
+import { isIpv4 } from '../login/viewer-ip';
 import { UsageError, type CliIO } from './command';
 
 /** Parsed `--name value` options (strings only; the commands here take no flags without values). */

@@ -20,7 +20,7 @@ import { basename, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { crc32, deflateRawSync } from 'node:zlib';
 import { buildArtifacts, loadConfig, usesKeyValueStore } from '../build/artifacts';
-import type { GateConfig } from '../src/config';
+import type { GateConfig } from '../config/gate';
 
 export const DEFAULT_ARTIFACTS_DIR = '.serverless-artifacts';
 export const MANIFEST_FILE = 'manifest.json';

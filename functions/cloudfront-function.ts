@@ -8,7 +8,7 @@
  *
  * Only HMAC can be computed here: HS256 tokens are verified; any other algorithm is a 401.
  */
-import type { GateConfig } from '../src/config';
+import type { GateConfig } from '../config/gate';
 import { constantTimeEqual } from '../src/constant-time';
 import { createGate, credentialOf, type GateRequest, type Respond } from '../src/decision';
 import { refusal } from '../src/errors';

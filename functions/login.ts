@@ -6,10 +6,10 @@
  * the load starts during init, so the first request usually finds them ready.
  */
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import type { LoginGateConfig } from '../src/login/config';
-import { createKeyLoader } from '../src/login/keys';
-import { defaultSecretReaders, type SecretReaders } from '../src/login/secrets';
-import { createLoginService, type LoginDeps, type LoginRequest, type LoginResponse } from '../src/login/service';
+import type { LoginGateConfig } from '../config/login';
+import { createKeyLoader } from '../login/keys';
+import { defaultSecretReaders, type SecretReaders } from '../login/secrets';
+import { createLoginService, type LoginDeps, type LoginRequest, type LoginResponse } from '../login/service';
 
 declare const __LOGIN_CONFIG__: LoginGateConfig | undefined;
 

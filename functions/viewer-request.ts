@@ -11,11 +11,11 @@ import type {
   CloudFrontRequestResult,
   CloudFrontResultResponse,
 } from 'aws-lambda';
-import type { GateConfig } from '../src/config';
+import type { GateConfig } from '../config/gate';
 import { cookieValues, withoutCookie } from '../src/cookies';
 import { createGate, type GateRequest, type Respond } from '../src/decision';
 import { refusal } from '../src/errors';
-import { createKeyRing, decodeBase64urlText } from '../src/node/key-ring';
+import { createKeyRing, decodeBase64urlText } from './key-ring';
 import { queryValues, withoutQueryParam } from '../src/query';
 import type { GateResponse } from '../src/response';
 import { createTokenVerifier } from '../src/token';

@@ -18,7 +18,7 @@ import { dirname, join, resolve } from 'node:path';
 import type { Server } from 'node:http';
 import * as esbuild from 'esbuild';
 import { buildArtifacts, usesKeyValueStore } from '../build/artifacts';
-import { ConfigError, validateConfig, type GateConfig } from '../src/config';
+import { ConfigError, validateConfig, type GateConfig } from '../config/gate';
 import { CLOUDFRONT_SIGNED_COOKIES, CLOUDFRONT_SIGNED_PARAMS } from './access-log';
 import { LocalCache, MANAGED_CACHE_POLICIES } from './cache';
 import { systemClock, type Clock } from './clock';
@@ -33,7 +33,7 @@ import {
   type FunctionRef,
   type LocalSection,
   type OriginSpec,
-} from './emulator-config';
+} from '../config/local';
 import { xmlError, type EdgeRequest } from './http-message';
 import { LocalKeyValueStore } from './key-value-store';
 import type { Origin } from './origin';

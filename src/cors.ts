@@ -1,5 +1,5 @@
 /** CORS for an SPA on another origin: preflights answered at the edge, refusals it can read. */
-import type { GateConfig } from './config';
+import type { GateConfig } from '../config/gate';
 import type { GateRequest } from './decision';
 
 export const ALLOWED_METHODS = 'GET, HEAD';

@@ -5,7 +5,7 @@
  * response to send. Order of the checks: request shape, method, path, then credentials — so that bad
  * requests cost no cryptography, and so that a credential is never judged for a path it cannot open.
  */
-import type { GateConfig } from './config';
+import type { GateConfig } from '../config/gate';
 import { refusal, type Refusal, type RefusalCode, type TokenFailure } from './errors';
 import { ALLOWED_METHODS, allowedOrigin, corsHeaders, preflightHeaders } from './cors';
 import { isNavigation, loginLocation } from './login-redirect';

@@ -12,7 +12,7 @@
  * decoding to text, and the keys (each of which knows how to check its own signature).
  */
 import { hasCanonicalTail } from './base64url';
-import type { Algorithm, GateConfig } from './config';
+import type { Algorithm, GateConfig } from '../config/gate';
 import type { TokenFailure } from './errors';
 import { isSafeTenantSegment } from './tenant-path';
 

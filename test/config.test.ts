@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CONFIG_FIELDS, ConfigError, DEFAULTS, validateConfig } from '../src/config';
+import { CONFIG_FIELDS, ConfigError, DEFAULTS, validateConfig } from '../config/gate';
 import { ROOT } from './helpers/keys';
 
 const example = JSON.parse(readFileSync(join(ROOT, 'gatekeeper.config.json'), 'utf8')) as Record<string, unknown>;

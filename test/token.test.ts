@@ -3,7 +3,7 @@ import { tokenCases } from './cases/token-cases';
 import { coreFor } from './helpers/core';
 import { mint, mintLink, NOW } from './helpers/tokens';
 import { readTokenHeader } from '../src/token';
-import { decodeBase64urlText } from '../src/node/key-ring';
+import { decodeBase64urlText } from '../functions/key-ring';
 
 const { tokens, keys } = coreFor();
 

@@ -29,7 +29,7 @@ import {
   type ConfigTransform,
   type DistributionClient,
 } from '../../deploy/distribution-api';
-import type { GateConfig } from '../../src/config';
+import type { GateConfig } from '../../config/gate';
 import { UsageError, type CliIO, type Command } from '../command';
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -21,7 +21,7 @@ import {
   formatFindings,
   type DoctorExpectations,
 } from '../../deploy/doctor';
-import type { GateConfig } from '../../src/config';
+import type { GateConfig } from '../../config/gate';
 import { UsageError, type CliIO, type Command } from '../command';
 import { DISTRIBUTION_ID, gateConfigFrom, parse, pathPatternsFrom, readDistributionConfigFile } from './attach';
 

@@ -2,10 +2,10 @@
  * `tenant-gate sign-cookies`: CloudFront signed cookies for every file under pathPrefix — the same cookies
  * `POST /auth/session` sets — as Set-Cookie lines, or as one Cookie header for curl.
  */
-import { cookieResource, customPolicy, signCookies } from '../../src/login/cloudfront-signing';
-import { localCloudFrontKey, localSigningKey } from '../../src/login/local-keys';
-import { sessionSetCookies } from '../../src/login/set-cookie';
-import { createTenantTokenMinter } from '../../src/login/tenant-token';
+import { cookieResource, customPolicy, signCookies } from '../../login/cloudfront-signing';
+import { localCloudFrontKey, localSigningKey } from '../../login/local-keys';
+import { sessionSetCookies } from '../../login/set-cookie';
+import { createTenantTokenMinter } from '../../login/tenant-token';
 import { isSafeTenantSegment } from '../../src/tenant-path';
 import { UsageError, type CliIO, type Command } from '../command';
 import { cliConfig, cliNow, cliOptions, cloudFrontSigning, positiveInt } from '../options';

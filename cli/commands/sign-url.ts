@@ -2,9 +2,9 @@
  * `tenant-gate sign-url`: a CloudFront signed URL for one file — with `--tenant`, the same link the login
  * origin's `POST /auth/links` hands out (link token in `?token=`, then the CloudFront parameters).
  */
-import { signUrl } from '../../src/login/cloudfront-signing';
-import { localCloudFrontKey, localSigningKey } from '../../src/login/local-keys';
-import { createTenantTokenMinter } from '../../src/login/tenant-token';
+import { signUrl } from '../../login/cloudfront-signing';
+import { localCloudFrontKey, localSigningKey } from '../../login/local-keys';
+import { createTenantTokenMinter } from '../../login/tenant-token';
 import { isSafeTenantSegment } from '../../src/tenant-path';
 import { UsageError, type CliIO, type Command } from '../command';
 import { cliConfig, cliNow, cliOptions, cliPath, cloudFrontSigning, positiveInt } from '../options';

@@ -2,9 +2,9 @@
  * `tenant-gate token`: mint a tenant token (session or link) for a test, with the same minter the login origin
  * uses — so what it prints is exactly what the edge accepts.
  */
-import { localSigningKey } from '../../src/login/local-keys';
-import { createTenantTokenMinter } from '../../src/login/tenant-token';
-import { isIpv4 } from '../../src/login/viewer-ip';
+import { localSigningKey } from '../../login/local-keys';
+import { createTenantTokenMinter } from '../../login/tenant-token';
+import { isIpv4 } from '../../login/viewer-ip';
 import { isSafeTenantSegment } from '../../src/tenant-path';
 import { UsageError, type CliIO, type Command } from '../command';
 import { cliConfig, cliNow, cliOptions, cliPath, positiveInt } from '../options';

@@ -1,7 +1,7 @@
 /** The core gate wired to Node's key ring, as the Lambda@Edge adapter wires it, for core-level tests. */
-import type { GateConfig } from '../../src/config';
+import type { GateConfig } from '../../config/gate';
 import { createGate } from '../../src/decision';
-import { createKeyRing, decodeBase64urlText } from '../../src/node/key-ring';
+import { createKeyRing, decodeBase64urlText } from '../../functions/key-ring';
 import { createTokenVerifier } from '../../src/token';
 import { CONFIG } from './keys';
 

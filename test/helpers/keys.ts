@@ -2,7 +2,7 @@
 import { createPrivateKey, createSecretKey, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { validateConfig, type GateConfig } from '../../src/config';
+import { validateConfig, type GateConfig } from '../../config/gate';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
 

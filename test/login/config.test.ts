@@ -1,6 +1,6 @@
 /** The `login` section: defaults, idempotence, and a message naming the field for every mistake. */
 import { describe, expect, it } from 'vitest';
-import { ConfigError, validateConfig } from '../../src/config';
+import { ConfigError, validateConfig } from '../../config/gate';
 import { CONFIG } from '../helpers/keys';
 
 const raw = JSON.parse(JSON.stringify(CONFIG)) as Record<string, unknown> & { login: Record<string, unknown> };

@@ -1,7 +1,7 @@
 /** `tenant-gate verify` explains with its own rule list; the verdict is the gate's. Both must agree on every token. */
 import { describe, expect, it } from 'vitest';
-import { explainToken } from '../../src/login/explain-token';
-import { createKeyRing } from '../../src/node/key-ring';
+import { explainToken } from '../../login/explain-token';
+import { createKeyRing } from '../../functions/key-ring';
 import { tokenCases } from '../cases/token-cases';
 import { CONFIG } from '../helpers/keys';
 import { mintLink, NOW } from '../helpers/tokens';

@@ -4,11 +4,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { importJWK, SignJWT, type JWTPayload } from 'jose';
 import { judgeCloudFrontRequest, type CloudFrontVerifyResult } from '../../lib/cloudfront-signature/index';
-import { validateConfig } from '../../src/config';
-import type { LoginGateConfig } from '../../src/login/config';
-import { createKeyLoader } from '../../src/login/keys';
-import { defaultSecretReaders } from '../../src/login/secrets';
-import { createLoginService, type LogEntry, type LoginRequest, type LoginResponse } from '../../src/login/service';
+import { validateConfig } from '../../config/gate';
+import type { LoginGateConfig } from '../../config/login';
+import { createKeyLoader } from '../../login/keys';
+import { defaultSecretReaders } from '../../login/secrets';
+import { createLoginService, type LogEntry, type LoginRequest, type LoginResponse } from '../../login/service';
 import { CONFIG, ROOT } from '../helpers/keys';
 import { NOW } from '../helpers/tokens';
 

@@ -3,9 +3,9 @@ import { createPublicKey, createSecretKey, generateKeyPairSync } from 'node:cryp
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { IdentityConfig } from '../../src/login/config';
-import { LoginError } from '../../src/login/errors';
-import { createIdentityVerifier, identityKeySet } from '../../src/login/identity';
+import type { IdentityConfig } from '../../config/login';
+import { LoginError } from '../../login/errors';
+import { createIdentityVerifier, identityKeySet } from '../../login/identity';
 import { IDP_KID, IDP_PRIVATE_KEY, identityToken, LOGIN_CONFIG, NOW } from './helpers';
 
 const IDENTITY = LOGIN_CONFIG.login.identity;

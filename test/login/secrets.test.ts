@@ -6,15 +6,15 @@ import { createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { KeyConfig } from '../../src/config';
+import type { KeyConfig } from '../../config/gate';
 import {
   cloudFrontPublicKeyPem,
   createKeyLoader,
   parseCloudFrontPrivateKey,
   parseSigningKey,
   withheldSecrets,
-} from '../../src/login/keys';
-import { defaultSecretReaders, once, readSecret, type SecretReaders } from '../../src/login/secrets';
+} from '../../login/keys';
+import { defaultSecretReaders, once, readSecret, type SecretReaders } from '../../login/secrets';
 import { privateKey } from '../helpers/keys';
 import { CF_PRIVATE_PEM, LOGIN_CONFIG, ROOT } from './helpers';
 

@@ -5,9 +5,9 @@
 import { createPublicKey } from 'node:crypto';
 import { jwtVerify, SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
-import type { KeyConfig } from '../../src/config';
-import type { SigningKey } from '../../src/login/keys';
-import { createTenantTokenMinter } from '../../src/login/tenant-token';
+import type { KeyConfig } from '../../config/gate';
+import type { SigningKey } from '../../login/keys';
+import { createTenantTokenMinter } from '../../login/tenant-token';
 import { coreFor } from '../helpers/core';
 import { CONFIG, privateKey, type Kid } from '../helpers/keys';
 import { NOW } from '../helpers/tokens';

@@ -7,7 +7,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
-import type { SecretSource } from './config';
+import type { SecretSource } from '../config/login';
 
 export interface SecretReaders {
   file(path: string): Promise<string>;

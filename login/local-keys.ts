@@ -5,8 +5,8 @@
 import type { KeyObject } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
-import type { GateConfig } from '../config';
-import type { SecretSource } from './config';
+import type { GateConfig } from '../config/gate';
+import type { SecretSource } from '../config/login';
 import { parseCloudFrontPrivateKey, parseSigningKey, type SigningKey } from './keys';
 import { describeSource } from './secrets';
 

@@ -6,7 +6,7 @@
  * a `GateConfig` that passed `validateConfig`.
  */
 import { createPublicKey } from 'node:crypto';
-import { validateLoginConfig, type LoginConfig } from './login/config';
+import { validateLoginConfig, type LoginConfig } from './login';
 
 export type HmacAlgorithm = 'HS256';
 export type AsymmetricAlgorithm = 'ES256' | 'RS256' | 'EdDSA';
@@ -57,7 +57,7 @@ export interface GateConfig {
   loginUrl: string | null;
   keys: KeyConfig[];
   cloudfrontFunction: CloudFrontFunctionConfig;
-  /** The login origin (`/auth/*`), validated by src/login/config.ts; absent when there is no login function. */
+  /** The login origin (`/auth/*`), validated by config/login.ts; absent when there is no login function. */
   login?: LoginConfig;
 }
 

@@ -5,12 +5,12 @@
  * say what each rule found, including the ones after the first failure. test/login/explain-token.test.ts
  * holds the two together: on every token of the suite, the first failing rule names the verifier's failure.
  */
-import { hasCanonicalTail } from '../base64url';
-import type { GateConfig } from '../config';
-import type { TokenFailure } from '../errors';
-import { decodeBase64urlText } from '../node/key-ring';
-import { isSafeTenantSegment } from '../tenant-path';
-import { createTokenVerifier, LINK_TYP, SESSION_TYP, type KeyLookup, type TokenResult } from '../token';
+import { hasCanonicalTail } from '../src/base64url';
+import type { GateConfig } from '../config/gate';
+import type { TokenFailure } from '../src/errors';
+import { decodeBase64urlText } from '../functions/key-ring';
+import { isSafeTenantSegment } from '../src/tenant-path';
+import { createTokenVerifier, LINK_TYP, SESSION_TYP, type KeyLookup, type TokenResult } from '../src/token';
 import { isIpv4 } from './viewer-ip';
 
 export interface RuleCheck {

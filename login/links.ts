@@ -7,10 +7,10 @@
  * included, so CloudFront too accepts that one URL and no other.
  */
 import type { KeyObject } from 'node:crypto';
-import type { GateConfig } from '../config';
-import { checkViewerPath } from '../tenant-path';
+import type { GateConfig } from '../config/gate';
+import { checkViewerPath } from '../src/tenant-path';
 import { signUrl } from './cloudfront-signing';
-import type { LoginConfig } from './config';
+import type { LoginConfig } from '../config/login';
 import { LoginError } from './errors';
 import type { SigningKey } from './keys';
 import type { TenantTokenMinter } from './tenant-token';

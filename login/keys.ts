@@ -8,10 +8,10 @@
  *   PEM re-parses it on every call (docs/platform.md#signed-urls-and-cookies: about 3.5× slower).
  */
 import { createPrivateKey, createPublicKey, createSecretKey, type JsonWebKey, type KeyObject } from 'node:crypto';
-import type { GateConfig, KeyConfig } from '../config';
-import { createKeyRing } from '../node/key-ring';
-import type { KeyLookup } from '../token';
-import type { LoginConfig } from './config';
+import type { GateConfig, KeyConfig } from '../config/gate';
+import { createKeyRing } from '../functions/key-ring';
+import type { KeyLookup } from '../src/token';
+import type { LoginConfig } from '../config/login';
 import { describeSource, once, readSecret, type SecretReaders } from './secrets';
 
 export interface SigningKey {

@@ -7,7 +7,7 @@
  * POSTs). The tenant cookie keeps `Path=/`, which its `__Host-` prefix requires; the CloudFront cookies are
  * scoped to the protected prefix, since nothing else on the host needs them.
  */
-import type { GateConfig } from '../config';
+import type { GateConfig } from '../config/gate';
 
 export const CLOUDFRONT_COOKIE_NAMES = [
   'CloudFront-Policy',

@@ -9,12 +9,12 @@
  * two-core machine; that alone broke the issue's budget (a session ≤ 1.3× one RSA-2048 signature). The
  * bytes are jose's: test/login/tenant-token.test.ts proves the output identical to SignJWT's for the
  * deterministic algorithms and verified by jose's jwtVerify for ES256 — the same choice, and the same kind
- * of proof, as the verifier's (src/node/key-ring.ts, test/differential.test.ts).
+ * of proof, as the verifier's (functions/key-ring.ts, test/differential.test.ts).
  */
 import { createHmac, sign } from 'node:crypto';
-import type { GateConfig } from '../config';
-import { isSafeTenantSegment } from '../tenant-path';
-import { LINK_TYP, SESSION_TYP } from '../token';
+import type { GateConfig } from '../config/gate';
+import { isSafeTenantSegment } from '../src/tenant-path';
+import { LINK_TYP, SESSION_TYP } from '../src/token';
 import type { SigningKey } from './keys';
 
 export interface SessionClaims {

@@ -8,8 +8,8 @@
  */
 import type { KeyObject } from 'node:crypto';
 import { getSignedCookies, getSignedUrl } from '@aws-sdk/cloudfront-signer';
-import type { GateConfig } from '../config';
-import type { CloudFrontSigningConfig } from './config';
+import type { GateConfig } from '../config/gate';
+import type { CloudFrontSigningConfig } from '../config/login';
 import { isIpv4 } from './viewer-ip';
 
 export interface PolicyInput {

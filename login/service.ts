@@ -6,11 +6,11 @@
  * cryptography — so malformed or foreign requests cost no signature work.
  */
 import { decodeJwt } from 'jose';
-import { cookieValues } from '../cookies';
-import { decodeBase64urlText } from '../node/key-ring';
-import { createTokenVerifier, type VerifiedToken } from '../token';
+import { cookieValues } from '../src/cookies';
+import { decodeBase64urlText } from '../functions/key-ring';
+import { createTokenVerifier, type VerifiedToken } from '../src/token';
 import { cookieResource, customPolicy, signCookies } from './cloudfront-signing';
-import type { LoginGateConfig } from './config';
+import type { LoginGateConfig } from '../config/login';
 import { LoginError, type LoginErrorCode } from './errors';
 import { createIdentityVerifier, type IdentityVerifier } from './identity';
 import type { LoginKeys } from './keys';

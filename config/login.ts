@@ -2,11 +2,11 @@
  * The `login` section of gatekeeper.config.json: how the login origin (`/auth/*`) checks identities, which key
  * mints tenant tokens, how CloudFront signing is done, and where the secrets live.
  *
- * Validated at build time by `validateConfig` (src/config.ts), like the rest of the configuration. The result is
+ * Validated at build time by `validateConfig` (config/gate.ts), like the rest of the configuration. The result is
  * itself a valid input (every default written out), so a validated configuration can be validated again — the
  * build and the test helpers do exactly that.
  */
-import { ConfigError, type GateConfig } from '../config';
+import { ConfigError, type GateConfig } from './gate';
 
 /** Where a secret is read from, once per cold start. Never the secret itself: key material stays out of the repo. */
 export type SecretSource = { file: string } | { ssmParameter: string } | { secretsManagerSecret: string };

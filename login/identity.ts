@@ -6,9 +6,9 @@
  * is built once per container: a remote one keeps its cache across invocations.
  */
 import { createLocalJWKSet, createRemoteJWKSet, errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
-import type { GateConfig } from '../config';
-import { isSafeTenantSegment } from '../tenant-path';
-import type { IdentityConfig } from './config';
+import type { GateConfig } from '../config/gate';
+import { isSafeTenantSegment } from '../src/tenant-path';
+import type { IdentityConfig } from '../config/login';
 import { LoginError } from './errors';
 
 export interface Identity {

@@ -18,9 +18,9 @@
  * for), `gate:lambda-edge`, `gate:cloudfront-function`; origin-request takes Lambda@Edge only.
  */
 import { isAbsolute, resolve } from 'node:path';
-import { ConfigError } from '../src/config';
-import { MANAGED_CACHE_POLICIES } from './cache';
-import { ALL_METHODS, GET_HEAD, GET_HEAD_OPTIONS } from './distribution';
+import { ConfigError } from './gate';
+import { MANAGED_CACHE_POLICIES } from '../local/cache';
+import { ALL_METHODS, GET_HEAD, GET_HEAD_OPTIONS } from '../local/distribution';
 
 export type OriginSpec =
   | { type: 'folder'; path: string; missingKeyStatus: 403 | 404; cacheControl: string | undefined }

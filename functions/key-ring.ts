@@ -7,9 +7,9 @@
  */
 import { Buffer, isUtf8 } from 'node:buffer';
 import { createHmac, createPublicKey, createSecretKey, verify, type KeyObject } from 'node:crypto';
-import { constantTimeEqual } from '../constant-time';
-import type { KeyConfig } from '../config';
-import type { KeyLookup, VerificationKey } from '../token';
+import { constantTimeEqual } from '../src/constant-time';
+import type { KeyConfig } from '../config/gate';
+import type { KeyLookup, VerificationKey } from '../src/token';
 
 function hmacKey(secret: KeyObject): VerificationKey {
   return {

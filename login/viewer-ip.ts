@@ -6,7 +6,7 @@
  * (`ip:port`, IPv6 unbracketed, e.g. `2001:db8::1:46532`) is added by CloudFront itself when the origin request
  * policy names it.
  */
-import type { ViewerIpSource } from './config';
+import type { ViewerIpSource } from '../config/login';
 
 const IPV4 = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
 const IPV6 = /^[0-9A-Fa-f:.]{2,45}$/;
