@@ -13,8 +13,21 @@
  *   matches its `Items`;
  * - attach is idempotent (`attach(attach(x))` equals `attach(x)` and reports no change; the one line repeated is the
  *   note that a gated behavior keeps a response headers policy of its own, which stays true until someone acts);
- * - "ours" is recognised by the function NAME inside the ARN containing a marker (default `tenant-gate`), because
- *   a distribution config carries no tags and versions/ARNs change on every deploy.
+ * - attach is declarative: the plan is the whole desired state of what the stack owns on the distribution. It adds
+ *   what is missing, replaces what changed and REMOVES what the stack owns but no longer wants (a key group no
+ *   longer required, the gate on a behavior no longer gated, a behavior it created for a pattern no longer gated,
+ *   a previous response headers policy or origin access control of the stack). What it does not own is untouched.
+ *
+ * How "ours" is recognised (a distribution config carries no tags, and ids change between deploys):
+ * - functions: the function NAME inside the ARN contains the marker (default `tenant-gate`); versions and ARNs
+ *   change on every deploy, the name does not;
+ * - the auth behavior and origin: the origin id (`plan.auth.originId`, containing the marker by default);
+ * - key groups, response headers policies, origin access controls: by id. The plan's ids are the stack's current
+ *   ones; `plan.owned` lists the ids the stack owned BEFORE (the stack outputs read before the deploy), so an id
+ *   that changed between deploys (a replaced resource, signed cookies turned off) is still recognised and removed;
+ * - behaviors attach created (`missingBehavior: 'clone-default'`): by path pattern, listed in `plan.owned.
+ *   createdBehaviors` (attach returns the list to pass next time in `owned`). A behavior not listed there is the
+ *   user's: it loses our gate, key group and policy when no longer gated, and keeps existing.
  *
  * Missing gated behaviors are REFUSED by default (`ERR_ATTACH_BEHAVIOR_MISSING`): a new behavior decides which
  * origin, cache key and protocol tenant files get, and cloning the default behavior (usually the SPA bucket) would
@@ -57,6 +70,24 @@ export interface AuthRoute {
   readonly originDomainName: string;
   /** Should contain the marker so detach (and a later attach) can recognise the origin as ours. */
   readonly originId: string;
+  /**
+   * Origin access control that signs CloudFront's requests to an AWS_IAM function URL (the stack's
+   * `TenantGateLoginOriginAccessControlId`). Without it, the origin keeps the one it has unless that is one the
+   * stack owned (`owned.originAccessControlIds`), which is cleared.
+   */
+  readonly originAccessControlId?: string | undefined;
+}
+
+/**
+ * What the stack owns on a distribution besides its functions and its auth route, by id. Passed to attach as what
+ * the stack owned before (previous deploy), returned by attach as what it owns now, and passed to detach.
+ */
+export interface Ownership {
+  readonly trustedKeyGroupIds: readonly string[];
+  readonly responseHeadersPolicyIds: readonly string[];
+  readonly originAccessControlIds: readonly string[];
+  /** Path patterns of behaviors attach created (`missingBehavior: 'clone-default'`). */
+  readonly createdBehaviors: readonly string[];
 }
 
 export interface AttachPlan {
@@ -86,6 +117,12 @@ export interface AttachPlan {
    * plain HTTP). Detach removes such behaviors only when told to (`DetachOptions.removeBehaviors`).
    */
   readonly missingBehavior?: 'refuse' | 'clone-default' | undefined;
+  /**
+   * What the stack owned before this attach (ids from the previous deploy's stack outputs, behaviors a previous
+   * attach created). Whatever of it the plan no longer wants is removed from the behaviors this stack gates or
+   * gated; the plan's own ids count as owned too.
+   */
+  readonly owned?: Partial<Ownership> | undefined;
 }
 
 export interface DetachOptions {
@@ -102,12 +139,19 @@ export interface DetachOptions {
   readonly responseHeadersPolicyId?: string | undefined;
   /** Behaviors attach created with `missingBehavior: 'clone-default'`. */
   readonly removeBehaviors?: readonly string[] | undefined;
+  /** Everything the stack owns or owned (attach's `owned`); merged with the single ids above. */
+  readonly owned?: Partial<Ownership> | undefined;
 }
 
 export interface ConfigEdit {
   readonly config: DistributionConfig;
   /** Human-readable, one line per change; empty when nothing changed. */
   readonly changes: string[];
+}
+
+export interface AttachEdit extends ConfigEdit {
+  /** What the stack owns on the resulting distribution: pass it as `plan.owned` next time, or to detach. */
+  readonly owned: Ownership;
 }
 
 export type AttachErrorCode =
@@ -256,6 +300,34 @@ function checkPlan(plan: AttachPlan, marker: string): void {
     invalidPlan('plan.trustedKeyGroupId must not be empty');
   if (plan.responseHeadersPolicyId !== undefined && plan.responseHeadersPolicyId.length === 0)
     invalidPlan('plan.responseHeadersPolicyId must not be empty');
+  if (plan.auth?.originAccessControlId !== undefined && plan.auth.originAccessControlId.length === 0)
+    invalidPlan('plan.auth.originAccessControlId must not be empty');
+  checkOwnership(plan.owned, 'plan.owned');
+}
+
+function checkOwnership(owned: Partial<Ownership> | undefined, at: string): void {
+  for (const field of OWNERSHIP_FIELDS) {
+    const list = owned?.[field];
+    if (list === undefined) continue;
+    if (!Array.isArray(list)) invalidPlan(`${at}.${field} must be a list`);
+    for (const id of list) {
+      if (typeof id !== 'string' || id.length === 0) invalidPlan(`${at}.${field} must hold non-empty strings`);
+    }
+  }
+}
+
+const OWNERSHIP_FIELDS = [
+  'trustedKeyGroupIds',
+  'responseHeadersPolicyIds',
+  'originAccessControlIds',
+  'createdBehaviors',
+] as const;
+
+/** Merges ownership lists, dropping duplicates and undefined single ids. */
+function ownedSet(...lists: (readonly (string | undefined)[] | undefined)[]): Set<string> {
+  const out = new Set<string>();
+  for (const list of lists) for (const id of list ?? []) if (id !== undefined) out.add(id);
+  return out;
 }
 
 function requireShape(config: DistributionConfig): { def: DefaultCacheBehavior; origins: Origin[] } {
@@ -397,13 +469,32 @@ function addKeyGroup(b: BehaviorLike, label: string, keyGroupId: string, changes
   changes.push(`${label}: trusted key group ${keyGroupId} required`);
 }
 
-function removeKeyGroup(b: BehaviorLike, label: string, keyGroupId: string, changes: string[]): void {
+/**
+ * Removes one key group; with none left the behavior stops requiring signatures (`Enabled: false, Quantity: 0`, as
+ * CloudFront prints a behavior that never had any), otherwise CloudFront would refuse every viewer with 403
+ * (docs/platform.md#custom-error-responses-and-limits).
+ */
+function removeKeyGroup(b: BehaviorLike, label: string, keyGroupId: string, changes: string[], why = ''): void {
   const items = b.TrustedKeyGroups?.Items ?? [];
   if (!items.includes(keyGroupId)) return;
   const next = items.filter((k) => k !== keyGroupId);
   b.TrustedKeyGroups =
     next.length === 0 ? { Enabled: false, Quantity: 0 } : { Enabled: true, Quantity: next.length, Items: next };
-  changes.push(`${label}: trusted key group ${keyGroupId} removed`);
+  changes.push(`${label}: trusted key group ${keyGroupId} removed${why}`);
+}
+
+/** The key groups of the stack a behavior must require: exactly `wanted` among the owned ones; others' untouched. */
+function convergeKeyGroups(
+  b: BehaviorLike,
+  label: string,
+  wanted: string | undefined,
+  owned: ReadonlySet<string>,
+  changes: string[],
+): void {
+  for (const id of b.TrustedKeyGroups?.Items ?? []) {
+    if (id !== wanted && owned.has(id)) removeKeyGroup(b, label, id, changes, ' (no longer required by the stack)');
+  }
+  if (wanted !== undefined) addKeyGroup(b, label, wanted, changes);
 }
 
 const PRIVATE_CACHE_CONTROL = 'Cache-Control: private, no-cache';
@@ -413,12 +504,25 @@ const PRIVATE_CACHE_CONTROL = 'Cache-Control: private, no-cache';
  * (CORS, security headers) keeps it unless `force`: a behavior has one response headers policy, and replacing it
  * would drop the operator's headers. Either way it is said in `changes`.
  */
-function setHeadersPolicy(b: BehaviorLike, label: string, policyId: string, force: boolean, changes: string[]): void {
+function setHeadersPolicy(
+  b: BehaviorLike,
+  label: string,
+  policyId: string,
+  owned: ReadonlySet<string>,
+  force: boolean,
+  changes: string[],
+): void {
   const current = b.ResponseHeadersPolicyId ?? '';
   if (current === policyId) return;
   if (current === '') {
     b.ResponseHeadersPolicyId = policyId;
     changes.push(`${label}: response headers policy ${policyId} (${PRIVATE_CACHE_CONTROL})`);
+  } else if (owned.has(current)) {
+    // The stack's previous policy (a replaced resource): ours to replace, no force needed.
+    b.ResponseHeadersPolicyId = policyId;
+    changes.push(
+      `${label}: replaced the stack's previous response headers policy ${current} with ${policyId} (${PRIVATE_CACHE_CONTROL})`,
+    );
   } else if (force) {
     b.ResponseHeadersPolicyId = policyId;
     changes.push(`${label}: replaced response headers policy ${current} with ${policyId} (${PRIVATE_CACHE_CONTROL})`);
@@ -475,15 +579,45 @@ function authOriginFor(auth: AuthRoute): Origin {
     ConnectionAttempts: 3,
     ConnectionTimeout: 10,
     OriginShield: { Enabled: false },
-    OriginAccessControlId: '',
+    OriginAccessControlId: auth.originAccessControlId ?? '',
   };
 }
 
-function upsertAuthOrigin(origins: Origin[], auth: AuthRoute, marker: string, force: boolean, changes: string[]): void {
+/**
+ * The origin access control of our auth origin: the plan's when it names one; otherwise one the stack owned is
+ * cleared (its function URL is gone or no longer AWS_IAM), and one the operator set is kept.
+ */
+function convergeOriginAccessControl(
+  origin: Origin,
+  auth: AuthRoute,
+  owned: ReadonlySet<string>,
+  changes: string[],
+): void {
+  const current = origin.OriginAccessControlId ?? '';
+  const wanted = auth.originAccessControlId ?? (owned.has(current) ? '' : current);
+  if (wanted === current) return;
+  origin.OriginAccessControlId = wanted;
+  changes.push(
+    wanted === ''
+      ? `origins: ${auth.originId} origin access control ${current} removed (no longer the stack's)`
+      : `origins: ${auth.originId} signed with origin access control ${wanted}${current === '' ? '' : ` (was ${current})`}`,
+  );
+}
+
+function upsertAuthOrigin(
+  origins: Origin[],
+  auth: AuthRoute,
+  marker: string,
+  force: boolean,
+  ownedOac: ReadonlySet<string>,
+  changes: string[],
+): void {
   const existing = origins.find((o) => o.Id === auth.originId);
   if (existing === undefined) {
     origins.push(authOriginFor(auth));
     changes.push(`origins: added ${auth.originId} → https://${auth.originDomainName}`);
+    if (auth.originAccessControlId !== undefined)
+      changes.push(`origins: ${auth.originId} signed with origin access control ${auth.originAccessControlId}`);
     return;
   }
   const recognisable = auth.originId.includes(marker) || FUNCTION_URL_DOMAIN.test(existing.DomainName ?? '');
@@ -506,6 +640,7 @@ function upsertAuthOrigin(origins: Origin[], auth: AuthRoute, marker: string, fo
   }
   if (JSON.stringify(before) !== JSON.stringify(existing))
     changes.push(`origins: updated ${auth.originId} → https://${auth.originDomainName}`);
+  convergeOriginAccessControl(existing, auth, ownedOac, changes);
 }
 
 function upsertAuthBehavior(
@@ -583,7 +718,7 @@ function upsertAuthBehavior(
   }
 }
 
-export function attach(config: DistributionConfig, plan: AttachPlan): ConfigEdit {
+export function attach(config: DistributionConfig, plan: AttachPlan): AttachEdit {
   const marker = plan.marker ?? DEFAULT_MARKER;
   const force = plan.force ?? false;
   checkPlan(plan, marker);
@@ -592,7 +727,12 @@ export function attach(config: DistributionConfig, plan: AttachPlan): ConfigEdit
   const { def, origins } = requireShape(next);
   const items = cacheBehaviorItems(next);
   const changes: string[] = [];
+  const ownedKeyGroups = ownedSet(plan.owned?.trustedKeyGroupIds, [plan.trustedKeyGroupId]);
+  const ownedPolicies = ownedSet(plan.owned?.responseHeadersPolicyIds, [plan.responseHeadersPolicyId]);
+  const ownedOac = ownedSet(plan.owned?.originAccessControlIds, [plan.auth?.originAccessControlId]);
+  const created = ownedSet(plan.owned?.createdBehaviors);
 
+  // 1. What the plan gates: the gate, the key group the stack requires (and none other of the stack's), the policy.
   for (const pattern of plan.pathPatterns) {
     let behavior: BehaviorLike | undefined = pattern === '*' ? def : items.find((b) => b.PathPattern === pattern);
     if (behavior === undefined) {
@@ -609,23 +749,77 @@ export function attach(config: DistributionConfig, plan: AttachPlan): ConfigEdit
       changes.push(
         `${pattern}: created behavior from the default behavior's settings (origin ${clone.TargetOriginId})`,
       );
+      created.add(pattern);
       behavior = clone;
     }
     const label = pattern === '*' ? 'default behavior' : pattern;
     gateBehavior(behavior, label, plan.gate, marker, force, changes);
-    if (plan.trustedKeyGroupId !== undefined) addKeyGroup(behavior, label, plan.trustedKeyGroupId, changes);
+    convergeKeyGroups(behavior, label, plan.trustedKeyGroupId, ownedKeyGroups, changes);
     if (plan.responseHeadersPolicyId !== undefined)
-      setHeadersPolicy(behavior, label, plan.responseHeadersPolicyId, force, changes);
+      setHeadersPolicy(behavior, label, plan.responseHeadersPolicyId, ownedPolicies, force, changes);
+    else for (const id of ownedPolicies) removeHeadersPolicy(behavior, label, id, changes);
   }
 
+  // 2. What the stack gated before and the plan no longer does (pathPrefix changed): a behavior attach created goes;
+  //    any other behavior carrying our gate is the user's and stays, without our gate, key groups and policy.
+  const gated = new Set(plan.pathPatterns);
+  const leftovers: [string, BehaviorLike][] = [
+    ['*', def],
+    ...items.map((b): [string, BehaviorLike] => [b.PathPattern ?? '', b]),
+  ];
+  for (const [pattern, b] of leftovers) {
+    if (gated.has(pattern)) continue;
+    const label = pattern === '*' ? 'default behavior' : pattern;
+    if (created.has(pattern) && pattern !== '*') {
+      items.splice(items.indexOf(b as CacheBehavior), 1);
+      created.delete(pattern);
+      changes.push(`${label}: removed behavior (created by attach, no longer gated)`);
+      continue;
+    }
+    if (!edgeAssociationsOf(b).some((a) => isOurs(a.arn, marker))) continue;
+    stripOurs(b, label, marker, changes);
+    for (const id of ownedKeyGroups) removeKeyGroup(b, label, id, changes, ' (no longer gated)');
+    for (const id of ownedPolicies) removeHeadersPolicy(b, label, id, changes);
+  }
+  for (const pattern of created) if (!items.some((b) => b.PathPattern === pattern)) created.delete(pattern);
+
   if (plan.auth !== undefined) {
-    upsertAuthOrigin(origins, plan.auth, marker, force, changes);
+    upsertAuthOrigin(origins, plan.auth, marker, force, ownedOac, changes);
     upsertAuthBehavior(items, plan.auth, marker, force, changes);
   }
 
   if (next.Origins !== undefined) next.Origins.Quantity = origins.length;
   settleCacheBehaviors(next, config);
-  return { config: next, changes };
+  return { config: next, changes, owned: ownershipAfter(next, plan, created, ownedKeyGroups, ownedPolicies, ownedOac) };
+}
+
+/**
+ * What the stack owns on `config` after attach: the plan's ids, any previously owned id still referenced somewhere
+ * (so a later attach or detach still recognises it), and the behaviors attach created that still exist.
+ */
+function ownershipAfter(
+  config: DistributionConfig,
+  plan: AttachPlan,
+  created: ReadonlySet<string>,
+  keyGroups: ReadonlySet<string>,
+  policies: ReadonlySet<string>,
+  oacs: ReadonlySet<string>,
+): Ownership {
+  const behaviors: BehaviorLike[] = [
+    ...(config.DefaultCacheBehavior === undefined ? [] : [config.DefaultCacheBehavior]),
+    ...(config.CacheBehaviors?.Items ?? []),
+  ];
+  const usedKeyGroups = new Set(behaviors.flatMap((b) => b.TrustedKeyGroups?.Items ?? []));
+  const usedPolicies = new Set(behaviors.map((b) => b.ResponseHeadersPolicyId));
+  const usedOacs = new Set((config.Origins?.Items ?? []).map((o) => o.OriginAccessControlId));
+  const keep = (ids: ReadonlySet<string>, current: string | undefined, used: ReadonlySet<string | undefined>) =>
+    [...ids].filter((id) => id === current || used.has(id));
+  return {
+    trustedKeyGroupIds: keep(keyGroups, plan.trustedKeyGroupId, usedKeyGroups),
+    responseHeadersPolicyIds: keep(policies, plan.responseHeadersPolicyId, usedPolicies),
+    originAccessControlIds: keep(oacs, plan.auth?.originAccessControlId, usedOacs),
+    createdBehaviors: [...created],
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -669,24 +863,28 @@ export function detach(config: DistributionConfig, opts: DetachOptions = {}): Co
     throw new AttachError('ERR_ATTACH_PLAN_INVALID', 'opts.responseHeadersPolicyId must not be empty');
   const authPattern = opts.authPathPattern ?? DEFAULT_AUTH_PATH_PATTERN;
 
+  checkOwnership(opts.owned, 'opts.owned');
+
   const next = structuredClone(config);
   const { def, origins } = requireShape(next);
   const changes: string[] = [];
   const items = next.CacheBehaviors?.Items ?? [];
+  const keyGroups = ownedSet(opts.owned?.trustedKeyGroupIds, [opts.trustedKeyGroupId]);
+  const policies = ownedSet(opts.owned?.responseHeadersPolicyIds, [opts.responseHeadersPolicyId]);
 
   stripOurs(def, 'default behavior', marker, changes);
   for (const b of items) stripOurs(b, b.PathPattern ?? '?', marker, changes);
-  if (opts.trustedKeyGroupId !== undefined) {
-    removeKeyGroup(def, 'default behavior', opts.trustedKeyGroupId, changes);
-    for (const b of items) removeKeyGroup(b, b.PathPattern ?? '?', opts.trustedKeyGroupId, changes);
+  for (const id of keyGroups) {
+    removeKeyGroup(def, 'default behavior', id, changes);
+    for (const b of items) removeKeyGroup(b, b.PathPattern ?? '?', id, changes);
   }
-  if (opts.responseHeadersPolicyId !== undefined) {
-    removeHeadersPolicy(def, 'default behavior', opts.responseHeadersPolicyId, changes);
-    for (const b of items) removeHeadersPolicy(b, b.PathPattern ?? '?', opts.responseHeadersPolicyId, changes);
+  for (const id of policies) {
+    removeHeadersPolicy(def, 'default behavior', id, changes);
+    for (const b of items) removeHeadersPolicy(b, b.PathPattern ?? '?', id, changes);
   }
 
   const candidateOrigins = new Set<string>();
-  const remove = new Set(opts.removeBehaviors ?? []);
+  const remove = ownedSet(opts.removeBehaviors, opts.owned?.createdBehaviors);
   const kept = items.filter((b) => {
     const target = b.TargetOriginId ?? '';
     const oursAuth = b.PathPattern === authPattern && (target.includes(marker) || target === opts.authOriginId);

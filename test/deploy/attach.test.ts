@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CacheBehavior, DistributionConfig } from '@aws-sdk/client-cloudfront';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   AttachError,
@@ -12,6 +13,7 @@ import {
   type AttachErrorCode,
   type AttachPlan,
   type GateRef,
+  type Ownership,
 } from '../../deploy/attach';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'distribution-config');
@@ -570,5 +572,338 @@ describe('helpers', () => {
   ])('patternsOverlap(%s, %s) = %s', (a, b, expected) => {
     expect(patternsOverlap(a, b)).toBe(expected);
     expect(patternsOverlap(b, a)).toBe(expected);
+  });
+});
+
+describe('declarative attach: converges what the stack owns', () => {
+  /** Another deploy's policy of the stack (the resource was replaced, so its id changed). */
+  const NEW_HEADERS_POLICY = '0b7e6a51-93c2-4d8f-a1e0-6c5b4a3f2e19';
+  const NEW_KEY_GROUP = '1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d';
+  const FOREIGN_KEY_GROUP = 'aa11bb22-cc33-4d44-8e55-ff6677889900';
+  const attachedWithKeys = (): DistributionConfig =>
+    attach(load('plain'), { ...PLAN, trustedKeyGroupId: KEY_GROUP }).config;
+  const owns = (o: Partial<Ownership>): Partial<Ownership> => o;
+
+  describe('signed cookies turned off', () => {
+    it('removes the key group the stack owned from the gated behaviors, so they stop requiring signatures', () => {
+      const { config, changes, owned } = attach(attachedWithKeys(), {
+        ...PLAN,
+        owned: owns({ trustedKeyGroupIds: [KEY_GROUP] }),
+      });
+      expect(behavior(config, '/files/*').TrustedKeyGroups).toEqual({ Enabled: false, Quantity: 0 });
+      expect(changes).toEqual([`/files/*: trusted key group ${KEY_GROUP} removed (no longer required by the stack)`]);
+      expect(config).toEqual(load('attached'));
+      expect(owned.trustedKeyGroupIds).toEqual([]);
+      expectQuantitiesConsistent(config);
+    });
+
+    it("keeps a key group that is not the stack's, still required", () => {
+      const start = attachedWithKeys();
+      behavior(start, '/files/*').TrustedKeyGroups = {
+        Enabled: true,
+        Quantity: 2,
+        Items: [FOREIGN_KEY_GROUP, KEY_GROUP],
+      };
+      const { config } = attach(start, { ...PLAN, owned: owns({ trustedKeyGroupIds: [KEY_GROUP] }) });
+      expect(behavior(config, '/files/*').TrustedKeyGroups).toEqual({
+        Enabled: true,
+        Quantity: 1,
+        Items: [FOREIGN_KEY_GROUP],
+      });
+    });
+
+    it('replaces the key group when the stack has a new one (the old id passed as owned)', () => {
+      const { config, changes } = attach(attachedWithKeys(), {
+        ...PLAN,
+        trustedKeyGroupId: NEW_KEY_GROUP,
+        owned: owns({ trustedKeyGroupIds: [KEY_GROUP] }),
+      });
+      expect(behavior(config, '/files/*').TrustedKeyGroups).toEqual({
+        Enabled: true,
+        Quantity: 1,
+        Items: [NEW_KEY_GROUP],
+      });
+      expect(changes).toEqual([
+        `/files/*: trusted key group ${KEY_GROUP} removed (no longer required by the stack)`,
+        `/files/*: trusted key group ${NEW_KEY_GROUP} required`,
+      ]);
+    });
+  });
+
+  describe('pathPrefix changed', () => {
+    it("takes the gate, the stack's key group and policy off the user's old behavior, which keeps existing", () => {
+      const start = attachedWithKeys();
+      const plan: AttachPlan = {
+        ...PLAN,
+        pathPatterns: ['/docs/*'],
+        missingBehavior: 'clone-default',
+        owned: owns({ trustedKeyGroupIds: [KEY_GROUP] }),
+      };
+      const { config, changes, owned } = attach(start, plan);
+      expect(behavior(config, '/files/*')).toEqual(behavior(load('plain'), '/files/*'));
+      expect(behavior(config, '/docs/*').LambdaFunctionAssociations?.Items?.[0]?.LambdaFunctionARN).toBe(LAMBDA_V7.arn);
+      expect(changes).toEqual([
+        "/docs/*: created behavior from the default behavior's settings (origin spa-bucket)",
+        `/docs/*: viewer-request → Lambda@Edge ${LAMBDA_V7.arn}`,
+        `/docs/*: response headers policy ${HEADERS_POLICY} (Cache-Control: private, no-cache)`,
+        `/files/*: removed Lambda@Edge ${LAMBDA_V7.arn} from viewer-request`,
+        `/files/*: trusted key group ${KEY_GROUP} removed (no longer gated)`,
+        `/files/*: response headers policy ${HEADERS_POLICY} removed`,
+      ]);
+      expect(owned).toEqual({
+        trustedKeyGroupIds: [],
+        responseHeadersPolicyIds: [HEADERS_POLICY],
+        originAccessControlIds: [],
+        createdBehaviors: ['/docs/*'],
+      });
+    });
+
+    it('removes a behavior the stack created itself once its pattern is no longer gated', () => {
+      const docs = attach(load('attached'), { ...PLAN, pathPatterns: ['/docs/*'], missingBehavior: 'clone-default' });
+      const { config, changes, owned } = attach(docs.config, {
+        ...PLAN,
+        pathPatterns: ['/files/*'],
+        owned: docs.owned,
+      });
+      expect(config).toEqual(load('attached'));
+      expect(changes).toEqual([
+        `/files/*: viewer-request → Lambda@Edge ${LAMBDA_V7.arn}`,
+        `/files/*: response headers policy ${HEADERS_POLICY} (Cache-Control: private, no-cache)`,
+        '/docs/*: removed behavior (created by attach, no longer gated)',
+      ]);
+      expect(owned.createdBehaviors).toEqual([]);
+    });
+
+    it("without the list of created behaviors, treats the old behavior as the user's (keeps it, ungated)", () => {
+      const docs = attach(load('attached'), { ...PLAN, pathPatterns: ['/docs/*'], missingBehavior: 'clone-default' });
+      const { config } = attach(docs.config, PLAN);
+      expect(patterns(config)).toContain('/docs/*');
+      expect(behavior(config, '/docs/*').LambdaFunctionAssociations).toEqual({ Quantity: 0 });
+    });
+
+    it('leaves a behavior without our gate alone, even when it uses a policy id the stack owns', () => {
+      const start = load('attached');
+      behavior(start, '/api/*').ResponseHeadersPolicyId = HEADERS_POLICY;
+      const { config } = attach(start, { ...PLAN, owned: owns({ responseHeadersPolicyIds: [HEADERS_POLICY] }) });
+      expect(behavior(config, '/api/*').ResponseHeadersPolicyId).toBe(HEADERS_POLICY);
+    });
+  });
+
+  describe('response headers policy replaced', () => {
+    it("replaces the stack's previous policy with the new one, without force", () => {
+      const { config, changes, owned } = attach(load('attached'), {
+        ...PLAN,
+        responseHeadersPolicyId: NEW_HEADERS_POLICY,
+        owned: owns({ responseHeadersPolicyIds: [HEADERS_POLICY] }),
+      });
+      expect(behavior(config, '/files/*').ResponseHeadersPolicyId).toBe(NEW_HEADERS_POLICY);
+      expect(changes).toEqual([
+        `/files/*: replaced the stack's previous response headers policy ${HEADERS_POLICY} with ${NEW_HEADERS_POLICY} (Cache-Control: private, no-cache)`,
+      ]);
+      expect(owned.responseHeadersPolicyIds).toEqual([NEW_HEADERS_POLICY]);
+    });
+
+    it("keeps a user's own policy unless force, even while replacing the stack's elsewhere", () => {
+      const start = load('attached');
+      const plan: AttachPlan = {
+        ...PLAN,
+        pathPatterns: ['/files/*', '/api/*'],
+        responseHeadersPolicyId: NEW_HEADERS_POLICY,
+        owned: owns({ responseHeadersPolicyIds: [HEADERS_POLICY] }),
+      };
+      behavior(start, '/api/*').LambdaFunctionAssociations = { Quantity: 0 };
+      behavior(start, '/api/*').ResponseHeadersPolicyId = FOREIGN_HEADERS_POLICY;
+      const kept = attach(start, plan);
+      expect(behavior(kept.config, '/api/*').ResponseHeadersPolicyId).toBe(FOREIGN_HEADERS_POLICY);
+      expect(behavior(kept.config, '/files/*').ResponseHeadersPolicyId).toBe(NEW_HEADERS_POLICY);
+      const forced = attach(start, { ...plan, force: true });
+      expect(behavior(forced.config, '/api/*').ResponseHeadersPolicyId).toBe(NEW_HEADERS_POLICY);
+    });
+
+    it("removes the stack's policy when the plan has none any more", () => {
+      const { config, changes } = attach(load('attached'), {
+        ...PLAN,
+        responseHeadersPolicyId: undefined,
+        owned: owns({ responseHeadersPolicyIds: [HEADERS_POLICY] }),
+      });
+      expect(behavior(config, '/files/*')).not.toHaveProperty('ResponseHeadersPolicyId');
+      expect(changes).toEqual([`/files/*: response headers policy ${HEADERS_POLICY} removed`]);
+    });
+  });
+
+  describe('gate kind switched', () => {
+    it('removes the Lambda@Edge gate from the old behavior while the CloudFront Function goes on the new one', () => {
+      const { config } = attach(load('attached'), {
+        ...PLAN,
+        gate: CF_FUNCTION,
+        pathPatterns: ['/docs/*'],
+        missingBehavior: 'clone-default',
+      });
+      expect(behavior(config, '/files/*').LambdaFunctionAssociations).toEqual({ Quantity: 0 });
+      expect(behavior(config, '/docs/*').FunctionAssociations?.Items).toEqual([
+        { FunctionARN: CF_FUNCTION.arn, EventType: 'viewer-request' },
+      ]);
+      expect(behavior(config, '/docs/*').LambdaFunctionAssociations).toEqual({ Quantity: 0 });
+    });
+
+    it('takes our gate off the /auth/* behavior (login requests carry no token)', () => {
+      const start = load('attached');
+      behavior(start, '/auth/*').FunctionAssociations = {
+        Quantity: 1,
+        Items: [{ FunctionARN: CF_FUNCTION.arn, EventType: 'viewer-request' }],
+      };
+      const { config, changes } = attach(start, PLAN);
+      expect(config).toEqual(load('attached'));
+      expect(changes).toEqual([`/auth/*: removed CloudFront Function ${CF_FUNCTION.arn} from viewer-request`]);
+    });
+  });
+
+  describe('origin access control of the auth origin', () => {
+    const authOrigin = (config: DistributionConfig) => config.Origins?.Items?.find((o) => o.Id === AUTH.originId);
+    const withOac = (oac: string): AttachPlan => ({ ...PLAN, auth: { ...AUTH, originAccessControlId: oac } });
+
+    it('is set on a new origin, replaced when the stack has a new one, cleared when the stack owned it', () => {
+      const first = attach(load('plain'), withOac('E3OACOLD'));
+      expect(authOrigin(first.config)?.OriginAccessControlId).toBe('E3OACOLD');
+      expect(first.changes).toContain('origins: tenant-gate-auth signed with origin access control E3OACOLD');
+      const second = attach(first.config, { ...withOac('E3OACNEW'), owned: first.owned });
+      expect(authOrigin(second.config)?.OriginAccessControlId).toBe('E3OACNEW');
+      expect(second.changes).toEqual([
+        'origins: tenant-gate-auth signed with origin access control E3OACNEW (was E3OACOLD)',
+      ]);
+      const cleared = attach(second.config, { ...PLAN, owned: second.owned });
+      expect(cleared.config).toEqual(load('attached'));
+      expect(cleared.changes).toEqual([
+        "origins: tenant-gate-auth origin access control E3OACNEW removed (no longer the stack's)",
+      ]);
+    });
+
+    it('keeps one the operator set when the plan names none', () => {
+      const start = load('attached');
+      const origin = authOrigin(start);
+      if (origin === undefined) throw new Error('attached.json has no auth origin');
+      origin.OriginAccessControlId = 'E3OPERATOR';
+      expect(attach(start, PLAN).changes).toEqual([]);
+    });
+  });
+
+  it.each<[string, Partial<Ownership>, RegExp]>([
+    ['an empty id', { trustedKeyGroupIds: [''] }, /plan\.owned\.trustedKeyGroupIds must hold non-empty strings/],
+    [
+      'not a list',
+      { createdBehaviors: '/files/*' as unknown as string[] },
+      /plan\.owned\.createdBehaviors must be a list/,
+    ],
+  ])('refuses owned with %s', (_name, owned, message) => {
+    expectAttachError(() => attach(load('plain'), { ...PLAN, owned }), 'ERR_ATTACH_PLAN_INVALID', message);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// Properties over generated distributions and plans
+// ---------------------------------------------------------------------------------------------------------------
+
+const POOL = ['/api/*', '/files/*', '/exports/*', '/media/*', '*.js', '/docs/*'] as const;
+const FOREIGN_LAMBDA = 'arn:aws:lambda:us-east-1:123456789012:function:acme-origin-sigv4:3';
+const FOREIGN_FUNCTION = 'arn:aws:cloudfront::123456789012:function/acme-security-headers';
+
+const rarely = <T>(arb: fc.Arbitrary<T>): fc.Arbitrary<T | undefined> =>
+  fc.oneof({ arbitrary: fc.constant(undefined), weight: 4 }, { arbitrary: arb, weight: 1 });
+
+/** A behavior of someone else: maybe a foreign function (any event), key group and response headers policy. */
+const foreignBehavior = (pattern: string) =>
+  fc
+    .record({
+      // Mostly none: a foreign function on the gate's viewer events makes attach refuse, which says nothing here.
+      lambda: rarely(fc.constantFrom('viewer-request', 'origin-request', 'origin-response')),
+      fn: rarely(fc.constantFrom('viewer-request', 'viewer-response')),
+      keyGroup: fc.boolean(),
+      policy: fc.boolean(),
+    })
+    .map(({ lambda, fn, keyGroup, policy }): CacheBehavior => {
+      const b = structuredClone(behavior(load('plain'), '/api/*'));
+      b.PathPattern = pattern;
+      b.LambdaFunctionAssociations =
+        lambda === undefined
+          ? { Quantity: 0 }
+          : { Quantity: 1, Items: [{ LambdaFunctionARN: FOREIGN_LAMBDA, EventType: lambda, IncludeBody: false }] };
+      b.FunctionAssociations =
+        fn === undefined ? { Quantity: 0 } : { Quantity: 1, Items: [{ FunctionARN: FOREIGN_FUNCTION, EventType: fn }] };
+      b.TrustedKeyGroups = keyGroup
+        ? { Enabled: true, Quantity: 1, Items: ['f0f0f0f0-foreign-key-group'] }
+        : { Enabled: false, Quantity: 0 };
+      if (policy) b.ResponseHeadersPolicyId = FOREIGN_HEADERS_POLICY;
+      else delete b.ResponseHeadersPolicyId;
+      return b;
+    });
+
+const distributionArb = fc
+  .uniqueArray(fc.constantFrom(...POOL), { maxLength: POOL.length })
+  .chain((chosen) => fc.tuple(...chosen.map(foreignBehavior)))
+  .map((behaviors): DistributionConfig => {
+    const config = load('plain');
+    config.CacheBehaviors = behaviors.length === 0 ? { Quantity: 0 } : { Quantity: behaviors.length, Items: behaviors };
+    return config;
+  });
+
+const planArb = fc.record({
+  pathPatterns: fc.uniqueArray(fc.constantFrom('*', ...POOL), { minLength: 1, maxLength: 3 }),
+  gate: fc.constantFrom(LAMBDA_V7, LAMBDA_V8, CF_FUNCTION),
+  auth: fc.option(fc.constantFrom<AttachPlan['auth']>(AUTH, { ...AUTH, originAccessControlId: 'E3OACEXAMPLE1' }), {
+    nil: undefined,
+  }),
+  trustedKeyGroupId: fc.option(fc.constantFrom(KEY_GROUP, '1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d'), { nil: undefined }),
+  responseHeadersPolicyId: fc.option(fc.constantFrom(HEADERS_POLICY, '0b7e6a51-93c2-4d8f-a1e0-6c5b4a3f2e19'), {
+    nil: undefined,
+  }),
+  missingBehavior: fc.constantFrom<'refuse' | 'clone-default'>('refuse', 'clone-default', 'clone-default'),
+});
+
+/** attach, or undefined when it refuses (a foreign function in the way, a missing behavior): refusals are tested above. */
+function tryAttach(config: DistributionConfig, plan: AttachPlan): ReturnType<typeof attach> | undefined {
+  try {
+    return attach(config, plan);
+  } catch (error) {
+    if (error instanceof AttachError) return undefined;
+    throw error;
+  }
+}
+
+describe('properties (fast-check over generated distributions and plans)', () => {
+  it('detach(attach(x)) == x, attach is idempotent and never mutates its input', () => {
+    fc.assert(
+      fc.property(distributionArb, planArb, (x, plan) => {
+        const frozen = deepFreeze(structuredClone(x));
+        const once = tryAttach(frozen, plan);
+        if (once === undefined) return;
+        const twice = attach(once.config, { ...plan, owned: once.owned });
+        expect(twice.config).toEqual(once.config);
+        expect(twice.changes.filter((c) => !c.includes('kept its own response headers policy'))).toEqual([]);
+        expect(detach(once.config, { owned: once.owned }).config).toEqual(x);
+        expectQuantitiesConsistent(once.config);
+      }),
+      { numRuns: 300, seed: 20261128 },
+    );
+  });
+
+  it('a second plan converges from the first: detach after both restores x', () => {
+    fc.assert(
+      fc.property(distributionArb, planArb, planArb, (x, first, second) => {
+        const a = tryAttach(x, first);
+        if (a === undefined) return;
+        const b = tryAttach(a.config, { ...second, owned: a.owned });
+        if (b === undefined) return;
+        // Nothing of the first plan's that the second does not want is left behind.
+        for (const item of b.config.CacheBehaviors?.Items ?? []) {
+          const ours = [...(item.LambdaFunctionAssociations?.Items ?? []), ...(item.FunctionAssociations?.Items ?? [])];
+          const gated = (second.pathPatterns as readonly string[]).includes(item.PathPattern ?? '');
+          if (!gated) expect(JSON.stringify(ours)).not.toContain('tenant-gate');
+          for (const id of first.trustedKeyGroupId === undefined ? [] : [first.trustedKeyGroupId])
+            if (id !== second.trustedKeyGroupId) expect(item.TrustedKeyGroups?.Items ?? []).not.toContain(id);
+        }
+        expect(detach(b.config, { owned: b.owned }).config).toEqual(x);
+      }),
+      { numRuns: 300, seed: 20261128 },
+    );
   });
 });
