@@ -14,6 +14,7 @@ import {
   type UpdateDistributionCommandOutput,
 } from '@aws-sdk/client-cloudfront';
 import { isDeepStrictEqual } from 'node:util';
+import { diffDistributionConfigs, type FieldChange } from './config-diff';
 
 /**
  * The two calls we make. `CloudFrontClient` satisfies it; tests pass a fake. The Update overload comes first so an
@@ -43,6 +44,8 @@ export interface UpdateOutcome {
   readonly updated: boolean;
   readonly attempts: number;
   readonly changes: readonly string[];
+  /** Every field written, behavior by behavior (before → after) of the attempt that was written; empty if none. */
+  readonly diff: readonly FieldChange[];
   /** ETag after the update (or of the unchanged config). */
   readonly eTag: string | undefined;
 }
@@ -95,13 +98,19 @@ export async function updateDistributionWithRetry(
     // The transform gets its own copy so a misbehaving (mutating) transform cannot fool the no-op check below.
     const result = transform(structuredClone(config));
     if (isDeepStrictEqual(result.config, config)) {
-      return { updated: false, attempts: attempt, changes: result.changes, eTag: current.ETag };
+      return { updated: false, attempts: attempt, changes: result.changes, diff: [], eTag: current.ETag };
     }
     try {
       const updated = await client.send(
         new UpdateDistributionCommand({ Id: id, IfMatch: current.ETag, DistributionConfig: result.config }),
       );
-      return { updated: true, attempts: attempt, changes: result.changes, eTag: updated.ETag };
+      return {
+        updated: true,
+        attempts: attempt,
+        changes: result.changes,
+        diff: diffDistributionConfigs(config, result.config),
+        eTag: updated.ETag,
+      };
     } catch (error) {
       if (!isPreconditionFailed(error)) throw error;
       lastConflict = error;

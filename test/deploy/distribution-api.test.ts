@@ -12,6 +12,7 @@ import {
 } from '@aws-sdk/client-cloudfront';
 import { describe, expect, it } from 'vitest';
 import { attach, type AttachPlan } from '../../deploy/attach';
+import { formatFieldChange } from '../../deploy/config-diff';
 import {
   DistributionUpdateError,
   updateDistributionWithRetry,
@@ -102,8 +103,16 @@ describe('updateDistributionWithRetry', () => {
       updated: true,
       attempts: 1,
       changes: expect.arrayContaining([expect.stringMatching(/^\/files\/\*: viewer-request/)]),
+      diff: expect.any(Array),
       eTag: 'ETAG2',
     });
+    // Every field written, behavior by behavior.
+    expect(outcome.diff.map(formatFieldChange)).toEqual([
+      `behavior /files/*: LambdaFunctionAssociations: [] → [{"LambdaFunctionARN":"${PLAN.gate.arn}","EventType":"viewer-request","IncludeBody":false}]`,
+      `behavior /files/*: ResponseHeadersPolicyId: — → "${PLAN.responseHeadersPolicyId}"`,
+      'behavior /auth/*: (itself): — → added at position 3',
+      'origin tenant-gate-auth: (itself): — → added at position 4',
+    ]);
     expect(client.calls).toEqual(['get', 'update']);
     expect(client.updates[0]?.ifMatch).toBe('ETAG1');
     expect(client.config).toEqual(load('attached'));
@@ -122,6 +131,8 @@ describe('updateDistributionWithRetry', () => {
     expect(client.calls).toEqual(['get', 'update', 'get', 'update']);
     expect(client.updates.map((u) => u.ifMatch)).toEqual(['ETAG1', 'ETAG2']);
     expect(client.config).toEqual({ ...load('attached'), Comment: 'edited in the console meanwhile' });
+    // The diff is against what the written attempt read: the concurrent edit is not ours to list.
+    expect(outcome.diff.some((c) => c.field === 'Comment')).toBe(false);
   });
 
   it('gives up after `attempts` conflicts with ERR_UPDATE_CONFLICT, the last PreconditionFailed as cause', async () => {
@@ -140,7 +151,7 @@ describe('updateDistributionWithRetry', () => {
   it('makes no update call when the transform changes nothing', async () => {
     const client = new FakeCloudFront(load('attached'));
     const outcome = await updateDistributionWithRetry(client, ID, (c) => attach(c, PLAN), NO_WAIT);
-    expect(outcome).toEqual({ updated: false, attempts: 1, changes: [], eTag: 'ETAG1' });
+    expect(outcome).toEqual({ updated: false, attempts: 1, changes: [], diff: [], eTag: 'ETAG1' });
     expect(client.calls).toEqual(['get']);
   });
 
