@@ -18,11 +18,13 @@ import { gatedPathPatterns } from '../../deploy/package-artifacts';
 import {
   AttachError,
   DEFAULT_AUTH_PATH_PATTERN,
+  DEFAULT_MARKER,
   attach,
   type AttachPlan,
-  type ConfigEdit,
   type GateRef,
+  type Ownership,
 } from '../../deploy/attach';
+import { diffDistributionConfigs, formatFieldChange, type FieldChange } from '../../deploy/config-diff';
 import {
   DistributionUpdateError,
   updateDistributionWithRetry,
@@ -106,12 +108,20 @@ export function hostOf(origin: string): string {
   return /^https?:\/\//.test(origin) ? new URL(origin).host : origin.replace(/\/+$/, '');
 }
 
-export function printChanges(io: CliIO, changes: readonly string[], heading: string): void {
-  if (changes.length === 0) {
+/** The transform's own account of what it did, then every field it changes (behavior, field, before → after). */
+export function printChanges(
+  io: CliIO,
+  changes: readonly string[],
+  heading: string,
+  diff: readonly FieldChange[] = [],
+): void {
+  if (changes.length === 0 && diff.length === 0) {
     io.out(`${heading}: nothing to change`);
     return;
   }
-  io.out([`${heading}:`, ...changes.map((c) => `  ${c}`)].join('\n'));
+  const lines = [`${heading}:`, ...changes.map((c) => `  ${c}`)];
+  if (diff.length > 0) lines.push('fields (before → after):', ...diff.map((c) => `  ${formatFieldChange(c)}`));
+  io.out(lines.join('\n'));
 }
 
 /** Runs a transform live (with retry) or offline, the same way for attach and detach. Returns the exit code. */
@@ -132,8 +142,9 @@ export async function applyTransform(
   }
   try {
     if (target.file !== undefined) {
-      const edit = transform(readDistributionConfigFile(resolve(io.cwd, target.file)));
-      printChanges(io, edit.changes, `${verb} (offline, ${target.file})`);
+      const input = readDistributionConfigFile(resolve(io.cwd, target.file));
+      const edit = transform(input);
+      printChanges(io, edit.changes, `${verb} (offline, ${target.file})`, diffDistributionConfigs(input, edit.config));
       if (target.out !== undefined) {
         writeFileSync(resolve(io.cwd, target.out), `${JSON.stringify(edit.config, null, 2)}\n`);
         io.out(
@@ -151,13 +162,19 @@ export async function applyTransform(
       const current = await client.send(new GetDistributionConfigCommand({ Id: id }));
       if (current.DistributionConfig === undefined)
         throw new Error(`GetDistributionConfig for ${id} returned no DistributionConfig`);
-      printChanges(io, transform(current.DistributionConfig).changes, `${verb} (dry run, ${id})`);
+      const edit = transform(current.DistributionConfig);
+      printChanges(
+        io,
+        edit.changes,
+        `${verb} (dry run, ${id})`,
+        diffDistributionConfigs(current.DistributionConfig, edit.config),
+      );
       return 0;
     }
     const outcome = await updateDistributionWithRetry(client, id, transform, {
       onRetry: (n) => io.err(`distribution ${id} changed while we edited it (PreconditionFailed); retry ${n}`),
     });
-    printChanges(io, outcome.changes, `${verb} (${id})`);
+    printChanges(io, outcome.changes, `${verb} (${id})`, outcome.diff);
     if (outcome.updated) {
       io.out(
         `distribution ${id} updated (ETag ${outcome.eTag ?? '?'}); CloudFront deploys the change to every edge location within minutes`,
@@ -185,20 +202,6 @@ export async function applyTransform(
 export const DEFAULT_AUTH_ORIGIN_ID = 'tenant-gate-auth';
 const GATES = ['lambda-edge', 'cloudfront-function'] as const;
 
-/**
- * attach() leaves a new auth origin without origin access control; with an AWS_IAM function URL CloudFront must
- * sign its requests, so the origin gets the stack's OAC. Idempotent like attach itself.
- */
-export function withAuthOriginAccessControl(edit: ConfigEdit, originId: string, oacId: string): ConfigEdit {
-  const origin = edit.config.Origins?.Items?.find((o) => o.Id === originId);
-  if (origin === undefined || origin.OriginAccessControlId === oacId) return edit;
-  origin.OriginAccessControlId = oacId;
-  return {
-    config: edit.config,
-    changes: [...edit.changes, `origins: ${originId} signed with origin access control ${oacId}`],
-  };
-}
-
 const OPTIONS = {
   'distribution-id': { type: 'string' },
   'distribution-config': { type: 'string' },
@@ -213,6 +216,11 @@ const OPTIONS = {
   'key-group': { type: 'string' },
   'response-headers-policy': { type: 'string' },
   'clone-missing-behavior': { type: 'boolean' },
+  'owned-key-group': { type: 'string', multiple: true },
+  'owned-response-headers-policy': { type: 'string', multiple: true },
+  'owned-oac': { type: 'string', multiple: true },
+  'created-behavior': { type: 'string', multiple: true },
+  marker: { type: 'string' },
   force: { type: 'boolean' },
   'dry-run': { type: 'boolean' },
   out: { type: 'string' },
@@ -224,9 +232,13 @@ export const command: Command = {
   summary: 'attach the gate (and the /auth/* login route) to an existing CloudFront distribution',
   usage: `usage: tenant-gate attach (--distribution-id ID | --distribution-config FILE) --gate lambda-edge|cloudfront-function --arn ARN [options]
 
-Puts the gate on the viewer-request event of the gated behaviors, adds the /auth/* behavior and its function URL
-origin, requires the trusted key group and sets the response headers policy, changing nothing else. Idempotent. Live mode reads the config with its
-ETag and updates with IfMatch, retrying when someone else changed the distribution meanwhile.
+Makes the distribution hold what the stack wants, and only that, of what the stack owns: the gate on the
+viewer-request event of the gated behaviors (and off every other behavior), the /auth/* behavior and its function
+URL origin, the trusted key group (or none) and the response headers policy. What the stack owns is recognised by
+the function name ("tenant-gate" in it), the auth origin id, and the ids given here: the current ones and, with
+--owned-*, those of the previous deploy. Nothing else is changed. Idempotent. Lists every change (and every field,
+before → after). Live mode reads the config with its ETag and updates with IfMatch, retrying when someone else
+changed the distribution meanwhile.
 
   --distribution-id ID          live: read and update this distribution (AWS credentials for cloudfront:*Distribution*)
   --distribution-config FILE    offline: a saved \`aws cloudfront get-distribution-config\` answer; prints the changes
@@ -243,6 +255,15 @@ ETag and updates with IfMatch, retrying when someone else changed the distributi
                                 (Cache-Control: private, no-cache; stack output TenantGatePrivateFilesHeadersPolicyId);
                                 a behavior with a policy of its own keeps it (said in the changes) unless --force
   --clone-missing-behavior      create a missing gated behavior from the default behavior's settings
+  --created-behavior P          a behavior a previous attach created (--clone-missing-behavior): removed once P is
+                                no longer gated (repeatable; attach prints the list to pass)
+  --owned-key-group ID          a key group the stack owns or owned (previous deploy): removed from the behaviors
+                                where --key-group does not ask for it, e.g. signed cookies turned off (repeatable)
+  --owned-response-headers-policy ID
+                                a response headers policy the stack owned: replaced by --response-headers-policy
+                                without --force, or removed (repeatable)
+  --owned-oac ID                an origin access control the stack owned: cleared from the auth origin (repeatable)
+  --marker NAME                 what a function name contains to be the stack's (default ${DEFAULT_MARKER})
   --force                       replace foreign functions standing where the gate goes, and a gated behavior's own
                                 response headers policy
   --dry-run                     live: print the changes, write nothing
@@ -261,6 +282,12 @@ ETag and updates with IfMatch, retrying when someone else changed the distributi
       throw new UsageError('--auth-oac and --auth-origin-id need --auth-origin');
     }
     const originId = v['auth-origin-id'] ?? DEFAULT_AUTH_ORIGIN_ID;
+    const owned: Partial<Ownership> = {
+      trustedKeyGroupIds: v['owned-key-group'] ?? [],
+      responseHeadersPolicyIds: v['owned-response-headers-policy'] ?? [],
+      originAccessControlIds: v['owned-oac'] ?? [],
+      createdBehaviors: v['created-behavior'] ?? [],
+    };
     const plan: AttachPlan = {
       pathPatterns: pathPatternsFrom(
         v['path-pattern'],
@@ -274,18 +301,22 @@ ETag and updates with IfMatch, retrying when someone else changed the distributi
               pathPattern: v['auth-path'] ?? DEFAULT_AUTH_PATH_PATTERN,
               originDomainName: hostOf(v['auth-origin']),
               originId,
+              originAccessControlId: v['auth-oac'],
             },
       trustedKeyGroupId: v['key-group'],
       responseHeadersPolicyId: v['response-headers-policy'],
       force: v.force ?? false,
       missingBehavior: v['clone-missing-behavior'] === true ? 'clone-default' : 'refuse',
+      owned,
+      marker: v.marker,
     };
-    const oac = v['auth-oac'];
+    let after: Ownership | undefined;
     const transform: ConfigTransform = (config) => {
       const edit = attach(config, plan);
-      return oac === undefined ? edit : withAuthOriginAccessControl(edit, originId, oac);
+      after = edit.owned;
+      return edit;
     };
-    return applyTransform(
+    const code = await applyTransform(
       transform,
       {
         distributionId: v['distribution-id'],
@@ -297,5 +328,12 @@ ETag and updates with IfMatch, retrying when someone else changed the distributi
       io,
       'attach',
     );
+    // Created behaviors cannot be recognised from the distribution alone: say what to pass next time.
+    if (code === 0 && after !== undefined && after.createdBehaviors.length > 0) {
+      io.out(
+        `behaviors created by attach (pass to the next attach and to detach): ${after.createdBehaviors.map((p) => `--created-behavior ${p}`).join(' ')}`,
+      );
+    }
+    return code;
   },
 };

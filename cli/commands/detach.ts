@@ -3,7 +3,7 @@
  * its origin, and the trusted key group and response headers policy we added; nothing else. `serverless remove` runs
  * it first.
  */
-import { DEFAULT_AUTH_PATH_PATTERN, detach, type DetachOptions } from '../../deploy/attach';
+import { DEFAULT_AUTH_PATH_PATTERN, DEFAULT_MARKER, detach, type DetachOptions } from '../../deploy/attach';
 import type { ConfigTransform } from '../../deploy/distribution-api';
 import type { CliIO, Command } from '../command';
 import { DEFAULT_AUTH_ORIGIN_ID, applyTransform, parse } from './attach';
@@ -13,9 +13,11 @@ const OPTIONS = {
   'distribution-config': { type: 'string' },
   'auth-path': { type: 'string' },
   'auth-origin-id': { type: 'string' },
-  'key-group': { type: 'string' },
-  'response-headers-policy': { type: 'string' },
+  'key-group': { type: 'string', multiple: true },
+  'response-headers-policy': { type: 'string', multiple: true },
   'remove-behavior': { type: 'string', multiple: true },
+  'created-behavior': { type: 'string', multiple: true },
+  marker: { type: 'string' },
   'dry-run': { type: 'boolean' },
   out: { type: 'string' },
   wait: { type: 'boolean' },
@@ -35,9 +37,13 @@ time.
   --distribution-config FILE    offline: a saved \`aws cloudfront get-distribution-config\` answer; prints the changes
   --auth-path P                 the login behavior (default ${DEFAULT_AUTH_PATH_PATTERN})
   --auth-origin-id ID           its origin id, when it does not contain "tenant-gate" (default ${DEFAULT_AUTH_ORIGIN_ID})
-  --key-group ID                the trusted key group attach added (stack output TenantGateKeyGroupId)
-  --response-headers-policy ID  the response headers policy attach set (stack output TenantGatePrivateFilesHeadersPolicyId)
-  --remove-behavior P           also remove this behavior (one attach created with --clone-missing-behavior); repeatable
+  --key-group ID                a trusted key group of the stack (stack output TenantGateKeyGroupId); repeatable, to
+                                remove those of previous deploys too
+  --response-headers-policy ID  a response headers policy of the stack (stack output TenantGatePrivateFilesHeadersPolicyId);
+                                repeatable
+  --created-behavior P          also remove this behavior (one attach created with --clone-missing-behavior); repeatable
+  --remove-behavior P           the same as --created-behavior
+  --marker NAME                 what a function name contains to be the stack's (default ${DEFAULT_MARKER})
   --dry-run                     live: print the changes, write nothing
   --out FILE                    offline: write the resulting DistributionConfig
   --wait                        live: wait until CloudFront has deployed the change (needed before deleting the functions)`,
@@ -47,9 +53,12 @@ time.
     const opts: DetachOptions = {
       authPathPattern: v['auth-path'] ?? DEFAULT_AUTH_PATH_PATTERN,
       authOriginId: v['auth-origin-id'] ?? DEFAULT_AUTH_ORIGIN_ID,
-      trustedKeyGroupId: v['key-group'],
-      responseHeadersPolicyId: v['response-headers-policy'],
-      removeBehaviors: v['remove-behavior'],
+      removeBehaviors: [...(v['remove-behavior'] ?? []), ...(v['created-behavior'] ?? [])],
+      owned: {
+        trustedKeyGroupIds: v['key-group'] ?? [],
+        responseHeadersPolicyIds: v['response-headers-policy'] ?? [],
+      },
+      marker: v.marker,
     };
     const transform: ConfigTransform = (config) => detach(config, opts);
     return applyTransform(

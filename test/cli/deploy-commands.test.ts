@@ -373,6 +373,112 @@ describe('tenant-gate attach / detach offline', () => {
     );
   });
 
+  it('converges: signed cookies off removes the key group the stack owned, listing every field', async () => {
+    const withKeys = join(dir, 'with-keys.json');
+    await cli('attach', '--distribution-config', fixture('plain'), ...ATTACH, '--key-group', 'kg-1', '--out', withKeys);
+    const out = join(dir, 'keys-off.json');
+    const r = await cli(
+      'attach',
+      '--distribution-config',
+      withKeys,
+      ...ATTACH,
+      '--owned-key-group',
+      'kg-1',
+      '--out',
+      out,
+    );
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('/files/*: trusted key group kg-1 removed (no longer required by the stack)');
+    expect(r.out).toContain(
+      'behavior /files/*: TrustedKeyGroups: {"Enabled":true,"Items":["kg-1"]} → {"Enabled":false}',
+    );
+    expect(JSON.parse(readFileSync(out, 'utf8'))).toEqual(load('attached'));
+  });
+
+  it('converges: a new path pattern; the behavior attach created goes once it is named with --created-behavior', async () => {
+    const docs = join(dir, 'docs.json');
+    const first = await cli(
+      'attach',
+      '--distribution-config',
+      fixture('attached'),
+      ...ATTACH.filter((a) => a !== '/files/*' && a !== '--path-pattern'),
+      '--path-pattern',
+      '/docs/*',
+      '--clone-missing-behavior',
+      '--out',
+      docs,
+    );
+    expect(first.code).toBe(0);
+    expect(first.out).toContain(`/files/*: removed Lambda@Edge ${EDGE_ARN} from viewer-request`);
+    expect(first.out).toContain(
+      'behaviors created by attach (pass to the next attach and to detach): --created-behavior /docs/*',
+    );
+    const back = join(dir, 'back.json');
+    const second = await cli(
+      'attach',
+      '--distribution-config',
+      docs,
+      ...ATTACH,
+      '--created-behavior',
+      '/docs/*',
+      '--out',
+      back,
+    );
+    expect(second.out).toContain('/docs/*: removed behavior (created by attach, no longer gated)');
+    expect(second.out).toContain('behavior /docs/*: (itself): present → removed');
+    expect(JSON.parse(readFileSync(back, 'utf8'))).toEqual(load('attached'));
+  });
+
+  it("replaces the stack's previous response headers policy without --force", async () => {
+    const r = await cli(
+      'attach',
+      '--distribution-config',
+      fixture('attached'),
+      ...ATTACH.slice(0, -1),
+      'new-policy-id',
+      '--owned-response-headers-policy',
+      HEADERS_POLICY,
+    );
+    expect(r.out).toContain(
+      `/files/*: replaced the stack's previous response headers policy ${HEADERS_POLICY} with new-policy-id`,
+    );
+  });
+
+  it('detach takes several key groups and policies (those of previous deploys too)', async () => {
+    const withKeys = join(dir, 'two-keys.json');
+    await cli('attach', '--distribution-config', fixture('plain'), ...ATTACH, '--key-group', 'kg-1', '--out', withKeys);
+    const out = join(dir, 'two-keys-detached.json');
+    const r = await cli(
+      'detach',
+      '--distribution-config',
+      withKeys,
+      '--key-group',
+      'kg-0',
+      '--key-group',
+      'kg-1',
+      '--response-headers-policy',
+      'old-policy',
+      '--response-headers-policy',
+      HEADERS_POLICY,
+      '--out',
+      out,
+    );
+    expect(r.code).toBe(0);
+    expect(JSON.parse(readFileSync(out, 'utf8'))).toEqual(load('plain'));
+  });
+
+  it('attach --help documents the ownership options', async () => {
+    const r = await cli('attach', '--help');
+    for (const flag of [
+      '--owned-key-group',
+      '--owned-response-headers-policy',
+      '--owned-oac',
+      '--created-behavior',
+      '--marker',
+    ])
+      expect(r.out).toContain(`  ${flag} `);
+  });
+
   it.each(['attach', 'detach'])('%s --help documents --response-headers-policy', async (name) => {
     const r = await cli(name, '--help');
     expect(r.code).toBe(0);
