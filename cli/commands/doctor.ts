@@ -18,10 +18,11 @@ import {
   MANAGED_ORIGIN_REQUEST_POLICIES,
   diagnose,
   exitCodeFor,
+  RULES,
   formatFindings,
+  ipBindingOf,
   type DoctorExpectations,
 } from '../../deploy/doctor';
-import type { GateConfig } from '../../config/gate';
 import { UsageError, type CliIO, type Command } from '../command';
 import { DISTRIBUTION_ID, gateConfigFrom, parse, pathPatternsFrom, readDistributionConfigFile } from './attach';
 
@@ -61,12 +62,6 @@ export const doctorSource = {
   },
 };
 
-/** Tokens bound to the viewer IP: the login's `bindIp` is `always` or `optional` (a bound token can be asked for). */
-export function ipBindingOf(config: GateConfig | undefined): boolean {
-  const bindIp = config?.login?.bindIp;
-  return bindIp === 'always' || bindIp === 'optional';
-}
-
 function customPolicyIds(config: DistributionConfig): { cache: Set<string>; originRequest: Set<string> } {
   const cache = new Set<string>();
   const originRequest = new Set<string>();
@@ -103,7 +98,10 @@ error, 0 otherwise (warnings and info included).
   --path-pattern P              gated behavior instead of \${pathPrefix}* (repeatable)
   --auth-path P                 login behavior (default ${DEFAULT_AUTH_PATH_PATTERN})
   --token-lifetime SECONDS      when there is no gate config
-  --json                        print {distribution, findings, summary} as JSON`,
+  --json                        print {distribution, findings, summary} as JSON
+
+Checks (finding code, usual severity: what is checked):
+${RULES.map((r) => `  ${r.code} (${r.severity}): ${r.summary}`).join('\n')}`,
 
   async run(argv: string[], io: CliIO): Promise<number> {
     const v = parse(argv, OPTIONS);

@@ -87,7 +87,7 @@ const TABLE: [fixture: string, expectations: DoctorExpectations, codes: [Finding
     'misconfigured-cache',
     {
       ...BASE,
-      ipBinding: true,
+      ipBinding: 'always',
       gatedPathPatterns: ['/files/*', '/reports/*', '/exports/*'],
       cachePolicies: { '7c1e4b2a-3d5f-4e6a-9b8c-0d1e2f3a4b5c': REPORTS_CACHE_POLICY },
       originRequestPolicies: { 'e5a4b3c2-d1e0-4f9a-8b7c-6d5e4f3a2b1c': EXPORTS_ORIGIN_REQUEST_POLICY },
@@ -95,7 +95,7 @@ const TABLE: [fixture: string, expectations: DoctorExpectations, codes: [Finding
     [
       ['VIEWER_HTTP_ALLOWED', 'error'],
       ['HOST_HEADER_FORWARDED', 'error'],
-      ['IPV6_WITH_IP_BINDING', 'error'],
+      ['IPV6_WITH_IP_BINDING', 'warning'],
       ['CACHE_KEY_TOKEN_COOKIE', 'warning'],
       ['CACHE_KEY_AUTHORIZATION', 'warning'],
       ['GATED_WRITE_METHODS', 'warning'],
@@ -229,11 +229,18 @@ describe('diagnose', () => {
     );
   });
 
-  it('only reports IPv6 when tokens are bound to the IP', () => {
+  it.each<[DoctorExpectations['ipBinding'], Finding['severity'] | undefined]>([
+    [false, undefined],
+    ['optional', 'info'],
+    ['always', 'warning'],
+  ])('IPv6 with sessions IP-bound by CloudFront alone (%s) → %s, never an error', (ipBinding, severity) => {
     const config = load('attached');
     expect(config.IsIPV6Enabled).toBe(true);
-    expect(diagnose(config, BASE).map((f) => f.code)).not.toContain('IPV6_WITH_IP_BINDING');
-    expect(diagnose(config, { ...BASE, ipBinding: true }).map((f) => f.code)).toContain('IPV6_WITH_IP_BINDING');
+    const found = diagnose(config, { ...ATTACHED, ipBinding }).filter((f) => f.code === 'IPV6_WITH_IP_BINDING');
+    expect(found.map((f) => f.severity)).toEqual(severity === undefined ? [] : [severity]);
+    expect(diagnose({ ...config, IsIPV6Enabled: false }, { ...ATTACHED, ipBinding }).map((f) => f.code)).not.toContain(
+      'IPV6_WITH_IP_BINDING',
+    );
   });
 
   it('uses the configured cookie name for cache-key checks', () => {

@@ -1,0 +1,118 @@
+/**
+ * What every doctor rule looks at: the distribution config, the expectations (from the gate config), and the
+ * facts several rules derive from them (the gated behaviors that exist, the origins they reach, the login route),
+ * computed once.
+ */
+import type {
+  CachePolicyConfig,
+  DistributionConfig,
+  Origin,
+  OriginRequestPolicyConfig,
+  ResponseHeadersPolicyConfig,
+} from '@aws-sdk/client-cloudfront';
+import { DEFAULT_AUTH_PATH_PATTERN, DEFAULT_MARKER, edgeAssociationsOf, isOurs } from '../attach';
+import { MANAGED_CACHE_POLICIES, MANAGED_ORIGIN_REQUEST_POLICIES } from './managed-policies';
+import { originsOf } from './origins';
+import { cacheKeyOf, originRequestOf, type AnyBehavior, type Policies, type RequestShape } from './request-shape';
+
+/**
+ * Viewer-IP binding that rests on CloudFront's signed-policy `IpAddress` condition ALONE, which holds IPv4 only
+ * (docs/platform.md#signed-urls-and-cookies): sessions bound through the signed cookies (the tenant token carries
+ * no address). `false` when there is none: no binding, or only bindings the gate checks itself (the `cip` claim of
+ * link tokens). `optional`: for viewers who ask; `always`: every session. See `ipBindingOf` (cli/commands/doctor.ts).
+ */
+export type CloudFrontOnlyIpBinding = false | 'optional' | 'always';
+
+export interface DoctorExpectations {
+  readonly gatedPathPatterns: readonly string[];
+  /** Default `__Host-tenant`. */
+  readonly cookieName?: string | undefined;
+  readonly tokenLifetimeSeconds: number;
+  readonly ipBinding: CloudFrontOnlyIpBinding;
+  /** Default `/auth/*`. */
+  readonly authPathPattern?: string | undefined;
+  /** Default `tenant-gate`. */
+  readonly marker?: string | undefined;
+  /** Custom cache policies by id (`aws cloudfront get-cache-policy-config`); managed ones are built in. */
+  readonly cachePolicies?: Readonly<Record<string, CachePolicyConfig>> | undefined;
+  /** Custom origin request policies by id; managed ones are built in. */
+  readonly originRequestPolicies?: Readonly<Record<string, OriginRequestPolicyConfig>> | undefined;
+  /** Custom response headers policies by id (`aws cloudfront get-response-headers-policy-config`). */
+  readonly responseHeadersPolicies?: Readonly<Record<string, ResponseHeadersPolicyConfig>> | undefined;
+}
+
+export interface BehaviorEntry {
+  /** `*` for the default behavior. */
+  readonly pattern: string;
+  /** `default behavior` or `behavior <pattern>`, as findings name it. */
+  readonly label: string;
+  readonly behavior: AnyBehavior;
+  /** Position among the cache behaviors (the default behavior comes last: CloudFront tries it last). */
+  readonly index: number;
+}
+
+export interface DoctorContext {
+  readonly config: DistributionConfig;
+  readonly expectations: DoctorExpectations;
+  readonly cookieName: string;
+  readonly marker: string;
+  readonly authPattern: string;
+  /** Every behavior in the order CloudFront tries them. */
+  readonly behaviors: readonly BehaviorEntry[];
+  /** The gated path patterns that have a behavior, in the expectations' order. */
+  readonly gated: readonly BehaviorEntry[];
+  /** The login route's behavior, when there is one. */
+  readonly auth: BehaviorEntry | undefined;
+  /** The origins the gated behaviors reach (the files origins). */
+  readonly gatedOrigins: readonly Origin[];
+  find(pattern: string): BehaviorEntry | undefined;
+  originsOf(behavior: AnyBehavior): Origin[];
+  /** Cache key part of a behavior; `undefined` when its cache policy is unknown (POLICY_NOT_CHECKED). */
+  cacheKeyOf(behavior: AnyBehavior): (RequestShape & { readonly maxTtl: number | undefined }) | undefined;
+  /** Origin request part; `undefined` when its origin request policy is unknown. */
+  originRequestOf(behavior: AnyBehavior): RequestShape | undefined;
+  /** Whether our gate runs at viewer-request on this behavior. */
+  gateOn(behavior: AnyBehavior): boolean;
+}
+
+export function labelOf(pattern: string): string {
+  return pattern === '*' ? 'default behavior' : `behavior ${pattern}`;
+}
+
+export function createContext(config: DistributionConfig, expectations: DoctorExpectations): DoctorContext {
+  const marker = expectations.marker ?? DEFAULT_MARKER;
+  const policies: Policies = {
+    cache: { ...MANAGED_CACHE_POLICIES, ...expectations.cachePolicies },
+    originRequest: { ...MANAGED_ORIGIN_REQUEST_POLICIES, ...expectations.originRequestPolicies },
+  };
+  const items = config.CacheBehaviors?.Items ?? [];
+  const def = config.DefaultCacheBehavior;
+  const behaviors: BehaviorEntry[] = [
+    ...items.map((b, index) => ({
+      pattern: b.PathPattern ?? '',
+      label: labelOf(b.PathPattern ?? ''),
+      behavior: b,
+      index,
+    })),
+    ...(def === undefined ? [] : [{ pattern: '*', label: labelOf('*'), behavior: def, index: items.length }]),
+  ];
+  const find = (pattern: string): BehaviorEntry | undefined => behaviors.find((e) => e.pattern === pattern);
+  const gated = expectations.gatedPathPatterns.map(find).filter((e): e is BehaviorEntry => e !== undefined);
+  const reach = (b: AnyBehavior): Origin[] => originsOf(config, b.TargetOriginId);
+  return {
+    config,
+    expectations,
+    cookieName: expectations.cookieName ?? '__Host-tenant',
+    marker,
+    authPattern: expectations.authPathPattern ?? DEFAULT_AUTH_PATH_PATTERN,
+    behaviors,
+    gated,
+    auth: find(expectations.authPathPattern ?? DEFAULT_AUTH_PATH_PATTERN),
+    gatedOrigins: gated.flatMap((e) => reach(e.behavior)),
+    find,
+    originsOf: reach,
+    cacheKeyOf: (b) => cacheKeyOf(b, policies),
+    originRequestOf: (b) => originRequestOf(b, policies),
+    gateOn: (b) => edgeAssociationsOf(b).some((a) => a.eventType === 'viewer-request' && isOurs(a.arn, marker)),
+  };
+}

@@ -1,0 +1,249 @@
+/**
+ * Each doctor rule alone (deploy/doctor/rules/): a distribution that triggers it and one that does not. The clean
+ * case is attached.json without its SPA error pages, which every rule passes; each trigger changes one thing.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { CacheBehavior, CachePolicyConfig, DistributionConfig, Origin } from '@aws-sdk/client-cloudfront';
+import { describe, expect, it } from 'vitest';
+import { MANAGED_POLICY_IDS } from '../../deploy/attach';
+import {
+  FINDING_CODES,
+  RULES,
+  createContext,
+  diagnose,
+  type DoctorExpectations,
+  type FindingCode,
+  type Severity,
+} from '../../deploy/doctor';
+import { findingsOf } from '../../deploy/doctor/rule';
+
+const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'distribution-config');
+const load = (name: string): DistributionConfig =>
+  JSON.parse(readFileSync(join(FIXTURES, `${name}.json`), 'utf8')) as DistributionConfig;
+
+const PRIVATE_FILES_POLICY_ID = 'c4e1d8a2-7b3f-4f6e-9a05-3d2b1c0e8f74';
+const EXPECT: DoctorExpectations = {
+  gatedPathPatterns: ['/files/*'],
+  tokenLifetimeSeconds: 3600,
+  ipBinding: false,
+  responseHeadersPolicies: {
+    [PRIVATE_FILES_POLICY_ID]: {
+      Name: 'private-files',
+      CustomHeadersConfig: {
+        Quantity: 1,
+        Items: [{ Header: 'Cache-Control', Value: 'private, no-cache', Override: true }],
+      },
+    },
+  },
+};
+
+function clean(): DistributionConfig {
+  const config = load('attached');
+  config.CustomErrorResponses = { Quantity: 0 };
+  return config;
+}
+function behavior(config: DistributionConfig, pattern: string): CacheBehavior {
+  const b = config.CacheBehaviors?.Items?.find((x) => x.PathPattern === pattern);
+  if (b === undefined) throw new Error(`no behavior ${pattern}`);
+  return b;
+}
+function origin(config: DistributionConfig, id: string): Origin {
+  const o = config.Origins?.Items?.find((x) => x.Id === id);
+  if (o === undefined) throw new Error(`no origin ${id}`);
+  return o;
+}
+const CUSTOM_CACHE_POLICY = 'c0ffee00-0000-4000-8000-000000000001';
+const cachePolicy = (params: Partial<NonNullable<CachePolicyConfig['ParametersInCacheKeyAndForwardedToOrigin']>>) => ({
+  [CUSTOM_CACHE_POLICY]: {
+    Name: 'custom',
+    MinTTL: 0,
+    DefaultTTL: 60,
+    MaxTTL: 60,
+    ParametersInCacheKeyAndForwardedToOrigin: {
+      EnableAcceptEncodingGzip: true,
+      HeadersConfig: { HeaderBehavior: 'none' },
+      CookiesConfig: { CookieBehavior: 'none' },
+      QueryStringsConfig: { QueryStringBehavior: 'none' },
+      ...params,
+    },
+  } satisfies CachePolicyConfig,
+});
+
+type Trigger = [
+  code: FindingCode,
+  severity: Severity,
+  edit: (config: DistributionConfig) => void,
+  expectations?: Partial<DoctorExpectations>,
+];
+
+const TRIGGERS: Trigger[] = [
+  [
+    'VIEWER_FUNCTIONS_MIXED',
+    'error',
+    (c) => {
+      behavior(c, '/files/*').FunctionAssociations = {
+        Quantity: 1,
+        Items: [
+          { FunctionARN: 'arn:aws:cloudfront::123456789012:function/acme-headers', EventType: 'viewer-response' },
+        ],
+      };
+    },
+  ],
+  ['GATED_BEHAVIOR_MISSING', 'error', () => {}, { gatedPathPatterns: ['/files/*', '/exports/*'] }],
+  [
+    'GATE_WRONG_EVENT',
+    'error',
+    (c) => {
+      const item = behavior(c, '/files/*').LambdaFunctionAssociations?.Items?.[0];
+      if (item !== undefined) item.EventType = 'origin-request';
+    },
+  ],
+  ['GATE_MISSING', 'error', (c) => void (behavior(c, '/files/*').LambdaFunctionAssociations = { Quantity: 0 })],
+  [
+    'GATE_SHADOWED',
+    'error',
+    (c) => {
+      const items = c.CacheBehaviors?.Items ?? [];
+      c.CacheBehaviors = {
+        Quantity: items.length + 1,
+        Items: [{ ...structuredClone(behavior(c, '/api/*')), PathPattern: '/f*' }, ...items],
+      };
+    },
+  ],
+  ['VIEWER_HTTP_ALLOWED', 'error', (c) => void (behavior(c, '/files/*').ViewerProtocolPolicy = 'allow-all')],
+  ['BROWSER_CACHE_NOT_PRIVATE', 'warning', (c) => void delete behavior(c, '/files/*').ResponseHeadersPolicyId],
+  ['POLICY_NOT_CHECKED', 'info', (c) => void (behavior(c, '/files/*').CachePolicyId = CUSTOM_CACHE_POLICY)],
+  [
+    'CACHE_KEY_TOKEN_COOKIE',
+    'warning',
+    (c) => void (behavior(c, '/files/*').CachePolicyId = CUSTOM_CACHE_POLICY),
+    {
+      cachePolicies: cachePolicy({
+        CookiesConfig: { CookieBehavior: 'whitelist', Cookies: { Quantity: 1, Items: ['__Host-tenant'] } },
+      }),
+    },
+  ],
+  [
+    'CACHE_KEY_AUTHORIZATION',
+    'warning',
+    (c) => void (behavior(c, '/files/*').CachePolicyId = CUSTOM_CACHE_POLICY),
+    {
+      cachePolicies: cachePolicy({
+        HeadersConfig: { HeaderBehavior: 'whitelist', Headers: { Quantity: 1, Items: ['Authorization'] } },
+      }),
+    },
+  ],
+  [
+    'COOKIES_FORWARDED_TO_S3',
+    'warning',
+    (c) => void (behavior(c, '/files/*').OriginRequestPolicyId = MANAGED_POLICY_IDS.AllViewerExceptHostHeader),
+  ],
+  [
+    'HOST_HEADER_FORWARDED',
+    'error',
+    (c) => void (behavior(c, '/files/*').OriginRequestPolicyId = MANAGED_POLICY_IDS.AllViewer),
+  ],
+  [
+    'GATED_WRITE_METHODS',
+    'warning',
+    (c) =>
+      void (behavior(c, '/files/*').AllowedMethods = {
+        Quantity: 3,
+        Items: ['GET', 'HEAD', 'PUT'],
+        CachedMethods: { Quantity: 2, Items: ['GET', 'HEAD'] },
+      }),
+  ],
+  [
+    'S3_WEBSITE_ORIGIN',
+    'error',
+    (c) => void (origin(c, 'tenant-files').DomainName = 'acme-tenant-files-prod.s3-website-us-east-1.amazonaws.com'),
+  ],
+  ['GATED_ORIGIN_NOT_S3', 'warning', (c) => void (behavior(c, '/files/*').TargetOriginId = 'api')],
+  [
+    'S3_ORIGIN_LEGACY_OAI',
+    'warning',
+    (c) => {
+      const o = origin(c, 'spa-bucket');
+      o.OriginAccessControlId = '';
+      o.S3OriginConfig = { OriginAccessIdentity: 'origin-access-identity/cloudfront/E2OAIEXAMPLE' };
+    },
+  ],
+  ['S3_ORIGIN_NO_OAC', 'error', (c) => void (origin(c, 'tenant-files').OriginAccessControlId = '')],
+  ['S3_ORIGIN_NO_OAC', 'warning', (c) => void (origin(c, 'spa-bucket').OriginAccessControlId = '')],
+  ['UNGATED_ROUTE_TO_FILES_ORIGIN', 'error', (c) => void (behavior(c, '/api/*').TargetOriginId = 'tenant-files')],
+  [
+    'AUTH_BEHAVIOR_MISSING',
+    'error',
+    (c) => {
+      const items = (c.CacheBehaviors?.Items ?? []).filter((b) => b.PathPattern !== '/auth/*');
+      c.CacheBehaviors = { Quantity: items.length, Items: items };
+    },
+  ],
+  [
+    'AUTH_GATED',
+    'warning',
+    (c) =>
+      void (behavior(c, '/auth/*').FunctionAssociations = {
+        Quantity: 1,
+        Items: [
+          { FunctionARN: 'arn:aws:cloudfront::123456789012:function/tenant-gate-viewer', EventType: 'viewer-request' },
+        ],
+      }),
+  ],
+  [
+    'AUTH_CACHING_ENABLED',
+    'error',
+    (c) => void (behavior(c, '/auth/*').CachePolicyId = MANAGED_POLICY_IDS.CachingOptimized),
+  ],
+  [
+    'AUTH_ORIGIN_NOT_HTTPS',
+    'warning',
+    (c) => {
+      const custom = origin(c, 'tenant-gate-auth').CustomOriginConfig;
+      if (custom !== undefined) custom.OriginProtocolPolicy = 'match-viewer';
+    },
+  ],
+  ['IPV6_WITH_IP_BINDING', 'warning', () => {}, { ipBinding: 'always' }],
+  ['IPV6_WITH_IP_BINDING', 'info', () => {}, { ipBinding: 'optional' }],
+  [
+    'ERROR_CACHING_TOO_LONG',
+    'warning',
+    (c) => void (c.CustomErrorResponses = { Quantity: 1, Items: [{ ErrorCode: 403, ErrorCachingMinTTL: 86400 }] }),
+  ],
+  ['ERROR_PAGE_MASKS_REFUSAL', 'warning', (c) => void (c.CustomErrorResponses = load('attached').CustomErrorResponses)],
+];
+
+describe('doctor rules', () => {
+  it('the clean distribution passes every rule', () => {
+    const context = createContext(clean(), EXPECT);
+    for (const rule of RULES) expect(findingsOf(rule, context), rule.code).toEqual([]);
+    expect(diagnose(clean(), EXPECT)).toEqual([]);
+  });
+
+  it.each(TRIGGERS)('%s (%s) is found by its rule alone, and by diagnose', (code, severity, edit, over) => {
+    const config = clean();
+    edit(config);
+    const expectations = { ...EXPECT, ...over };
+    const rule = RULES.find((r) => r.code === code);
+    if (rule === undefined) throw new Error(`no rule ${code}`);
+    const found = findingsOf(rule, createContext(config, expectations));
+    expect(found.map((f) => f.severity)).toEqual([severity]);
+    expect(found[0]?.what.length).toBeGreaterThan(0);
+    expect(diagnose(config, expectations).map((f) => f.code)).toContain(code);
+  });
+
+  it('every rule has a trigger above, and the finding codes are the table of rules', () => {
+    const triggered = new Set(TRIGGERS.map(([code]) => code));
+    expect(RULES.map((r) => r.code).filter((c) => !triggered.has(c))).toEqual([]);
+    expect(FINDING_CODES).toEqual(RULES.map((r) => r.code));
+    expect(new Set(FINDING_CODES).size).toBe(FINDING_CODES.length);
+  });
+
+  it.each(RULES.map((r) => [r.code, r] as const))('%s says what it checks, why and how to fix', (_code, rule) => {
+    expect(rule.summary.length).toBeGreaterThan(20);
+    expect(rule.why.length).toBeGreaterThan(20);
+    expect(rule.fix.length).toBeGreaterThan(10);
+    expect(['error', 'warning', 'info']).toContain(rule.severity);
+  });
+});
