@@ -8,9 +8,9 @@
  *
  * Rules kept by both directions:
  * - the input is never mutated (we work on a `structuredClone`);
- * - only the paths we own are touched: the gate associations of the gated behaviors, the `/auth/*` behavior and
- *   its origin, and the trusted key group and our response headers policy on the gated behaviors; every `Quantity`
- *   matches its `Items`;
+ * - only what the stack owns is touched: our gate associations, the `/auth/*` behavior and its origin (with its
+ *   origin access control), our trusted key groups and response headers policies on the behaviors we gate or gated,
+ *   and behaviors attach created; every `Quantity` matches its `Items`;
  * - attach is idempotent (`attach(attach(x))` equals `attach(x)` and reports no change; the one line repeated is the
  *   note that a gated behavior keeps a response headers policy of its own, which stays true until someone acts);
  * - attach is declarative: the plan is the whole desired state of what the stack owns on the distribution. It adds
@@ -22,9 +22,12 @@
  * - functions: the function NAME inside the ARN contains the marker (default `tenant-gate`); versions and ARNs
  *   change on every deploy, the name does not;
  * - the auth behavior and origin: the origin id (`plan.auth.originId`, containing the marker by default);
- * - key groups, response headers policies, origin access controls: by id. The plan's ids are the stack's current
- *   ones; `plan.owned` lists the ids the stack owned BEFORE (the stack outputs read before the deploy), so an id
- *   that changed between deploys (a replaced resource, signed cookies turned off) is still recognised and removed;
+ * - key groups, response headers policies, origin access controls: by id, the only thing a behavior holds of them
+ *   (docs/platform.md#distribution-updates). The plan's ids are the stack's current ones; `plan.owned` lists the
+ *   ids the stack owns but does not want now (signed cookies turned off: the key group still exists) or owned
+ *   BEFORE (the stack outputs read before the deploy), so an id that changed between deploys (a replaced
+ *   resource) is still recognised and removed. Removal is limited to behaviors carrying our gate (or gated now):
+ *   a behavior of the user's that happens to use one of those ids is left alone;
  * - behaviors attach created (`missingBehavior: 'clone-default'`): by path pattern, listed in `plan.owned.
  *   createdBehaviors` (attach returns the list to pass next time in `owned`). A behavior not listed there is the
  *   user's: it loses our gate, key group and policy when no longer gated, and keeps existing.
@@ -50,7 +53,7 @@ import type {
 export const DEFAULT_MARKER = 'tenant-gate';
 export const DEFAULT_AUTH_PATH_PATTERN = '/auth/*';
 
-/** Managed policy ids (DG using-managed-cache-policies.html / using-managed-origin-request-policies.html). */
+/** Managed policy ids (docs/platform.md#origin-request-and-cache-policies). */
 export const MANAGED_POLICY_IDS = {
   CachingOptimized: '658327ea-f89d-4fab-a63d-7e88639e58f6',
   CachingDisabled: '4135ea2d-6df8-44a3-9df3-4b5a84be39ad',
@@ -377,7 +380,7 @@ function describe(kind: GateKind): string {
  * Put the gate on the viewer-request slot of one behavior. Every other association of ours on that behavior goes
  * (an old gate left at origin-request would rewrite the uri a second time), and so does anything of the other kind
  * on the viewer events: CloudFront rejects a CloudFront Function and a Lambda@Edge function together on viewer
- * events (DG edge-function-restrictions-all.html). Foreign functions in the way are refused unless `force`.
+ * events (docs/platform.md#cloudfront-functions-runtime). Foreign functions in the way are refused unless `force`.
  */
 function gateBehavior(
   b: BehaviorLike,
@@ -472,7 +475,7 @@ function addKeyGroup(b: BehaviorLike, label: string, keyGroupId: string, changes
 /**
  * Removes one key group; with none left the behavior stops requiring signatures (`Enabled: false, Quantity: 0`, as
  * CloudFront prints a behavior that never had any), otherwise CloudFront would refuse every viewer with 403
- * (docs/platform.md#custom-error-responses-and-limits).
+ * (docs/platform.md#custom-error-responses-and-limits, docs/platform.md#distribution-updates).
  */
 function removeKeyGroup(b: BehaviorLike, label: string, keyGroupId: string, changes: string[], why = ''): void {
   const items = b.TrustedKeyGroups?.Items ?? [];

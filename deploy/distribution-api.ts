@@ -4,7 +4,7 @@
  * CloudFront has no partial update: UpdateDistribution replaces the whole config and requires the ETag of the
  * version it was derived from (`IfMatch`). When someone else updated in between (another stack, the console), the
  * call fails with PreconditionFailed; re-reading and re-applying the same pure transform is then always correct,
- * whereas writing our stale copy would silently undo their change.
+ * whereas writing our stale copy would silently undo their change (docs/platform.md#distribution-updates).
  */
 import {
   GetDistributionConfigCommand,
