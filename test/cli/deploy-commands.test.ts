@@ -636,6 +636,63 @@ describe('tenant-gate attach / detach live', () => {
   });
 });
 
+describe('docs/deploy.md', () => {
+  /** Every `npx tenant-gate attach|detach|doctor …` of the guide, in order, without its trailing comment. */
+  const commands = (): string[][] =>
+    [
+      ...readFileSync(join(ROOT, 'docs', 'deploy.md'), 'utf8').matchAll(
+        /npx tenant-gate ((?:attach|detach|doctor)[^`\n]*)/g,
+      ),
+    ].map((m) =>
+      (m[1] ?? '')
+        .replace(/\s+#.*$/, '')
+        .trim()
+        .split(/\s+/),
+    );
+
+  it('runs every attach, detach and doctor command the guide shows, in its order', async () => {
+    const shown = commands();
+    expect(shown.map((argv) => argv[0])).toEqual([
+      'attach',
+      'attach',
+      'attach',
+      'attach',
+      'doctor',
+      'doctor',
+      'detach',
+    ]);
+    // The guide's files: its gate config, and `aws cloudfront get-distribution-config --id … > dist.json`.
+    const raw = JSON.parse(readFileSync(join(ROOT, 'gatekeeper.config.json'), 'utf8')) as { $schema?: string };
+    delete raw.$schema;
+    writeFileSync(join(dir, 'gatekeeper.prod.json'), JSON.stringify(raw));
+    writeFileSync(
+      join(dir, 'dist.json'),
+      JSON.stringify({ ETag: 'E2QWRUHAPOMQZL', DistributionConfig: load('plain') }),
+    );
+    const fake = new FakeCloudFront(load('attached'));
+    vi.spyOn(cloudFront, 'client').mockReturnValue(fake);
+    vi.spyOn(cloudFront, 'waitDeployed').mockResolvedValue(undefined);
+    vi.spyOn(doctorSource, 'create').mockReturnValue({
+      distributionConfig: async () => structuredClone(fake.config),
+      cachePolicy: async () => undefined,
+      originRequestPolicy: async () => undefined,
+    });
+    const codes: number[] = [];
+    for (const argv of shown) {
+      const r = await cli(...argv);
+      expect(r.err, argv.join(' ')).not.toMatch(/see tenant-gate \w+ --help/);
+      codes.push(r.code);
+    }
+    // The offline doctor looks at dist.json, the distribution before attach: the gate is missing there.
+    expect(codes).toEqual([0, 0, 0, 0, 0, 1, 0]);
+    const moved = JSON.parse(readFileSync(join(dir, 'moved.json'), 'utf8')) as DistributionConfig;
+    const files = moved.CacheBehaviors?.Items?.find((b) => b.PathPattern === '/files/*');
+    expect(files?.LambdaFunctionAssociations).toEqual({ Quantity: 0 });
+    expect(moved.CacheBehaviors?.Items?.some((b) => b.PathPattern === '/documents/*')).toBe(true);
+    expect(fake.config).toEqual(load('plain'));
+  });
+});
+
 // ---------------------------------------------------------------------------------------------------------------
 // deploy/serverless-plugin.cjs with a fake Serverless
 // ---------------------------------------------------------------------------------------------------------------
