@@ -8,9 +8,11 @@ import {
   GetCachePolicyConfigCommand,
   GetDistributionConfigCommand,
   GetOriginRequestPolicyConfigCommand,
+  GetResponseHeadersPolicyConfigCommand,
   type CachePolicyConfig,
   type DistributionConfig,
   type OriginRequestPolicyConfig,
+  type ResponseHeadersPolicyConfig,
 } from '@aws-sdk/client-cloudfront';
 import { DEFAULT_AUTH_PATH_PATTERN } from '../../deploy/attach';
 import {
@@ -32,6 +34,8 @@ export interface DistributionSource {
   /** undefined when it cannot be read (e.g. no permission): the doctor then reports the policy as not checked. */
   cachePolicy(id: string): Promise<CachePolicyConfig | undefined>;
   originRequestPolicy(id: string): Promise<OriginRequestPolicyConfig | undefined>;
+  /** The response headers policies of the gated behaviors (BROWSER_CACHE_NOT_PRIVATE judges only those it has). */
+  responseHeadersPolicy(id: string): Promise<ResponseHeadersPolicyConfig | undefined>;
 }
 
 export const doctorSource = {
@@ -58,6 +62,11 @@ export const doctorSource = {
           async () =>
             (await client.send(new GetOriginRequestPolicyConfigCommand({ Id: id }))).OriginRequestPolicyConfig,
         ),
+      responseHeadersPolicy: (id) =>
+        orUndefined(
+          async () =>
+            (await client.send(new GetResponseHeadersPolicyConfigCommand({ Id: id }))).ResponseHeadersPolicyConfig,
+        ),
     };
   },
 };
@@ -71,6 +80,20 @@ function customPolicyIds(config: DistributionConfig): { cache: Set<string>; orig
       originRequest.add(b.OriginRequestPolicyId);
   }
   return { cache, originRequest };
+}
+
+/** The response headers policies of the gated behaviors: the only ones a finding depends on. */
+function responseHeadersPolicyIds(config: DistributionConfig, gated: readonly string[]): Set<string> {
+  const behaviors: [string, string | undefined][] = [
+    ['*', config.DefaultCacheBehavior?.ResponseHeadersPolicyId],
+    ...(config.CacheBehaviors?.Items ?? []).map((b): [string, string | undefined] => [
+      b.PathPattern ?? '',
+      b.ResponseHeadersPolicyId,
+    ]),
+  ];
+  const ids = new Set<string>();
+  for (const [pattern, id] of behaviors) if (id && gated.includes(pattern)) ids.add(id);
+  return ids;
 }
 
 const OPTIONS = {
@@ -92,7 +115,8 @@ Each finding has a severity, what is wrong, why it matters and how to fix it. Ex
 error, 0 otherwise (warnings and info included).
 
   --distribution-config FILE    a saved \`aws cloudfront get-distribution-config --id ID\` answer
-  --live ID                     read the distribution (and its custom cache / origin request policies) from AWS
+  --live ID                     read the distribution (and its custom cache / origin request policies, and the
+                                response headers policies of the gated behaviors) from AWS
   --config FILE                 gate config the expectations come from (default ./gatekeeper.config.json):
                                 cookieName, maxTokenLifetimeSeconds, \${pathPrefix}* as the gated behavior, login.bindIp
   --path-pattern P              gated behavior instead of \${pathPrefix}* (repeatable)
@@ -147,7 +171,12 @@ ${RULES.map((r) => `  ${r.code} (${r.severity}): ${r.summary}`).join('\n')}`,
         const p = await source.originRequestPolicy(id);
         if (p !== undefined) originRequestPolicies[id] = p;
       }
-      full = { ...expectations, cachePolicies, originRequestPolicies };
+      const responseHeadersPolicies: Record<string, ResponseHeadersPolicyConfig> = {};
+      for (const id of responseHeadersPolicyIds(config, expectations.gatedPathPatterns)) {
+        const p = await source.responseHeadersPolicy(id);
+        if (p !== undefined) responseHeadersPolicies[id] = p;
+      }
+      full = { ...expectations, cachePolicies, originRequestPolicies, responseHeadersPolicies };
     }
 
     const findings = diagnose(config, full);

@@ -227,6 +227,10 @@ describe('tenant-gate doctor', () => {
         requested.push(`origin-request ${id}`);
         return undefined; // e.g. AccessDenied: reported as not checked
       },
+      responseHeadersPolicy: async (id) => {
+        requested.push(`response-headers ${id}`);
+        return undefined;
+      },
     };
     vi.spyOn(doctorSource, 'create').mockReturnValue(source);
     const r = await cli(
@@ -254,6 +258,32 @@ describe('tenant-gate doctor', () => {
     expect(codes).toContain('POLICY_NOT_CHECKED');
     expect(r.code).toBe(1);
   });
+
+  it.each([
+    ['private, no-cache', false],
+    ['max-age=60', true],
+  ])(
+    '--live reads the response headers policy of the gated behavior (Cache-Control: %s → warning %s)',
+    async (value, warns) => {
+      const requested: string[] = [];
+      vi.spyOn(doctorSource, 'create').mockReturnValue({
+        distributionConfig: async () => load('attached'),
+        cachePolicy: async () => undefined,
+        originRequestPolicy: async () => undefined,
+        responseHeadersPolicy: async (id) => {
+          requested.push(id);
+          return {
+            Name: 'files',
+            CustomHeadersConfig: { Quantity: 1, Items: [{ Header: 'Cache-Control', Value: value, Override: true }] },
+          };
+        },
+      });
+      const r = await cli('doctor', '--live', ID, '--path-pattern', '/files/*', '--token-lifetime', '3600', '--json');
+      expect(requested).toEqual([HEADERS_POLICY]);
+      const codes = (JSON.parse(r.out) as { findings: { code: string }[] }).findings.map((f) => f.code);
+      expect(codes.includes('BROWSER_CACHE_NOT_PRIVATE')).toBe(warns);
+    },
+  );
 });
 
 /** A repository config as its runner reads it: the demo's `{origin}` is the local CloudFront's (local/emulator.ts). */
@@ -676,6 +706,7 @@ describe('docs/deploy.md', () => {
       distributionConfig: async () => structuredClone(fake.config),
       cachePolicy: async () => undefined,
       originRequestPolicy: async () => undefined,
+      responseHeadersPolicy: async () => undefined,
     });
     const codes: number[] = [];
     for (const argv of shown) {
