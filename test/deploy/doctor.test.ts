@@ -6,8 +6,9 @@ import type {
   OriginRequestPolicyConfig,
   ResponseHeadersPolicyConfig,
 } from '@aws-sdk/client-cloudfront';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { attach } from '../../deploy/attach';
+import { AttachError, attach, type AttachPlan, type GateRef } from '../../deploy/attach';
 import {
   FINDING_CODES,
   diagnose,
@@ -170,6 +171,50 @@ describe('diagnose', () => {
       expect(findings.map((f) => f.code)).not.toContain('BROWSER_CACHE_NOT_PRIVATE');
       expect(exitCodeFor(findings)).toBe(0);
     }
+  });
+
+  it('agrees with attach: from any previous attach, attaching /files/* leaves no error (property)', () => {
+    const gates: GateRef[] = [
+      { kind: 'lambda-edge', arn: 'arn:aws:lambda:us-east-1:123456789012:function:tenant-gate-viewer-request:7' },
+      { kind: 'lambda-edge', arn: 'arn:aws:lambda:us-east-1:123456789012:function:tenant-gate-viewer-request:8' },
+      { kind: 'cloudfront-function', arn: 'arn:aws:cloudfront::123456789012:function/tenant-gate-viewer' },
+    ];
+    const auth = {
+      pathPattern: '/auth/*',
+      originDomainName: 'k3x7vq2mzl5ubd4hwe6rtyjaoi0pnsfc.lambda-url.us-east-1.on.aws',
+      originId: 'tenant-gate-auth',
+    };
+    const planArb = (patterns: fc.Arbitrary<string[]>) =>
+      fc.record({
+        pathPatterns: patterns,
+        gate: fc.constantFrom(...gates),
+        auth: fc.constantFrom<AttachPlan['auth']>(auth, { ...auth, originAccessControlId: 'E3OACEXAMPLE1' }),
+        trustedKeyGroupId: fc.option(fc.constantFrom('kg-old', 'kg-new'), { nil: undefined }),
+        responseHeadersPolicyId: fc.constant(PRIVATE_FILES_POLICY_ID),
+      });
+    const attempt = (f: () => ReturnType<typeof attach>) => {
+      try {
+        return f();
+      } catch (error) {
+        if (error instanceof AttachError) return undefined; // refusals are attach's own tests
+        throw error;
+      }
+    };
+    fc.assert(
+      fc.property(
+        planArb(fc.uniqueArray(fc.constantFrom('/files/*', '/api/*', '*'), { minLength: 1, maxLength: 3 })),
+        planArb(fc.constant(['/files/*'])),
+        fc.constantFrom<DoctorExpectations['ipBinding']>(false, 'optional', 'always'),
+        (previous, plan, ipBinding) => {
+          const before = attempt(() => attach(load('plain'), previous));
+          if (before === undefined) return;
+          const { config } = attach(before.config, { ...plan, owned: before.owned });
+          const errors = diagnose(config, { ...ATTACHED, ipBinding }).filter((f) => f.severity === 'error');
+          expect(errors).toEqual([]);
+        },
+      ),
+      { numRuns: 200, seed: 20261128 },
+    );
   });
 
   describe('browser cache of gated files', () => {
