@@ -1,65 +1,20 @@
 /**
- * The gate's configuration: its shape, its defaults, and the one validation that runs at build time.
+ * The gate's configuration, defined once as a zod schema: its types (`z.infer`), its defaults, its semantic
+ * checks, and — generated from it by `npm run generate` — gatekeeper.config.schema.json and the README's table.
  *
  * Lambda@Edge has no environment variables and CloudFront Functions have no file system, so the build
- * validates `gatekeeper.config.json` once and embeds the result in each bundle. Runtime code only ever sees
- * a `GateConfig` that passed `validateConfig`.
+ * validates `gatekeeper.config.json` once and embeds the result in each bundle (an esbuild `define`). Runtime
+ * code imports only the types from here: no validator code enters an edge bundle.
  */
-import { createPublicKey } from 'node:crypto';
-import { validateLoginConfig, type LoginConfig } from './login';
+import { createPublicKey, type JsonWebKey } from 'node:crypto';
+import { z } from 'zod';
+import { SIGNED_URL_PARAM_NAMES } from '../lib/cloudfront-signature/names';
+import { bool, integer, matching, oneOf, shown, strictObject, text } from './fields';
+import { ConfigError, configIssues } from './issues';
+import { localSchema } from './local';
+import { checkLoginAgainstGate, loginSchema, withLoginDefaults } from './login';
 
-export type HmacAlgorithm = 'HS256';
-export type AsymmetricAlgorithm = 'ES256' | 'RS256' | 'EdDSA';
-export type Algorithm = HmacAlgorithm | AsymmetricAlgorithm;
-
-export interface HmacKeyConfig {
-  kid: string;
-  alg: HmacAlgorithm;
-  /** base64url, at least 32 bytes once decoded (RFC 7518 §3.2: a key as long as the hash output). */
-  secret: string;
-}
-
-export interface PublicKeyConfig {
-  kid: string;
-  alg: AsymmetricAlgorithm;
-  publicKeyJwk: JsonWebKeyLike;
-}
-
-export type KeyConfig = HmacKeyConfig | PublicKeyConfig;
-
-export interface JsonWebKeyLike {
-  kty: string;
-  [member: string]: unknown;
-}
-
-export interface CloudFrontFunctionConfig {
-  /** `inline`: keys embedded in the function. `keyValueStore`: read `key:<kid>` from the store at request time. */
-  keySource: 'inline' | 'keyValueStore';
-  /** Refuse tenants for which the store holds `tenant:<tenant>` = `disabled`. Needs a store. */
-  tenantKillSwitch: boolean;
-}
-
-export interface GateConfig {
-  domain: string;
-  issuer: string;
-  audience: string;
-  cookieName: string;
-  tenantClaim: string;
-  tenantPattern: string;
-  originPrefix: string;
-  pathPrefix: string;
-  maxTokenLifetimeSeconds: number;
-  maxLinkLifetimeSeconds: number;
-  clockToleranceSeconds: number;
-  maxTokenLength: number;
-  linkTokenParam: string;
-  corsOrigins: string[];
-  loginUrl: string | null;
-  keys: KeyConfig[];
-  cloudfrontFunction: CloudFrontFunctionConfig;
-  /** The login origin (`/auth/*`), validated by config/login.ts; absent when there is no login function. */
-  login?: LoginConfig;
-}
+export { ConfigError, type ConfigIssue } from './issues';
 
 export const DEFAULTS = {
   cookieName: '__Host-tenant',
@@ -71,266 +26,238 @@ export const DEFAULTS = {
   clockToleranceSeconds: 30,
   maxTokenLength: 4096,
   linkTokenParam: 'token',
+  keySource: 'inline',
+  tenantKillSwitch: false,
 } as const;
 
-/** A build-time configuration error. Its message always names the offending field. */
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-  constructor(
-    readonly field: string,
-    message: string,
-  ) {
-    super(`${field}: ${message}`);
-  }
-}
-
-const KNOWN_FIELDS = new Set([
-  '$schema',
-  'domain',
-  'issuer',
-  'audience',
-  'cookieName',
-  'tenantClaim',
-  'tenantPattern',
-  'originPrefix',
-  'pathPrefix',
-  'maxTokenLifetimeSeconds',
-  'maxLinkLifetimeSeconds',
-  'clockToleranceSeconds',
-  'maxTokenLength',
-  'linkTokenParam',
-  'corsOrigins',
-  'loginUrl',
-  'keys',
-  'cloudfrontFunction',
-  'login',
-  'local',
-]);
-export const CONFIG_FIELDS: ReadonlySet<string> = KNOWN_FIELDS;
-
+const DAY = 86400;
 const HOST = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$|^localhost$/;
-// RFC 6265 cookie-name = token; the browser-enforced prefixes make `__Host-` the safe default.
+// RFC 6265 §4.1.1: cookie-name = token (RFC 2616 §2.2); the browser-enforced prefixes make `__Host-` the safe default.
 const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,128}$/;
-const SAFE_SEGMENT = /^[A-Za-z0-9_~-][A-Za-z0-9._~-]*$/;
+/** A plain path segment: no dot segment (it cannot start with "."), no separator, no escape. */
+const SEGMENT = '[A-Za-z0-9_~-][A-Za-z0-9._~-]*';
+const ORIGIN_PREFIX = new RegExp(`^(?:/${SEGMENT})*/\\{tenant\\}(?:/${SEGMENT})*$`);
+const PATH_PREFIX = new RegExp(`^/(?:${SEGMENT}/)*$`);
 const KID = /^[\x21-\x7e]{1,128}$/;
+const BASE64URL = /^[A-Za-z0-9_-]+$/;
+/** base64url characters that decode to at least 32 bytes (RFC 7518 §3.2: an HS256 key as long as the hash). */
+const HS256_MIN_CHARS = 43;
+/** Values a tenant pattern must refuse: each would be a traversal, a separator or an escape in the origin path. */
+const HOSTILE_TENANTS = ['', '.', '..', 'a/b', 'a\\b', '%2e', 'a%2fb', 'a b', 'a\nb', '/'];
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function str(raw: Record<string, unknown>, field: string, fallback?: string): string {
-  const value = raw[field] ?? fallback;
-  if (typeof value !== 'string' || value.length === 0) {
-    throw new ConfigError(
-      field,
-      fallback === undefined ? 'required, a non-empty string' : 'must be a non-empty string',
-    );
-  }
-  return value;
-}
-
-function int(raw: Record<string, unknown>, field: string, min: number, max: number, fallback?: number): number {
-  const value = raw[field] ?? fallback;
-  if (value === undefined) throw new ConfigError(field, `required, an integer from ${min} to ${max}`);
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw new ConfigError(field, `must be an integer from ${min} to ${max}, got ${JSON.stringify(value)}`);
-  }
-  return value;
-}
-
-function decodeBase64url(field: string, value: string): Buffer {
-  if (!/^[A-Za-z0-9_-]+$/.test(value)) throw new ConfigError(field, 'must be base64url without padding');
-  return Buffer.from(value, 'base64url');
-}
-
-function validateKey(raw: unknown, index: number, seen: Set<string>): KeyConfig {
-  const at = `keys[${index}]`;
-  if (!isObject(raw)) throw new ConfigError(at, 'must be an object');
-  for (const member of Object.keys(raw)) {
-    if (!['kid', 'alg', 'secret', 'publicKeyJwk'].includes(member)) {
-      throw new ConfigError(`${at}.${member}`, 'unknown field');
-    }
-  }
-  const kid = raw.kid;
-  if (typeof kid !== 'string' || !KID.test(kid)) {
-    throw new ConfigError(`${at}.kid`, 'required, 1 to 128 printable ASCII characters');
-  }
-  if (seen.has(kid)) throw new ConfigError(`${at}.kid`, `duplicate kid "${kid}"`);
-  seen.add(kid);
-  const alg = raw.alg;
-  if (alg === 'HS256') {
-    if (raw.publicKeyJwk !== undefined) throw new ConfigError(`${at}.publicKeyJwk`, 'not allowed with HS256');
-    if (typeof raw.secret !== 'string') throw new ConfigError(`${at}.secret`, 'required for HS256 (base64url)');
-    const bytes = decodeBase64url(`${at}.secret`, raw.secret);
-    if (bytes.length < 32) {
-      throw new ConfigError(`${at}.secret`, `must decode to at least 32 bytes, got ${bytes.length}`);
-    }
-    return { kid, alg, secret: raw.secret };
-  }
-  if (alg === 'ES256' || alg === 'RS256' || alg === 'EdDSA') {
-    if (raw.secret !== undefined) throw new ConfigError(`${at}.secret`, `not allowed with ${alg}`);
-    const jwk = raw.publicKeyJwk;
-    if (!isObject(jwk) || typeof jwk.kty !== 'string') {
-      throw new ConfigError(`${at}.publicKeyJwk`, `required for ${alg}: a public JWK`);
-    }
-    if ('d' in jwk) throw new ConfigError(`${at}.publicKeyJwk`, 'holds a private key ("d"); give the public key only');
-    let key;
+const tenantPattern = matching(/^\^[\s\S]*\$$/, 'must be anchored: start with ^ and end with $')
+  .superRefine((pattern, ctx) => {
+    if (!pattern.startsWith('^') || !pattern.endsWith('$')) return;
+    let compiled: RegExp;
     try {
-      key = createPublicKey({ key: jwk as import('node:crypto').JsonWebKey, format: 'jwk' });
+      compiled = new RegExp(pattern);
+      // The JSON Schema's `format: regex` compiles with the `u` flag: refuse what only one reading accepts.
+      new RegExp(pattern, 'u');
     } catch (error) {
-      throw new ConfigError(`${at}.publicKeyJwk`, `is not a valid public JWK (${(error as Error).message})`);
+      ctx.addIssue({ code: 'custom', message: `is not a valid regular expression (${(error as Error).message})` });
+      return;
     }
-    const details = key.asymmetricKeyDetails ?? {};
+    const admitted = HOSTILE_TENANTS.find((hostile) => compiled.test(hostile));
+    if (admitted !== undefined) {
+      ctx.addIssue({ code: 'custom', message: `admits ${shown(admitted)}, which is not a safe path segment` });
+    }
+  })
+  .meta({ format: 'regex' });
+
+const hmacKey = strictObject({
+  kid: matching(KID, 'required, 1 to 128 printable ASCII characters'),
+  alg: z.literal('HS256'),
+  secret: matching(BASE64URL, 'must be base64url without padding')
+    .superRefine((secret, ctx) => {
+      const bytes = Math.floor((secret.length * 6) / 8);
+      if (BASE64URL.test(secret) && secret.length < HS256_MIN_CHARS) {
+        ctx.addIssue({ code: 'custom', message: `must decode to at least 32 bytes, got ${bytes}` });
+      }
+    })
+    .meta({ minLength: HS256_MIN_CHARS })
+    .describe('base64url, at least 32 bytes once decoded.'),
+});
+
+/** A JWK that is public: no private member. */
+const publicJwk = z
+  .looseObject({ kty: text() }, { error: 'required: a public JWK' })
+  .refine((jwk) => !('d' in jwk), 'holds a private key ("d"); give the public key only')
+  .meta({ not: { required: ['d'] } });
+
+const WANTED_KEY = { ES256: 'an EC P-256 key', RS256: 'an RSA key of at least 2048 bits', EdDSA: 'an Ed25519 key' };
+
+const publicKey = strictObject({
+  kid: matching(KID, 'required, 1 to 128 printable ASCII characters'),
+  alg: z.enum(['ES256', 'RS256', 'EdDSA']),
+  publicKeyJwk: publicJwk,
+})
+  // Key import cannot be said in JSON Schema: only the build knows whether the numbers make a key of that size.
+  .superRefine((key, ctx) => {
+    if ('d' in key.publicKeyJwk) return;
+    let imported;
+    try {
+      imported = createPublicKey({ key: key.publicKeyJwk as JsonWebKey, format: 'jwk' });
+    } catch (error) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['publicKeyJwk'],
+        message: `is not a valid public JWK (${(error as Error).message})`,
+      });
+      return;
+    }
+    const details = imported.asymmetricKeyDetails ?? {};
     const fits =
-      (alg === 'ES256' && key.asymmetricKeyType === 'ec' && details.namedCurve === 'prime256v1') ||
-      (alg === 'RS256' && key.asymmetricKeyType === 'rsa' && (details.modulusLength ?? 0) >= 2048) ||
-      (alg === 'EdDSA' && key.asymmetricKeyType === 'ed25519');
+      (key.alg === 'ES256' && imported.asymmetricKeyType === 'ec' && details.namedCurve === 'prime256v1') ||
+      (key.alg === 'RS256' && imported.asymmetricKeyType === 'rsa' && (details.modulusLength ?? 0) >= 2048) ||
+      (key.alg === 'EdDSA' && imported.asymmetricKeyType === 'ed25519');
     if (!fits) {
-      const want = { ES256: 'an EC P-256 key', RS256: 'an RSA key of at least 2048 bits', EdDSA: 'an Ed25519 key' }[
-        alg
-      ];
-      throw new ConfigError(`${at}.publicKeyJwk`, `must be ${want} for ${alg}`);
+      ctx.addIssue({
+        code: 'custom',
+        path: ['publicKeyJwk'],
+        message: `must be ${WANTED_KEY[key.alg]} for ${key.alg}`,
+      });
     }
-    const publicKeyJwk: JsonWebKeyLike = { kty: jwk.kty };
-    for (const member of ['crv', 'x', 'y', 'n', 'e']) if (jwk[member] !== undefined) publicKeyJwk[member] = jwk[member];
-    return { kid, alg, publicKeyJwk };
-  }
-  throw new ConfigError(`${at}.alg`, `must be one of HS256, ES256, RS256, EdDSA, got ${JSON.stringify(alg)}`);
-}
-
-/**
- * Checks a raw configuration object and returns it with defaults filled in.
- * Throws `ConfigError` naming the first field that is wrong.
- */
-export function validateConfig(raw: unknown): GateConfig {
-  if (!isObject(raw)) throw new ConfigError('(root)', 'the configuration must be a JSON object');
-  for (const field of Object.keys(raw)) {
-    if (!KNOWN_FIELDS.has(field)) throw new ConfigError(field, 'unknown field (see gatekeeper.config.schema.json)');
-  }
-  const domain = str(raw, 'domain');
-  if (!HOST.test(domain))
-    throw new ConfigError('domain', `must be a lower-case host name, got ${JSON.stringify(domain)}`);
-  const issuer = str(raw, 'issuer');
-  const audience = str(raw, 'audience');
-
-  const cookieName = str(raw, 'cookieName', DEFAULTS.cookieName);
-  if (!COOKIE_NAME.test(cookieName)) throw new ConfigError('cookieName', 'must be an RFC 6265 cookie name');
-
-  const tenantClaim = str(raw, 'tenantClaim', DEFAULTS.tenantClaim);
-  const tenantPattern = str(raw, 'tenantPattern', DEFAULTS.tenantPattern);
-  if (!tenantPattern.startsWith('^') || !tenantPattern.endsWith('$')) {
-    throw new ConfigError('tenantPattern', 'must be anchored: start with ^ and end with $');
-  }
-  let pattern: RegExp;
-  try {
-    pattern = new RegExp(tenantPattern);
-  } catch (error) {
-    throw new ConfigError('tenantPattern', `is not a valid regular expression (${(error as Error).message})`);
-  }
-  // The pattern decides what lands in a path segment; refuse one that admits a traversal or a separator.
-  for (const hostile of ['', '.', '..', 'a/b', 'a\\b', '%2e', 'a%2fb', 'a b', 'a\nb', '/']) {
-    if (pattern.test(hostile)) {
-      throw new ConfigError('tenantPattern', `admits ${JSON.stringify(hostile)}, which is not a safe path segment`);
+  })
+  // Only the members a verifier reads: `use`, `alg`, `kid` … stay out of the bundles.
+  .transform((key) => {
+    const publicKeyJwk: { kty: string; [member: string]: unknown } = { kty: key.publicKeyJwk.kty };
+    for (const member of ['crv', 'x', 'y', 'n', 'e']) {
+      if (key.publicKeyJwk[member] !== undefined) publicKeyJwk[member] = key.publicKeyJwk[member];
     }
-  }
-
-  const originPrefix = str(raw, 'originPrefix', DEFAULTS.originPrefix);
-  const prefixSegments = originPrefix.split('/');
-  if (
-    prefixSegments[0] !== '' ||
-    prefixSegments.filter((s) => s === '{tenant}').length !== 1 ||
-    prefixSegments.slice(1).some((s) => s !== '{tenant}' && !SAFE_SEGMENT.test(s)) ||
-    prefixSegments.slice(1).some((s) => s === '.' || s === '..')
-  ) {
-    throw new ConfigError(
-      'originPrefix',
-      'must start with "/", contain "{tenant}" exactly once as a whole segment, no empty or dot segments, no trailing "/"',
-    );
-  }
-
-  const pathPrefix = str(raw, 'pathPrefix', DEFAULTS.pathPrefix);
-  if (
-    !pathPrefix.startsWith('/') ||
-    !pathPrefix.endsWith('/') ||
-    (pathPrefix !== '/' &&
-      pathPrefix
-        .slice(1, -1)
-        .split('/')
-        .some((s) => !SAFE_SEGMENT.test(s) || s === '.' || s === '..'))
-  ) {
-    throw new ConfigError('pathPrefix', 'must start and end with "/" and hold only plain segments, e.g. "/files/"');
-  }
-
-  const maxTokenLifetimeSeconds = int(raw, 'maxTokenLifetimeSeconds', 1, 7 * 86400);
-  const maxLinkLifetimeSeconds = int(raw, 'maxLinkLifetimeSeconds', 1, 30 * 86400, DEFAULTS.maxLinkLifetimeSeconds);
-  const clockToleranceSeconds = int(raw, 'clockToleranceSeconds', 0, 300, DEFAULTS.clockToleranceSeconds);
-  const maxTokenLength = int(raw, 'maxTokenLength', 256, 8192, DEFAULTS.maxTokenLength);
-  const linkTokenParam = str(raw, 'linkTokenParam', DEFAULTS.linkTokenParam);
-  if (!/^[A-Za-z0-9_-]{1,64}$/.test(linkTokenParam)) {
-    throw new ConfigError('linkTokenParam', 'must be 1 to 64 characters of [A-Za-z0-9_-]');
-  }
-  if (['Expires', 'Policy', 'Signature', 'Key-Pair-Id', 'Hash-Algorithm'].includes(linkTokenParam)) {
-    throw new ConfigError('linkTokenParam', "must not be one of CloudFront's signed-URL parameters");
-  }
-
-  const corsOrigins = raw.corsOrigins ?? [];
-  if (!Array.isArray(corsOrigins)) throw new ConfigError('corsOrigins', 'must be an array of origins');
-  corsOrigins.forEach((origin, i) => {
-    if (typeof origin !== 'string' || !/^https?:\/\/[a-z0-9.-]+(?::\d{1,5})?$/.test(origin)) {
-      throw new ConfigError(`corsOrigins[${i}]`, 'must be an origin like "https://app.example.com" (no path, no "*")');
-    }
+    return { kid: key.kid, alg: key.alg, publicKeyJwk };
   });
 
-  const loginUrl = raw.loginUrl ?? null;
-  if (
-    loginUrl !== null &&
-    (typeof loginUrl !== 'string' || !/^(?:https:\/\/[a-z0-9.-]+(?::\d{1,5})?)?\/[^?#\s]*$/.test(loginUrl))
-  ) {
-    throw new ConfigError('loginUrl', 'must be an https URL or an absolute path, without query or fragment');
-  }
+const keys = z
+  .array(
+    z.discriminatedUnion('alg', [hmacKey, publicKey], {
+      error: (issue) =>
+        issue.code === 'invalid_union'
+          ? `must be one of HS256, ES256, RS256, EdDSA, got ${shown((issue.input as { alg?: unknown } | undefined)?.alg)}`
+          : 'must be an object',
+    }),
+    { error: 'required, a non-empty array of verification keys' },
+  )
+  .min(1, 'required, a non-empty array of verification keys')
+  .superRefine((list, ctx) => {
+    const seen = new Set<string>();
+    list.forEach((key, i) => {
+      if (seen.has(key.kid))
+        ctx.addIssue({ code: 'custom', path: [i, 'kid'], message: `duplicate kid ${shown(key.kid)}` });
+      seen.add(key.kid);
+    });
+  })
+  // JSON Schema can refuse only identical entries; two keys that share a kid and differ otherwise pass it.
+  .meta({ uniqueItems: true })
+  .describe(
+    'Verification keys by kid: { kid, alg: "HS256", secret } or { kid, alg: "ES256" | "RS256" | "EdDSA", publicKeyJwk }. ' +
+      'Several at once is how keys rotate. RSA keys ≥ 2048 bits; a JWK holding "d" is refused. An HS256 key is also a ' +
+      'signing key and is embedded in the edge code (the build says so).',
+  );
 
-  if (!Array.isArray(raw.keys) || raw.keys.length === 0) {
-    throw new ConfigError('keys', 'required, a non-empty array of verification keys');
-  }
-  const seen = new Set<string>();
-  const keys = raw.keys.map((key, i) => validateKey(key, i, seen));
+const cloudfrontFunction = strictObject({
+  keySource: oneOf(['inline', 'keyValueStore'])
+    .default(DEFAULTS.keySource)
+    .describe('keyValueStore: the CloudFront Function reads key:<kid> from its KeyValueStore per request.'),
+  tenantKillSwitch: bool()
+    .default(DEFAULTS.tenantKillSwitch)
+    .describe('Refuse (403) tenants marked tenant:<id> = disabled in the KeyValueStore.'),
+}).prefault({});
 
-  const cff = raw.cloudfrontFunction ?? {};
-  if (!isObject(cff)) throw new ConfigError('cloudfrontFunction', 'must be an object');
-  for (const member of Object.keys(cff)) {
-    if (member !== 'keySource' && member !== 'tenantKillSwitch') {
-      throw new ConfigError(`cloudfrontFunction.${member}`, 'unknown field');
-    }
-  }
-  const keySource = cff.keySource ?? 'inline';
-  if (keySource !== 'inline' && keySource !== 'keyValueStore') {
-    throw new ConfigError('cloudfrontFunction.keySource', 'must be "inline" or "keyValueStore"');
-  }
-  const tenantKillSwitch = cff.tenantKillSwitch ?? false;
-  if (typeof tenantKillSwitch !== 'boolean') {
-    throw new ConfigError('cloudfrontFunction.tenantKillSwitch', 'must be true or false');
-  }
+/** The gate configuration as written in gatekeeper.config.json. */
+export const gateInputSchema = strictObject({
+  $schema: z.string().optional().describe('The JSON Schema, for editors.'),
+  domain: matching(HOST, (value) => `must be a lower-case host name, got ${shown(value)}`).describe(
+    "The distribution's viewer host, e.g. cdn.example.com (lower case).",
+  ),
+  issuer: text().describe("Required value of the token's iss claim."),
+  audience: text().describe("A value the token's aud (string or array) must contain."),
+  maxTokenLifetimeSeconds: integer(1, 7 * DAY).describe('exp − iat of a session token may not exceed it (≤ 7 days).'),
+  keys,
+  cookieName: matching(COOKIE_NAME, 'must be an RFC 6265 cookie name (a token)')
+    .default(DEFAULTS.cookieName)
+    .describe('The cookie carrying the session token; exact, case-sensitive.'),
+  tenantClaim: text().default(DEFAULTS.tenantClaim).describe('The claim holding the tenant id.'),
+  tenantPattern: tenantPattern
+    .default(DEFAULTS.tenantPattern)
+    .describe(
+      'Anchored pattern the tenant must match; the build refuses one that admits ., .., /, \\, %2e, a space or a newline.',
+    ),
+  originPrefix: matching(
+    ORIGIN_PREFIX,
+    'must start with "/", contain "{tenant}" exactly once as a whole segment, no empty or dot segments, no trailing "/"',
+  )
+    .default(DEFAULTS.originPrefix)
+    .describe('Forwarded uri = this prefix with the tenant filled in, followed by the viewer uri.'),
+  pathPrefix: matching(PATH_PREFIX, 'must start and end with "/" and hold only plain segments, e.g. "/files/"')
+    .default(DEFAULTS.pathPrefix)
+    .describe('Viewer paths the gate serves; others are 403 path_not_allowed.'),
+  maxLinkLifetimeSeconds: integer(1, 30 * DAY)
+    .default(DEFAULTS.maxLinkLifetimeSeconds)
+    .describe('exp − iat of a per-file link token may not exceed it.'),
+  clockToleranceSeconds: integer(0, 300)
+    .default(DEFAULTS.clockToleranceSeconds)
+    .describe('Leeway for exp, nbf and iat.'),
+  maxTokenLength: integer(256, 8192)
+    .default(DEFAULTS.maxTokenLength)
+    .describe('Longer tokens are refused before any parsing.'),
+  linkTokenParam: matching(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1 to 64 characters of [A-Za-z0-9_-]')
+    .refine((name) => !SIGNED_URL_PARAM_NAMES.includes(name), "must not be one of CloudFront's signed-URL parameters")
+    .meta({ not: { enum: [...SIGNED_URL_PARAM_NAMES] } })
+    .default(DEFAULTS.linkTokenParam)
+    .describe("The query parameter carrying a link token (never one of CloudFront's signed-URL parameters)."),
+  corsOrigins: z
+    .array(
+      matching(
+        /^https?:\/\/[a-z0-9.-]+(?::\d{1,5})?$/,
+        'must be an origin like "https://app.example.com" (no path, no "*")',
+      ),
+      { error: 'must be an array of origins' },
+    )
+    .default(() => [])
+    .describe('Origins whose preflights the gate answers and whose refusals carry CORS headers.'),
+  loginUrl: matching(
+    /^(?:https:\/\/[a-z0-9.-]+(?::\d{1,5})?)?\/[^?#\s]*$/,
+    'must be an https URL or an absolute path, without query or fragment',
+  )
+    .nullable()
+    .default(null)
+    .describe('Where a navigation without a valid credential is redirected (302, with ?return_to=<path>).'),
+  cloudfrontFunction: cloudfrontFunction.describe('The CloudFront Function target.'),
+  login: loginSchema.optional().describe('The login origin (/auth/*); absent when there is no login function.'),
+  local: localSchema.optional().describe('The local distribution of npm start.'),
+});
 
-  return {
-    domain,
-    issuer,
-    audience,
-    cookieName,
-    tenantClaim,
-    tenantPattern,
-    originPrefix,
-    pathPrefix,
-    maxTokenLifetimeSeconds,
-    maxLinkLifetimeSeconds,
-    clockToleranceSeconds,
-    maxTokenLength,
-    linkTokenParam,
-    corsOrigins: corsOrigins as string[],
-    loginUrl: loginUrl as string | null,
-    keys,
-    cloudfrontFunction: { keySource, tenantKillSwitch },
-    ...(raw.login !== undefined
-      ? { login: validateLoginConfig(raw.login, { issuer, keys, maxTokenLifetimeSeconds, maxLinkLifetimeSeconds }) }
-      : {}),
-  };
+const gateSchema = gateInputSchema
+  .superRefine((config, ctx) => {
+    if (config.login !== undefined) checkLoginAgainstGate(config.login, config, ctx);
+  })
+  // What the bundles embed: every default written out, derived defaults filled in, nothing for editors.
+  .transform((config) => {
+    const { $schema: _schema, local: _local, login, ...gate } = config;
+    const result: typeof gate & { login?: ReturnType<typeof withLoginDefaults> } = gate;
+    if (login !== undefined) result.login = withLoginDefaults(login, gate);
+    return result;
+  });
+
+export type GateConfig = z.output<typeof gateSchema>;
+export type KeyConfig = GateConfig['keys'][number];
+export type HmacKeyConfig = Extract<KeyConfig, { alg: 'HS256' }>;
+export type PublicKeyConfig = Exclude<KeyConfig, HmacKeyConfig>;
+export type HmacAlgorithm = HmacKeyConfig['alg'];
+export type AsymmetricAlgorithm = PublicKeyConfig['alg'];
+export type Algorithm = KeyConfig['alg'];
+export type JsonWebKeyLike = PublicKeyConfig['publicKeyJwk'];
+export type CloudFrontFunctionConfig = GateConfig['cloudfrontFunction'];
+
+/** The top-level fields of the configuration file. */
+export const CONFIG_FIELDS: ReadonlySet<string> = new Set(Object.keys(gateInputSchema.shape));
+
+/**
+ * Checks a raw configuration and returns it with defaults filled in. A validated configuration is itself a
+ * valid input. Throws `ConfigError` listing every problem, each naming its field.
+ */
+export function validateConfig(raw: unknown): GateConfig {
+  const result = gateSchema.safeParse(raw);
+  if (!result.success) throw new ConfigError(configIssues(result.error));
+  return result.data;
 }

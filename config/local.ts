@@ -1,7 +1,7 @@
 /**
  * The `local` section of a gate configuration: the emulated distribution, in CloudFront's own terms —
  * origins, trusted key groups, and behaviors by path pattern (first match wins; the last is the default
- * `*`). Checked once at start; every message names the field.
+ * `*`). Part of the gate's schema (config/gate.ts); `validateLocalSection` also resolves its file paths.
  *
  *   "local": {
  *     "defaultRootObject": "index.html",
@@ -18,224 +18,169 @@
  * for), `gate:lambda-edge`, `gate:cloudfront-function`; origin-request takes Lambda@Edge only.
  */
 import { isAbsolute, resolve } from 'node:path';
-import { ConfigError } from './gate';
+import { z } from 'zod';
 import { MANAGED_CACHE_POLICIES } from '../local/cache';
 import { ALL_METHODS, GET_HEAD, GET_HEAD_OPTIONS } from '../local/distribution';
+import { matching, oneOf, strictObject, text } from './fields';
+import { ConfigError, configIssues } from './issues';
 
-export type OriginSpec =
-  | { type: 'folder'; path: string; missingKeyStatus: 403 | 404; cacheControl: string | undefined }
-  | { type: 's3'; bucket: string; endpoint: string | undefined; region: string | undefined }
-  | { type: 'login' }
-  | { type: 'dev-idp' }
-  | { type: 'spa'; source: string };
-
-export type FunctionRef = 'gate' | 'gate:lambda-edge' | 'gate:cloudfront-function';
-
-export interface BehaviorSpec {
-  pathPattern: string;
-  origin: string;
-  allowedMethods: readonly string[];
-  cachePolicy: string;
-  trustedKeyGroup: string | undefined;
-  viewerRequest: FunctionRef | undefined;
-  originRequest: 'gate' | 'gate:lambda-edge' | undefined;
-  responseHeaders: Record<string, string>;
-}
-
-export interface DemoUser {
-  sub: string;
-  tenant: string;
-}
-
-export interface LocalSection {
-  defaultRootObject: string | undefined;
-  /** Key group name → key ID → absolute path of the public key PEM. */
-  trustedKeyGroups: Record<string, Record<string, string>>;
-  origins: Record<string, OriginSpec>;
-  behaviors: BehaviorSpec[];
-  demoUsers: DemoUser[];
-}
-
-const METHOD_SETS: Record<string, readonly string[]> = {
+const METHOD_SETS = {
   'GET,HEAD': GET_HEAD,
   'GET,HEAD,OPTIONS': GET_HEAD_OPTIONS,
   ALL: ALL_METHODS,
-};
+} as const;
+/** CloudFront: at most 5 public keys in a key group (docs/platform.md#signed-urls-and-cookies). */
+const MAX_KEYS_PER_GROUP = 5;
+const CACHE_POLICIES = Object.keys(MANAGED_CACHE_POLICIES) as [string, ...string[]];
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+const origin = z.discriminatedUnion(
+  'type',
+  [
+    strictObject({
+      type: z.literal('folder'),
+      path: text().describe('A folder laid out as the bucket.'),
+      missingKeyStatus: z
+        .union([z.literal(403), z.literal(404)], { error: 'must be 403 or 404' })
+        .default(404)
+        .describe('What a missing object answers: S3 gives 403 without s3:ListBucket, 404 with it.'),
+      cacheControl: text().optional(),
+    }),
+    strictObject({ type: z.literal('s3'), bucket: text(), endpoint: text().optional(), region: text().optional() }),
+    strictObject({ type: z.literal('login') }),
+    strictObject({ type: z.literal('dev-idp') }),
+    strictObject({ type: z.literal('spa'), source: text().describe('A folder of HTML and TypeScript.') }),
+  ],
+  {
+    error: (issue) =>
+      issue.code === 'invalid_union'
+        ? `must be one of folder, s3, login, dev-idp, spa, got ${JSON.stringify((issue.input as { type?: unknown } | undefined)?.type)}`
+        : 'must be an object with a "type"',
+  },
+);
 
-function only(raw: Record<string, unknown>, at: string, allowed: string[]): void {
-  for (const member of Object.keys(raw)) {
-    if (!allowed.includes(member))
-      throw new ConfigError(`${at}.${member}`, `unknown field (allowed: ${allowed.join(', ')})`);
-  }
-}
+const FUNCTION_REFS = ['gate', 'gate:lambda-edge', 'gate:cloudfront-function'] as const;
+export type FunctionRef = (typeof FUNCTION_REFS)[number];
 
-function text(raw: Record<string, unknown>, at: string, field: string, optional = false): string | undefined {
-  const value = raw[field];
-  if (value === undefined && optional) return undefined;
-  if (typeof value !== 'string' || value === '')
-    throw new ConfigError(`${at}.${field}`, 'required, a non-empty string');
-  return value;
-}
+const behavior = strictObject({
+  pathPattern: text().max(255, 'at most 255 characters'),
+  origin: text().describe('The name of one of origins.'),
+  allowedMethods: oneOf(['GET,HEAD', 'GET,HEAD,OPTIONS', 'ALL'])
+    .default('GET,HEAD')
+    .describe("CloudFront's three choices."),
+  cachePolicy: oneOf(CACHE_POLICIES).default('CachingOptimized').describe('A managed cache policy, by name.'),
+  trustedKeyGroup: text().optional().describe('The name of one of trustedKeyGroups.'),
+  viewerRequest: oneOf(FUNCTION_REFS).optional(),
+  originRequest: oneOf(['gate', 'gate:lambda-edge'])
+    .optional()
+    .describe('Lambda@Edge only: CloudFront Functions run on viewer events only.'),
+  responseHeaders: z
+    .record(matching(/^[A-Za-z0-9-]+$/, 'must be a header name'), z.string({ error: 'must be a string' }), {
+      error: 'must map header names to string values (a response headers policy, override origin)',
+    })
+    .default(() => ({}))
+    .describe('A response headers policy (override origin).'),
+});
 
-function path(baseDir: string, value: string): string {
+export const localSchema = strictObject(
+  {
+    defaultRootObject: matching(/^[^/]/, 'must be an object name without a leading "/", e.g. "index.html"').optional(),
+    trustedKeyGroups: z
+      .record(
+        z.string(),
+        z
+          .record(z.string(), text(), { error: 'must map key IDs to public key PEM files' })
+          .refine(
+            (keys) => Object.keys(keys).length >= 1 && Object.keys(keys).length <= MAX_KEYS_PER_GROUP,
+            `must map 1 to ${MAX_KEYS_PER_GROUP} key IDs to public key PEM files (CloudFront: ${MAX_KEYS_PER_GROUP} keys per group)`,
+          )
+          .meta({ minProperties: 1, maxProperties: MAX_KEYS_PER_GROUP }),
+        { error: 'must be an object: name → { key ID → public key PEM file }' },
+      )
+      .default(() => ({})),
+    origins: z
+      .record(z.string(), origin, { error: 'required, an object of named origins' })
+      .refine((origins) => Object.keys(origins).length > 0, 'required, an object of named origins')
+      .meta({ minProperties: 1 }),
+    behaviors: z.array(behavior, { error: 'required, a non-empty array' }).min(1, 'required, a non-empty array'),
+    demoUsers: z
+      .array(strictObject({ sub: text(), tenant: text() }, '{ "sub": string, "tenant": string }'), {
+        error: 'must be an array of { sub, tenant }',
+      })
+      .default(() => []),
+  },
+  'an object describing the local distribution',
+)
+  .superRefine((section, ctx) => {
+    const last = section.behaviors.length - 1;
+    if (section.behaviors[last]?.pathPattern !== '*') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['behaviors', last, 'pathPattern'],
+        message: 'the last behavior is the default one: "*"',
+      });
+    }
+    section.behaviors.forEach((b, i) => {
+      if (section.origins[b.origin] === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['behaviors', i, 'origin'],
+          message: `names no origin (${Object.keys(section.origins).join(', ')})`,
+        });
+      }
+      if (b.trustedKeyGroup !== undefined && section.trustedKeyGroups[b.trustedKeyGroup] === undefined) {
+        ctx.addIssue({ code: 'custom', path: ['behaviors', i, 'trustedKeyGroup'], message: 'names no key group' });
+      }
+    });
+  })
+  .describe('The local distribution of npm start: origins, trusted key groups, behaviors.');
+
+type LocalInput = z.output<typeof localSchema>;
+
+function absolute(baseDir: string, value: string): string {
   return isAbsolute(value) ? value : resolve(baseDir, value);
 }
 
-function origin(raw: unknown, at: string, baseDir: string): OriginSpec {
-  if (!isObject(raw)) throw new ConfigError(at, 'must be an object with a "type"');
-  switch (raw.type) {
-    case 'folder': {
-      only(raw, at, ['type', 'path', 'missingKeyStatus', 'cacheControl']);
-      const missing = raw.missingKeyStatus ?? 404;
-      if (missing !== 403 && missing !== 404) throw new ConfigError(`${at}.missingKeyStatus`, 'must be 403 or 404');
-      return {
-        type: 'folder',
-        path: path(baseDir, text(raw, at, 'path')!),
-        missingKeyStatus: missing,
-        cacheControl: text(raw, at, 'cacheControl', true),
-      };
-    }
-    case 's3':
-      only(raw, at, ['type', 'bucket', 'endpoint', 'region']);
-      return {
-        type: 's3',
-        bucket: text(raw, at, 'bucket')!,
-        endpoint: text(raw, at, 'endpoint', true),
-        region: text(raw, at, 'region', true),
-      };
-    case 'login':
-      only(raw, at, ['type']);
-      return { type: 'login' };
-    case 'dev-idp':
-      only(raw, at, ['type']);
-      return { type: 'dev-idp' };
-    case 'spa':
-      only(raw, at, ['type', 'source']);
-      return { type: 'spa', source: path(baseDir, text(raw, at, 'source')!) };
-    default:
-      throw new ConfigError(
-        `${at}.type`,
-        `must be one of folder, s3, login, dev-idp, spa, got ${JSON.stringify(raw.type)}`,
-      );
-  }
-}
-
-function behavior(raw: unknown, at: string, section: Pick<LocalSection, 'origins' | 'trustedKeyGroups'>): BehaviorSpec {
-  if (!isObject(raw)) throw new ConfigError(at, 'must be an object');
-  only(raw, at, [
-    'pathPattern',
-    'origin',
-    'allowedMethods',
-    'cachePolicy',
-    'trustedKeyGroup',
-    'viewerRequest',
-    'originRequest',
-    'responseHeaders',
-  ]);
-  const pathPattern = text(raw, at, 'pathPattern')!;
-  if (pathPattern.length > 255) throw new ConfigError(`${at}.pathPattern`, 'at most 255 characters');
-  const originName = text(raw, at, 'origin')!;
-  if (section.origins[originName] === undefined)
-    throw new ConfigError(`${at}.origin`, `names no origin (${Object.keys(section.origins).join(', ')})`);
-  const methods = raw.allowedMethods ?? 'GET,HEAD';
-  if (typeof methods !== 'string' || METHOD_SETS[methods] === undefined) {
-    throw new ConfigError(
-      `${at}.allowedMethods`,
-      `must be one of ${Object.keys(METHOD_SETS).join(' | ')} (CloudFront's three choices)`,
+function resolved(section: LocalInput, baseDir: string) {
+  const trustedKeyGroups: Record<string, Record<string, string>> = {};
+  for (const [name, keys] of Object.entries(section.trustedKeyGroups)) {
+    trustedKeyGroups[name] = Object.fromEntries(
+      Object.entries(keys).map(([id, file]) => [id, absolute(baseDir, file)]),
     );
   }
-  const cachePolicy = raw.cachePolicy ?? 'CachingOptimized';
-  if (typeof cachePolicy !== 'string' || MANAGED_CACHE_POLICIES[cachePolicy] === undefined) {
-    throw new ConfigError(`${at}.cachePolicy`, `must be one of ${Object.keys(MANAGED_CACHE_POLICIES).join(', ')}`);
-  }
-  const group = text(raw, at, 'trustedKeyGroup', true);
-  if (group !== undefined && section.trustedKeyGroups[group] === undefined)
-    throw new ConfigError(`${at}.trustedKeyGroup`, `names no key group`);
-  const viewerRequest = raw.viewerRequest;
-  if (
-    viewerRequest !== undefined &&
-    viewerRequest !== 'gate' &&
-    viewerRequest !== 'gate:lambda-edge' &&
-    viewerRequest !== 'gate:cloudfront-function'
-  ) {
-    throw new ConfigError(`${at}.viewerRequest`, 'must be "gate", "gate:lambda-edge" or "gate:cloudfront-function"');
-  }
-  const originRequest = raw.originRequest;
-  if (originRequest !== undefined && originRequest !== 'gate' && originRequest !== 'gate:lambda-edge') {
-    throw new ConfigError(
-      `${at}.originRequest`,
-      'must be "gate" or "gate:lambda-edge" (CloudFront Functions run on viewer events only)',
-    );
-  }
-  const headers = raw.responseHeaders ?? {};
-  if (
-    !isObject(headers) ||
-    Object.entries(headers).some(([name, value]) => !/^[A-Za-z0-9-]+$/.test(name) || typeof value !== 'string')
-  ) {
-    throw new ConfigError(
-      `${at}.responseHeaders`,
-      'must map header names to string values (a response headers policy, override origin)',
-    );
-  }
+  const origins = Object.fromEntries(
+    Object.entries(section.origins).map(([name, spec]) => {
+      if (spec.type === 'folder') return [name, { ...spec, path: absolute(baseDir, spec.path) }];
+      if (spec.type === 'spa') return [name, { ...spec, source: absolute(baseDir, spec.source) }];
+      return [name, spec];
+    }),
+  ) as Record<string, LocalInput['origins'][string]>;
+  const behaviors = section.behaviors.map((b) => ({
+    ...b,
+    allowedMethods: METHOD_SETS[b.allowedMethods] as readonly string[],
+  }));
   return {
-    pathPattern,
-    origin: originName,
-    responseHeaders: headers as Record<string, string>,
-    allowedMethods: METHOD_SETS[methods]!,
-    cachePolicy,
-    trustedKeyGroup: group,
-    viewerRequest,
-    originRequest,
+    defaultRootObject: section.defaultRootObject,
+    trustedKeyGroups,
+    origins,
+    behaviors,
+    demoUsers: section.demoUsers,
   };
 }
 
+export type LocalSection = ReturnType<typeof resolved>;
+export type OriginSpec = LocalSection['origins'][string];
+export type BehaviorSpec = LocalSection['behaviors'][number];
+export type DemoUser = LocalSection['demoUsers'][number];
+
+/** Checks the `local` section (required for npm start) and makes its paths absolute, relative to `baseDir`. */
 export function validateLocalSection(raw: unknown, baseDir: string): LocalSection {
-  const at = 'local';
-  if (!isObject(raw)) throw new ConfigError(at, 'required for npm start: an object describing the local distribution');
-  only(raw, at, ['defaultRootObject', 'trustedKeyGroups', 'origins', 'behaviors', 'demoUsers']);
-  const trustedKeyGroups: Record<string, Record<string, string>> = {};
-  const groups = raw.trustedKeyGroups ?? {};
-  if (!isObject(groups))
-    throw new ConfigError(`${at}.trustedKeyGroups`, 'must be an object: name → { key ID → public key PEM file }');
-  for (const [name, keys] of Object.entries(groups)) {
-    const gat = `${at}.trustedKeyGroups.${name}`;
-    if (!isObject(keys) || Object.keys(keys).length === 0 || Object.keys(keys).length > 5) {
-      throw new ConfigError(gat, 'must map 1 to 5 key IDs to public key PEM files (CloudFront: 5 keys per group)');
-    }
-    trustedKeyGroups[name] = {};
-    for (const [id, file] of Object.entries(keys)) {
-      if (typeof file !== 'string' || file === '') throw new ConfigError(`${gat}.${id}`, 'must be a PEM file path');
-      trustedKeyGroups[name]![id] = path(baseDir, file);
-    }
+  const result = localSchema.safeParse(raw);
+  if (!result.success) {
+    throw new ConfigError(configIssues(result.error).map((issue) => ({ ...issue, path: prefixed(issue.path) })));
   }
-  if (!isObject(raw.origins) || Object.keys(raw.origins).length === 0)
-    throw new ConfigError(`${at}.origins`, 'required, an object of named origins');
-  const origins: Record<string, OriginSpec> = {};
-  for (const [name, spec] of Object.entries(raw.origins))
-    origins[name] = origin(spec, `${at}.origins.${name}`, baseDir);
-  if (!Array.isArray(raw.behaviors) || raw.behaviors.length === 0)
-    throw new ConfigError(`${at}.behaviors`, 'required, a non-empty array');
-  const behaviors = raw.behaviors.map((b, i) => behavior(b, `${at}.behaviors[${i}]`, { origins, trustedKeyGroups }));
-  if (behaviors[behaviors.length - 1]!.pathPattern !== '*') {
-    throw new ConfigError(
-      `${at}.behaviors[${behaviors.length - 1}].pathPattern`,
-      'the last behavior is the default one: "*"',
-    );
-  }
-  const users = raw.demoUsers ?? [];
-  if (!Array.isArray(users)) throw new ConfigError(`${at}.demoUsers`, 'must be an array of { sub, tenant }');
-  const demoUsers = users.map((u, i) => {
-    if (!isObject(u) || typeof u.sub !== 'string' || typeof u.tenant !== 'string')
-      throw new ConfigError(`${at}.demoUsers[${i}]`, 'must be { "sub": string, "tenant": string }');
-    return { sub: u.sub, tenant: u.tenant };
-  });
-  const root = raw.defaultRootObject;
-  if (root !== undefined && (typeof root !== 'string' || root === '' || root.startsWith('/'))) {
-    throw new ConfigError(`${at}.defaultRootObject`, 'must be an object name without a leading "/", e.g. "index.html"');
-  }
-  return { defaultRootObject: root, trustedKeyGroups, origins, behaviors, demoUsers };
+  return resolved(result.data, baseDir);
+}
+
+function prefixed(path: string): string {
+  return path === '(root)' ? 'local' : path.startsWith('[') ? `local${path}` : `local.${path}`;
 }

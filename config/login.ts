@@ -2,14 +2,13 @@
  * The `login` section of gatekeeper.config.json: how the login origin (`/auth/*`) checks identities, which key
  * mints tenant tokens, how CloudFront signing is done, and where the secrets live.
  *
- * Validated at build time by `validateConfig` (config/gate.ts), like the rest of the configuration. The result is
- * itself a valid input (every default written out), so a validated configuration can be validated again — the
- * build and the test helpers do exactly that.
+ * Part of the gate's schema (config/gate.ts), which also checks it against the gate's own fields
+ * (`checkLoginAgainstGate`) and fills the defaults that depend on them (`withLoginDefaults`). The result is
+ * itself a valid input (every default written out), so a validated configuration validates to itself.
  */
-import { ConfigError, type GateConfig } from './gate';
-
-/** Where a secret is read from, once per cold start. Never the secret itself: key material stays out of the repo. */
-export type SecretSource = { file: string } | { ssmParameter: string } | { secretsManagerSecret: string };
+import { z } from 'zod';
+import { bool, integer, matching, oneOf, shown, strictObject, text } from './fields';
+import type { GateConfig } from './gate';
 
 /** Asymmetric JWS algorithms an identity provider may use. HMAC is refused: a shared secret is not an identity. */
 export const IDENTITY_ALGORITHMS = [
@@ -25,339 +24,336 @@ export const IDENTITY_ALGORITHMS = [
 ] as const;
 export type IdentityAlgorithm = (typeof IDENTITY_ALGORITHMS)[number];
 
-export interface PublicJwks {
-  keys: { kty: string; [member: string]: unknown }[];
-}
-
-export interface IdentityConfig {
-  /** The identity provider's `iss`, compared exactly (e.g. Cognito's `https://cognito-idp.<region>.amazonaws.com/<pool>`). */
-  issuer: string;
-  /** Accepted `aud` values (the app's client id). */
-  audience: string[];
-  /** The claim that names the tenant, e.g. `custom:tenant_id` for Cognito. */
-  tenantClaim: string;
-  /** An OIDC JWKS URL (fetched and cached per container), or null when `jwks` is given. */
-  jwksUrl: string | null;
-  /** A static JWKS (public keys only), or null when `jwksUrl` is given. */
-  jwks: PublicJwks | null;
-  algorithms: IdentityAlgorithm[];
+export const LOGIN_DEFAULTS = {
+  sessionLifetimeSeconds: 900,
+  maxPaths: 100,
+  algorithms: ['RS256', 'ES256'] as IdentityAlgorithm[],
   /**
-   * The request header carrying the identity token, lower case. `authorization` (with `Bearer `) by default;
-   * behind CloudFront origin access control (which signs with, and so overwrites, `Authorization`) use another
-   * one, e.g. `x-identity-token`.
+   * Not `authorization`: behind CloudFront origin access control, CloudFront signs the origin request with
+   * SigV4 and so overwrites `Authorization` before the function URL sees it
+   * (docs/platform.md#origin-access-control-and-function-urls).
    */
-  tokenHeader: string;
+  tokenHeader: 'x-identity-token',
+  bindIp: 'optional',
+  hashAlgorithm: 'SHA256',
+  signedCookies: true,
+  signedUrls: true,
+} as const;
+
+const DAY = 86400;
+/** Members that only a private or secret JWK carries. */
+const PRIVATE_JWK_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k', 'oth'];
+const LOCAL_HOSTS = ['localhost', '127.0.0.1', '[::1]'];
+
+/** A JWKS URL must be https; plain http only for a provider on this machine (the local emulator's dev IdP). */
+const jwksUrl = z.string({ error: 'must be a URL string' }).superRefine((value, ctx) => {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    ctx.addIssue({ code: 'custom', message: `is not a URL: ${shown(value)}` });
+    return;
+  }
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOCAL_HOSTS.includes(url.hostname))) {
+    ctx.addIssue({ code: 'custom', message: 'must be https (plain http only for localhost)' });
+  }
+  if (url.username !== '' || url.password !== '') {
+    ctx.addIssue({ code: 'custom', message: 'must not carry credentials' });
+  }
+});
+
+const identityJwk = z
+  .looseObject({ kty: z.string() }, { error: 'must be a JWK with "kty"' })
+  .superRefine((key, ctx) => {
+    const secret = PRIVATE_JWK_MEMBERS.find((member) => key[member] !== undefined);
+    if (secret !== undefined) {
+      ctx.addIssue({ code: 'custom', message: `holds private key material ("${secret}"); give public keys only` });
+    } else if (key.kty === 'oct') {
+      ctx.addIssue({ code: 'custom', message: 'a symmetric key cannot be an identity provider key' });
+    }
+  })
+  .meta({
+    properties: { kty: { not: { const: 'oct' } } },
+    not: { anyOf: PRIVATE_JWK_MEMBERS.map((member) => ({ required: [member] })) },
+  });
+
+const staticJwks = z.looseObject(
+  {
+    keys: z.array(identityJwk, { error: 'must be a JWKS: { "keys": [ public JWKs ] }' }).min(1, {
+      error: 'must be a JWKS: { "keys": [ public JWKs ] }',
+    }),
+  },
+  { error: 'must be a JWKS: { "keys": [ public JWKs ] }' },
+);
+
+const AUDIENCE = 'required, a non-empty string or array of strings';
+
+const identity = strictObject({
+  issuer: text().describe("Exact iss of identity tokens; must differ from the gate's issuer."),
+  audience: z
+    .union(
+      [
+        z.string({ error: AUDIENCE }).min(1, AUDIENCE),
+        z.array(z.string({ error: AUDIENCE }).min(1, AUDIENCE), { error: AUDIENCE }).min(1, AUDIENCE),
+      ],
+      { error: AUDIENCE },
+    )
+    .transform((audience) => (typeof audience === 'string' ? [audience] : audience))
+    .describe("Accepted aud values (the app's client id)."),
+  tenantClaim: text().describe('Claim carrying the tenant id, e.g. custom:tenant_id (Cognito).'),
+  jwksUrl: jwksUrl
+    .nullable()
+    .default(null)
+    .describe('OIDC JWKS URL, fetched and cached per container; https, or http only for localhost.'),
+  jwks: staticJwks.nullable().default(null).describe('A static JWKS of public keys, instead of jwksUrl.'),
+  algorithms: z
+    .array(
+      z.enum(IDENTITY_ALGORITHMS, {
+        error: (issue) =>
+          `must be one of ${IDENTITY_ALGORITHMS.join(', ')} (no HMAC, no none), got ${shown(issue.input)}`,
+      }),
+      { error: `must be a non-empty array of ${IDENTITY_ALGORITHMS.join(', ')}` },
+    )
+    .min(1, `must be a non-empty array of ${IDENTITY_ALGORITHMS.join(', ')}`)
+    .default(LOGIN_DEFAULTS.algorithms)
+    .describe('Accepted identity token algorithms (asymmetric only).'),
+  tokenHeader: matching(/^[a-z0-9-]{1,64}$/, 'must be a lower-case header name')
+    .refine(
+      (header) => header !== 'authorization',
+      "must not be authorization: CloudFront's origin access control overwrites Authorization with its SigV4 " +
+        'signature before the function URL sees it (docs/platform.md#origin-access-control-and-function-urls)',
+    )
+    .meta({ not: { const: 'authorization' } })
+    .default(LOGIN_DEFAULTS.tokenHeader)
+    .describe(
+      'Header carrying the identity token (lower case). Never authorization: origin access control overwrites it.',
+    ),
+})
+  .superRefine((section, ctx) => {
+    if ((section.jwksUrl === null) === (section.jwks === null)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['jwksUrl'],
+        message: 'give exactly one of jwksUrl (OIDC) or jwks (static)',
+      });
+    }
+  })
+  .meta({
+    oneOf: [
+      { required: ['jwksUrl'], properties: { jwksUrl: { type: 'string' } } },
+      { required: ['jwks'], properties: { jwks: { type: 'object' } } },
+    ],
+  })
+  .describe('The identity provider whose tokens the app already holds. Exactly one of jwksUrl or jwks.');
+
+const SOURCE = 'must be exactly one of { "file": path }, { "ssmParameter": name }, { "secretsManagerSecret": id }';
+const secretSource = z.union(
+  [
+    z.strictObject({
+      file: z.string().min(1).describe('Local file (tests, local emulator), relative to the working directory.'),
+    }),
+    z.strictObject({
+      ssmParameter: z
+        .string()
+        .min(1)
+        .describe('SSM Parameter Store SecureString name, read with WithDecryption once per cold start.'),
+    }),
+    z.strictObject({
+      secretsManagerSecret: z
+        .string()
+        .min(1)
+        .describe('Secrets Manager secret id or ARN (SecretString), read once per cold start.'),
+    }),
+  ],
+  { error: SOURCE },
+);
+/** Where a secret is read from, once per cold start. Never the secret itself: key material stays out of the repo. */
+export type SecretSource = z.output<typeof secretSource>;
+
+const cloudfront = strictObject({
+  // CloudFront public key IDs are upper-case letters and digits (e.g. K2JCJMDEHXQW5F); they go into cookies and URLs.
+  keyPairId: matching(/^[A-Z0-9]{1,128}$/, 'must be a CloudFront public key ID (A-Z, 0-9)').describe(
+    'CloudFront public key ID (Key-Pair-Id) of the key in the trusted key group.',
+  ),
+  hashAlgorithm: oneOf(['SHA1', 'SHA256']).default(LOGIN_DEFAULTS.hashAlgorithm),
+  signedCookies: bool()
+    .default(LOGIN_DEFAULTS.signedCookies)
+    .describe('Set CloudFront signed cookies on login (scope: every file under pathPrefix).'),
+  signedUrls: bool()
+    .default(LOGIN_DEFAULTS.signedUrls)
+    .describe('Add CloudFront signed-URL parameters to per-file links.'),
+})
+  .refine((section) => section.signedCookies || section.signedUrls, {
+    path: ['signedCookies'],
+    message: 'with both signedCookies and signedUrls false, remove the cloudfront section',
+  })
+  .meta({
+    not: {
+      required: ['signedCookies', 'signedUrls'],
+      properties: { signedCookies: { const: false }, signedUrls: { const: false } },
+    },
+  });
+export type CloudFrontSigningConfig = z.output<typeof cloudfront>;
+
+const BIND_IP = ['never', 'optional', 'always'] as const;
+const VIEWER_IP_SOURCES = ['sourceIp', 'cloudfront-viewer-address'] as const;
+
+export const loginSchema = strictObject({
+  identity,
+  signingKid: text().describe('The gate key (keys[].kid) whose private half mints tenant tokens.'),
+  sessionLifetimeSeconds: integer(1, 7 * DAY)
+    .optional()
+    .describe(
+      `Session (tenant token and CloudFront cookies) lifetime; default ${LOGIN_DEFAULTS.sessionLifetimeSeconds} ` +
+        "or maxTokenLifetimeSeconds if lower, at most maxTokenLifetimeSeconds, never past the identity token's exp.",
+    ),
+  bindIp: oneOf(BIND_IP)
+    .default(LOGIN_DEFAULTS.bindIp)
+    .describe('IP binding of links (cip + IpAddress) and of CloudFront cookies. IPv4 only.'),
+  viewerIpSource: oneOf(VIEWER_IP_SOURCES)
+    .optional()
+    .describe(
+      'Where the viewer address comes from; required unless bindIp is never (then sourceIp). ' +
+        'cloudfront-viewer-address only when the function URL is reachable solely through CloudFront.',
+    ),
+  links: strictObject({
+    maxExpiresInSeconds: integer(1, 30 * DAY)
+      .optional()
+      .describe('Longest link lifetime; default and maximum maxLinkLifetimeSeconds.'),
+    maxPaths: integer(1, 1000).default(LOGIN_DEFAULTS.maxPaths).describe('Most paths in one POST /auth/links.'),
+  })
+    .prefault({})
+    .describe('Per-file links (POST /auth/links).'),
+  cloudfront: cloudfront.nullable().default(null).describe('CloudFront signed cookies and URLs; null for none.'),
+  secrets: strictObject({
+    signingKey: secretSource.describe('HS256 secret (base64url) or private PEM/JWK of signingKid.'),
+    cloudfrontPrivateKey: secretSource
+      .nullable()
+      .default(null)
+      .describe('RSA-2048 private PEM; required with cloudfront.'),
+  }),
+})
+  .superRefine((section, ctx) => {
+    // No default when binding is possible: behind CloudFront, `sourceIp` is an edge server's address, and a
+    // binding to it would be silently wrong. The operator has to say where the viewer address comes from.
+    if (section.bindIp !== 'never' && section.viewerIpSource === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['viewerIpSource'],
+        message: `must be one of ${VIEWER_IP_SOURCES.map((s) => shown(s)).join(', ')} (required unless bindIp is "never")`,
+      });
+    }
+    const hasKey = section.secrets.cloudfrontPrivateKey !== null;
+    if (section.cloudfront !== null && !hasKey) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['secrets', 'cloudfrontPrivateKey'],
+        message: 'required when login.cloudfront is set',
+      });
+    }
+    if (section.cloudfront === null && hasKey) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['secrets', 'cloudfrontPrivateKey'],
+        message: 'given without login.cloudfront',
+      });
+    }
+  })
+  .meta({
+    allOf: [
+      {
+        anyOf: [{ required: ['viewerIpSource'] }, { required: ['bindIp'], properties: { bindIp: { const: 'never' } } }],
+      },
+      {
+        oneOf: [
+          {
+            required: ['cloudfront', 'secrets'],
+            properties: {
+              cloudfront: { type: 'object' },
+              secrets: { required: ['cloudfrontPrivateKey'], properties: { cloudfrontPrivateKey: { type: 'object' } } },
+            },
+          },
+          {
+            properties: {
+              cloudfront: { type: 'null' },
+              secrets: { properties: { cloudfrontPrivateKey: { type: 'null' } } },
+            },
+          },
+        ],
+      },
+    ],
+  })
+  .describe(
+    'The login origin (/auth/*): turns an identity token into the tenant cookie, CloudFront signed cookies and per-file links.',
+  );
+
+type LoginInput = z.output<typeof loginSchema>;
+
+/** The gate fields the login section is checked against. */
+export interface GateFieldsForLogin {
+  issuer: string;
+  keys: readonly { kid: string }[];
+  maxTokenLifetimeSeconds: number;
+  maxLinkLifetimeSeconds: number;
 }
 
-export type BindIpPolicy = 'never' | 'optional' | 'always';
+/** The checks that need the gate's own fields; issues are reported under `login.`. */
+export function checkLoginAgainstGate(login: LoginInput, gate: GateFieldsForLogin, ctx: z.RefinementCtx): void {
+  const at = (...path: (string | number)[]) => ['login', ...path];
+  // A tenant token must never be accepted as an identity: the two issuers have to differ.
+  if (login.identity.issuer === gate.issuer) {
+    ctx.addIssue({ code: 'custom', path: at('identity', 'issuer'), message: "must differ from the gate's own issuer" });
+  }
+  if (!gate.keys.some((key) => key.kid === login.signingKid)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: at('signingKid'),
+      message: `must name one of keys[].kid, got ${shown(login.signingKid)}`,
+    });
+  }
+  const session = login.sessionLifetimeSeconds;
+  if (session !== undefined && session > gate.maxTokenLifetimeSeconds) {
+    ctx.addIssue({
+      code: 'custom',
+      path: at('sessionLifetimeSeconds'),
+      message: `must be an integer from 1 to ${gate.maxTokenLifetimeSeconds} (maxTokenLifetimeSeconds), got ${session}`,
+    });
+  }
+  const links = login.links.maxExpiresInSeconds;
+  if (links !== undefined && links > gate.maxLinkLifetimeSeconds) {
+    ctx.addIssue({
+      code: 'custom',
+      path: at('links', 'maxExpiresInSeconds'),
+      message: `must be an integer from 1 to ${gate.maxLinkLifetimeSeconds} (maxLinkLifetimeSeconds), got ${links}`,
+    });
+  }
+}
+
+/** The login section with the defaults that depend on the gate's fields written out. */
+export function withLoginDefaults(login: LoginInput, gate: GateFieldsForLogin) {
+  return {
+    ...login,
+    sessionLifetimeSeconds:
+      login.sessionLifetimeSeconds ?? Math.min(LOGIN_DEFAULTS.sessionLifetimeSeconds, gate.maxTokenLifetimeSeconds),
+    viewerIpSource: login.viewerIpSource ?? ('sourceIp' as const),
+    links: {
+      maxExpiresInSeconds: login.links.maxExpiresInSeconds ?? gate.maxLinkLifetimeSeconds,
+      maxPaths: login.links.maxPaths,
+    },
+  };
+}
+
+export type LoginConfig = ReturnType<typeof withLoginDefaults>;
+export type IdentityConfig = LoginConfig['identity'];
+export type PublicJwks = NonNullable<IdentityConfig['jwks']>;
+export type BindIpPolicy = LoginConfig['bindIp'];
 /**
  * Where the viewer's address is read. `sourceIp`: the TCP peer of the function URL — right only when viewers
  * call it directly (local emulator). `cloudfront-viewer-address`: the `CloudFront-Viewer-Address` header that
  * CloudFront adds through the origin request policy — right only when the function URL can be reached through
  * CloudFront alone (AuthType AWS_IAM + origin access control), since anyone calling it directly could forge it.
  */
-export type ViewerIpSource = 'sourceIp' | 'cloudfront-viewer-address';
-
-export interface CloudFrontSigningConfig {
-  /** The CloudFront public key ID (`Key-Pair-Id`) of the key in the distribution's trusted key group. */
-  keyPairId: string;
-  hashAlgorithm: 'SHA1' | 'SHA256';
-  /** Set CloudFront signed cookies on login (scope: every file under pathPrefix). */
-  signedCookies: boolean;
-  /** Add CloudFront signed-URL parameters to per-file links. */
-  signedUrls: boolean;
-}
-
-// A type alias, not an interface: code that inspects the section generically can still view it as a record.
-export type LoginConfig = {
-  identity: IdentityConfig;
-  /** The gate key (one of `keys`) whose private half mints tenant tokens. */
-  signingKid: string;
-  sessionLifetimeSeconds: number;
-  bindIp: BindIpPolicy;
-  viewerIpSource: ViewerIpSource;
-  links: { maxExpiresInSeconds: number; maxPaths: number };
-  cloudfront: CloudFrontSigningConfig | null;
-  secrets: { signingKey: SecretSource; cloudfrontPrivateKey: SecretSource | null };
-};
-
-/** The gate fields the login section is checked against. */
-export type GateFieldsForLogin = Pick<
-  GateConfig,
-  'issuer' | 'keys' | 'maxTokenLifetimeSeconds' | 'maxLinkLifetimeSeconds'
->;
-
-export const LOGIN_DEFAULTS = {
-  sessionLifetimeSeconds: 900,
-  maxPaths: 100,
-  algorithms: ['RS256', 'ES256'] as IdentityAlgorithm[],
-  tokenHeader: 'authorization',
-  bindIp: 'optional' as BindIpPolicy,
-  hashAlgorithm: 'SHA256' as const,
-};
-
-const AT = 'login';
-/** Members that only a private or secret JWK carries. */
-const PRIVATE_JWK_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k', 'oth'];
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function only(raw: Record<string, unknown>, at: string, allowed: string[]): void {
-  for (const member of Object.keys(raw)) {
-    if (!allowed.includes(member))
-      throw new ConfigError(`${at}.${member}`, `unknown field (allowed: ${allowed.join(', ')})`);
-  }
-}
-
-function object(value: unknown, at: string): Record<string, unknown> {
-  if (!isObject(value)) throw new ConfigError(at, 'required, an object');
-  return value;
-}
-
-function text(raw: Record<string, unknown>, at: string, field: string, fallback?: string): string {
-  const value = raw[field] ?? fallback;
-  if (typeof value !== 'string' || value.length === 0) {
-    throw new ConfigError(
-      `${at}.${field}`,
-      fallback === undefined ? 'required, a non-empty string' : 'must be a non-empty string',
-    );
-  }
-  return value;
-}
-
-function integer(
-  raw: Record<string, unknown>,
-  at: string,
-  field: string,
-  min: number,
-  max: number,
-  fallback: number,
-): number {
-  const value = raw[field] ?? fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw new ConfigError(`${at}.${field}`, `must be an integer from ${min} to ${max}, got ${JSON.stringify(value)}`);
-  }
-  return value;
-}
-
-function oneOf<T extends string>(
-  raw: Record<string, unknown>,
-  at: string,
-  field: string,
-  allowed: readonly T[],
-  fallback?: T,
-): T {
-  const value = raw[field] ?? fallback;
-  if (!allowed.includes(value as T)) {
-    throw new ConfigError(
-      `${at}.${field}`,
-      `must be one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}, got ${JSON.stringify(value)}`,
-    );
-  }
-  return value as T;
-}
-
-function bool(raw: Record<string, unknown>, at: string, field: string, fallback: boolean): boolean {
-  const value = raw[field] ?? fallback;
-  if (typeof value !== 'boolean') throw new ConfigError(`${at}.${field}`, 'must be true or false');
-  return value;
-}
-
-/** A JWKS URL must be https; plain http only for a provider on this machine (the local emulator's dev IdP). */
-function jwksUrl(value: unknown, at: string): string {
-  if (typeof value !== 'string') throw new ConfigError(at, 'must be a URL string');
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new ConfigError(at, `is not a URL: ${JSON.stringify(value)}`);
-  }
-  const local = url.hostname === 'localhost' || url.hostname === '127.0.0.1' || url.hostname === '[::1]';
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && local)) {
-    throw new ConfigError(at, 'must be https (plain http only for localhost)');
-  }
-  if (url.username !== '' || url.password !== '') throw new ConfigError(at, 'must not carry credentials');
-  return value;
-}
-
-function staticJwks(value: unknown, at: string): PublicJwks {
-  if (!isObject(value) || !Array.isArray(value.keys) || value.keys.length === 0) {
-    throw new ConfigError(at, 'must be a JWKS: { "keys": [ public JWKs ] }');
-  }
-  const keys = value.keys.map((key: unknown, i: number) => {
-    if (!isObject(key) || typeof key.kty !== 'string')
-      throw new ConfigError(`${at}.keys[${i}]`, 'must be a JWK with "kty"');
-    const secret = PRIVATE_JWK_MEMBERS.find((member) => key[member] !== undefined);
-    if (secret !== undefined)
-      throw new ConfigError(`${at}.keys[${i}]`, `holds private key material ("${secret}"); give public keys only`);
-    if (key.kty === 'oct')
-      throw new ConfigError(`${at}.keys[${i}]`, 'a symmetric key cannot be an identity provider key');
-    return key as PublicJwks['keys'][number];
-  });
-  return { keys };
-}
-
-function identity(raw: unknown, gate: GateFieldsForLogin): IdentityConfig {
-  const at = `${AT}.identity`;
-  const section = object(raw, at);
-  only(section, at, ['issuer', 'audience', 'tenantClaim', 'jwksUrl', 'jwks', 'algorithms', 'tokenHeader']);
-  const issuer = text(section, at, 'issuer');
-  // A tenant token must never be accepted as an identity: the two issuers have to differ.
-  if (issuer === gate.issuer) throw new ConfigError(`${at}.issuer`, "must differ from the gate's own issuer");
-  const rawAudience = section.audience;
-  const audience = typeof rawAudience === 'string' ? [rawAudience] : rawAudience;
-  if (!Array.isArray(audience) || audience.length === 0 || audience.some((a) => typeof a !== 'string' || a === '')) {
-    throw new ConfigError(`${at}.audience`, 'required, a non-empty string or array of strings');
-  }
-  const tenantClaim = text(section, at, 'tenantClaim');
-  const hasUrl = section.jwksUrl !== undefined && section.jwksUrl !== null;
-  const hasJwks = section.jwks !== undefined && section.jwks !== null;
-  if (hasUrl === hasJwks) throw new ConfigError(`${at}.jwksUrl`, 'give exactly one of jwksUrl (OIDC) or jwks (static)');
-  const algorithms = section.algorithms ?? LOGIN_DEFAULTS.algorithms;
-  if (!Array.isArray(algorithms) || algorithms.length === 0) {
-    throw new ConfigError(`${at}.algorithms`, `must be a non-empty array of ${IDENTITY_ALGORITHMS.join(', ')}`);
-  }
-  algorithms.forEach((alg, i) => {
-    if (!(IDENTITY_ALGORITHMS as readonly unknown[]).includes(alg)) {
-      throw new ConfigError(
-        `${at}.algorithms[${i}]`,
-        `must be one of ${IDENTITY_ALGORITHMS.join(', ')} (no HMAC, no none), got ${JSON.stringify(alg)}`,
-      );
-    }
-  });
-  const tokenHeader = text(section, at, 'tokenHeader', LOGIN_DEFAULTS.tokenHeader).toLowerCase();
-  if (!/^[a-z0-9-]{1,64}$/.test(tokenHeader)) throw new ConfigError(`${at}.tokenHeader`, 'must be a header name');
-  return {
-    issuer,
-    audience: audience as string[],
-    tenantClaim,
-    jwksUrl: hasUrl ? jwksUrl(section.jwksUrl, `${at}.jwksUrl`) : null,
-    jwks: hasJwks ? staticJwks(section.jwks, `${at}.jwks`) : null,
-    algorithms: algorithms as IdentityAlgorithm[],
-    tokenHeader,
-  };
-}
-
-function secretSource(raw: unknown, at: string): SecretSource {
-  const source = object(raw, at);
-  const kinds = ['file', 'ssmParameter', 'secretsManagerSecret'].filter((k) => source[k] !== undefined);
-  if (kinds.length !== 1 || Object.keys(source).length !== 1) {
-    throw new ConfigError(
-      at,
-      'must be exactly one of { "file": path }, { "ssmParameter": name }, { "secretsManagerSecret": id }',
-    );
-  }
-  const kind = kinds[0] as 'file' | 'ssmParameter' | 'secretsManagerSecret';
-  const value = source[kind];
-  if (typeof value !== 'string' || value === '') throw new ConfigError(`${at}.${kind}`, 'must be a non-empty string');
-  if (kind === 'file') return { file: value };
-  if (kind === 'ssmParameter') return { ssmParameter: value };
-  return { secretsManagerSecret: value };
-}
-
-function cloudfront(raw: unknown): CloudFrontSigningConfig | null {
-  if (raw === undefined || raw === null) return null;
-  const at = `${AT}.cloudfront`;
-  const section = object(raw, at);
-  only(section, at, ['keyPairId', 'hashAlgorithm', 'signedCookies', 'signedUrls']);
-  const keyPairId = text(section, at, 'keyPairId');
-  // CloudFront public key IDs are upper-case letters and digits (e.g. K2JCJMDEHXQW5F); they go into cookies and URLs.
-  if (!/^[A-Z0-9]{1,128}$/.test(keyPairId))
-    throw new ConfigError(`${at}.keyPairId`, 'must be a CloudFront public key ID (A-Z, 0-9)');
-  const result: CloudFrontSigningConfig = {
-    keyPairId,
-    hashAlgorithm: oneOf(section, at, 'hashAlgorithm', ['SHA1', 'SHA256'] as const, LOGIN_DEFAULTS.hashAlgorithm),
-    signedCookies: bool(section, at, 'signedCookies', true),
-    signedUrls: bool(section, at, 'signedUrls', true),
-  };
-  if (!result.signedCookies && !result.signedUrls) {
-    throw new ConfigError(
-      `${at}.signedCookies`,
-      'with both signedCookies and signedUrls false, remove the cloudfront section',
-    );
-  }
-  return result;
-}
-
-/** Checks the raw `login` section against the gate's own fields; throws `ConfigError` naming the first bad field. */
-export function validateLoginConfig(raw: unknown, gate: GateFieldsForLogin): LoginConfig {
-  const section = object(raw, AT);
-  only(section, AT, [
-    'identity',
-    'signingKid',
-    'sessionLifetimeSeconds',
-    'bindIp',
-    'viewerIpSource',
-    'links',
-    'cloudfront',
-    'secrets',
-  ]);
-  const id = identity(section.identity, gate);
-
-  const signingKid = text(section, AT, 'signingKid');
-  if (!gate.keys.some((key) => key.kid === signingKid)) {
-    throw new ConfigError(`${AT}.signingKid`, `must name one of keys[].kid, got ${JSON.stringify(signingKid)}`);
-  }
-  const sessionLifetimeSeconds = integer(
-    section,
-    AT,
-    'sessionLifetimeSeconds',
-    1,
-    gate.maxTokenLifetimeSeconds,
-    Math.min(LOGIN_DEFAULTS.sessionLifetimeSeconds, gate.maxTokenLifetimeSeconds),
-  );
-
-  const bindIp = oneOf(section, AT, 'bindIp', ['never', 'optional', 'always'] as const, LOGIN_DEFAULTS.bindIp);
-  // No default when binding is possible: behind CloudFront, `sourceIp` is an edge server's address, and a
-  // binding to it would be silently wrong. The operator has to say where the viewer address comes from.
-  const viewerIpSource =
-    bindIp === 'never' && section.viewerIpSource === undefined
-      ? 'sourceIp'
-      : oneOf(section, AT, 'viewerIpSource', ['sourceIp', 'cloudfront-viewer-address'] as const);
-
-  const linksAt = `${AT}.links`;
-  const linksRaw = section.links === undefined ? {} : object(section.links, linksAt);
-  only(linksRaw, linksAt, ['maxExpiresInSeconds', 'maxPaths']);
-  const links = {
-    maxExpiresInSeconds: integer(
-      linksRaw,
-      linksAt,
-      'maxExpiresInSeconds',
-      1,
-      gate.maxLinkLifetimeSeconds,
-      gate.maxLinkLifetimeSeconds,
-    ),
-    maxPaths: integer(linksRaw, linksAt, 'maxPaths', 1, 1000, LOGIN_DEFAULTS.maxPaths),
-  };
-
-  const cf = cloudfront(section.cloudfront);
-
-  const secretsAt = `${AT}.secrets`;
-  const secretsRaw = object(section.secrets, secretsAt);
-  only(secretsRaw, secretsAt, ['signingKey', 'cloudfrontPrivateKey']);
-  const signingKey = secretSource(secretsRaw.signingKey, `${secretsAt}.signingKey`);
-  const hasCfKey = secretsRaw.cloudfrontPrivateKey !== undefined && secretsRaw.cloudfrontPrivateKey !== null;
-  if (cf !== null && !hasCfKey)
-    throw new ConfigError(`${secretsAt}.cloudfrontPrivateKey`, 'required when login.cloudfront is set');
-  if (cf === null && hasCfKey)
-    throw new ConfigError(`${secretsAt}.cloudfrontPrivateKey`, 'given without login.cloudfront');
-  const cloudfrontPrivateKey = hasCfKey
-    ? secretSource(secretsRaw.cloudfrontPrivateKey, `${secretsAt}.cloudfrontPrivateKey`)
-    : null;
-
-  return {
-    identity: id,
-    signingKid,
-    sessionLifetimeSeconds,
-    bindIp,
-    viewerIpSource,
-    links,
-    cloudfront: cf,
-    secrets: { signingKey, cloudfrontPrivateKey },
-  };
-}
+export type ViewerIpSource = LoginConfig['viewerIpSource'];
 
 /** A gate configuration whose login section is present (the login function is built only then). */
 export type LoginGateConfig = GateConfig & { login: LoginConfig };

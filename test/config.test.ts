@@ -83,16 +83,65 @@ describe('validateConfig', () => {
       'keys[0].publicKeyJwk',
       'private',
     ],
-    [{ keys: [{ ...es, secret: hs.secret }] }, 'keys[0].secret', 'not allowed'],
+    [{ keys: [{ ...es, secret: hs.secret }] }, 'keys[0].secret', 'unknown field'],
     [{ cloudfrontFunction: { keySource: 'dynamo' } }, 'cloudfrontFunction.keySource', 'inline'],
     [{ cloudfrontFunction: { killSwitch: true } }, 'cloudfrontFunction.killSwitch', 'unknown'],
-    [{ cookiename: 'x' }, 'cookiename', 'unknown field'],
+    [{ cookiename: 'x' }, 'cookiename', 'unknown field, did you mean `cookieName`?'],
+    [{ cloudfrontFunction: { killSwitch: true } }, 'cloudfrontFunction.killSwitch', 'did you mean `tenantKillSwitch`?'],
+    [{ domian: 'x' }, 'domian', 'did you mean `domain`?'],
+    [{ colour: 'x' }, 'colour', 'unknown field (allowed: $schema, domain'],
+    [{ pathPrefix: 'files' }, 'pathPrefix', 'start and end with "/"'],
+    [{ pathPrefix: '/a/../b/' }, 'pathPrefix', 'plain segments'],
+    [{ linkTokenParam: 'a b' }, 'linkTokenParam', '[A-Za-z0-9_-]'],
+    [{ maxTokenLength: 100 }, 'maxTokenLength', 'integer from 256 to 8192, got 100'],
+    [{ loginUrl: 5 }, 'loginUrl', 'https URL or an absolute path'],
+    [{ keys: [{ ...hs, kid: 'a b' }] }, 'keys[0].kid', 'printable ASCII'],
+    [
+      { keys: [hs, { ...hs, secret: (example.keys as Record<string, unknown>[])[1]!.secret }] },
+      'keys[1].kid',
+      'duplicate kid "hs-2026-11"',
+    ],
+    [{ keys: [{ kid: 'e', alg: 'EdDSA', publicKeyJwk: es.publicKeyJwk }] }, 'keys[0].publicKeyJwk', 'Ed25519'],
+    [{ keys: [{ kid: 'e', alg: 'ES256' }] }, 'keys[0].publicKeyJwk', 'required'],
+    [{ keys: [{ ...hs, secret: undefined }] }, 'keys[0].secret', 'required'],
+    [{ cloudfrontFunction: { tenantKillSwitch: 'yes' } }, 'cloudfrontFunction.tenantKillSwitch', 'true or false'],
+    [{ tenantPattern: '^\\a$' }, 'tenantPattern', 'not a valid regular expression'],
   ])('%j → names %s', (patch, field, message) => {
     const error = errorOf(patch);
     expect(error).toBeInstanceOf(ConfigError);
     expect(error!.field).toBe(field);
     expect(error!.message).toContain(message);
     expect(error!.message.startsWith(`${field}: `)).toBe(true);
+  });
+
+  it('reports every problem at once, each naming its field, in the order of the file', () => {
+    const error = errorOf({ domain: 'cdn', cookieName: 'a b', pathPrefix: 'files', keys: [hs, hs], colour: 1 });
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error!.code).toBe('ERR_CONFIG_INVALID');
+    expect(error!.issues.map((issue) => issue.path)).toEqual([
+      'domain',
+      'keys[1].kid',
+      'cookieName',
+      'pathPrefix',
+      'colour',
+    ]);
+    expect(error!.message.split('\n')).toHaveLength(5);
+  });
+
+  it('refuses a configuration that is not an object', () => {
+    for (const raw of [null, [], 'x', 7]) {
+      expect(() => validateConfig(raw)).toThrow(/^\(root\): must be an object/);
+    }
+  });
+
+  it('a validated configuration validates to itself, without $schema or local', () => {
+    const config = validateConfig({
+      ...example,
+      local: { origins: { a: { type: 'login' } }, behaviors: [{ pathPattern: '*', origin: 'a' }] },
+    });
+    expect(config).not.toHaveProperty('$schema');
+    expect(config).not.toHaveProperty('local');
+    expect(validateConfig(JSON.parse(JSON.stringify(config)))).toEqual(config);
   });
 
   it('the JSON Schema documents every field the validator knows, and only those', () => {

@@ -48,7 +48,7 @@ describe('login config', () => {
         jwksUrl: 'https://idp/jwks',
         jwks: null,
         algorithms: ['RS256', 'ES256'],
-        tokenHeader: 'authorization',
+        tokenHeader: 'x-identity-token',
       },
       signingKid: 'es-2026-11',
       sessionLifetimeSeconds: 900,
@@ -66,7 +66,7 @@ describe('login config', () => {
   });
 
   it.each<[string, Record<string, unknown>, RegExp]>([
-    ['not an object', { login: 7 }, /^login: required, an object/],
+    ['not an object', { login: 7 }, /^login: must be an object/],
     ['an unknown member', { login: { ...raw.login, extra: 1 } }, /^login\.extra: unknown field/],
     ['no identity', { login: { ...raw.login, identity: undefined } }, /^login\.identity: required/],
     [
@@ -148,6 +148,21 @@ describe('login config', () => {
       'a private key without CloudFront',
       { login: { ...raw.login, cloudfront: null } },
       /^login\.secrets\.cloudfrontPrivateKey: given without login\.cloudfront/,
+    ],
+    [
+      'the Authorization header, which origin access control overwrites',
+      { login: { ...raw.login, identity: { ...identity, tokenHeader: 'authorization' } } },
+      /^login\.identity\.tokenHeader: must not be authorization: CloudFront's origin access control overwrites Authorization with its SigV4 signature/,
+    ],
+    [
+      'an upper-case header name',
+      { login: { ...raw.login, identity: { ...identity, tokenHeader: 'X-Identity-Token' } } },
+      /^login\.identity\.tokenHeader: must be a lower-case header name/,
+    ],
+    [
+      'a misspelt member, with a suggestion',
+      { login: { ...raw.login, signingkid: 'x' } },
+      /^login\.signingkid: unknown field, did you mean `signingKid`\?/,
     ],
     [
       'a secret inline instead of a source',
