@@ -79,9 +79,10 @@ const identityJwk = z
 
 const staticJwks = z.looseObject(
   {
-    keys: z.array(identityJwk, { error: 'must be a JWKS: { "keys": [ public JWKs ] }' }).min(1, {
-      error: 'must be a JWKS: { "keys": [ public JWKs ] }',
-    }),
+    keys: z
+      .array(identityJwk, { error: 'must be a JWKS: { "keys": [ public JWKs ] }' })
+      .min(1, { error: 'must be a JWKS: { "keys": [ public JWKs ] }' })
+      .describe('Public JWKs only: no private members, no symmetric (oct) key.'),
   },
   { error: 'must be a JWKS: { "keys": [ public JWKs ] }' },
 );
@@ -175,7 +176,9 @@ const cloudfront = strictObject({
   keyPairId: matching(/^[A-Z0-9]{1,128}$/, 'must be a CloudFront public key ID (A-Z, 0-9)').describe(
     'CloudFront public key ID (Key-Pair-Id) of the key in the trusted key group.',
   ),
-  hashAlgorithm: oneOf(['SHA1', 'SHA256']).default(LOGIN_DEFAULTS.hashAlgorithm),
+  hashAlgorithm: oneOf(['SHA1', 'SHA256'])
+    .default(LOGIN_DEFAULTS.hashAlgorithm)
+    .describe('The signature hash; SHA256 adds Hash-Algorithm / CloudFront-Hash-Algorithm.'),
   signedCookies: bool()
     .default(LOGIN_DEFAULTS.signedCookies)
     .describe('Set CloudFront signed cookies on login (scope: every file under pathPrefix).'),
@@ -231,7 +234,7 @@ export const loginSchema = strictObject({
       .nullable()
       .default(null)
       .describe('RSA-2048 private PEM; required with cloudfront.'),
-  }),
+  }).describe('Where key material is read from, once per cold start; never the key itself.'),
 })
   .superRefine((section, ctx) => {
     // No default when binding is possible: behind CloudFront, `sourceIp` is an edge server's address, and a
@@ -270,13 +273,17 @@ export const loginSchema = strictObject({
             required: ['cloudfront', 'secrets'],
             properties: {
               cloudfront: { type: 'object' },
-              secrets: { required: ['cloudfrontPrivateKey'], properties: { cloudfrontPrivateKey: { type: 'object' } } },
+              secrets: {
+                type: 'object',
+                required: ['cloudfrontPrivateKey'],
+                properties: { cloudfrontPrivateKey: { type: 'object' } },
+              },
             },
           },
           {
             properties: {
               cloudfront: { type: 'null' },
-              secrets: { properties: { cloudfrontPrivateKey: { type: 'null' } } },
+              secrets: { type: 'object', properties: { cloudfrontPrivateKey: { type: 'null' } } },
             },
           },
         ],

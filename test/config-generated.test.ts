@@ -1,0 +1,41 @@
+/** The generated files are what the schema says today: run `npm run generate` after changing a schema. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CONFIG_FIELDS } from '../config/gate';
+import {
+  gateJsonSchema,
+  gateJsonSchemaText,
+  SCHEMA_FILE,
+  TABLE_END,
+  TABLE_START,
+  withConfigTable,
+} from '../config/json-schema';
+import { ROOT } from './helpers/keys';
+
+describe('generated from the schema', () => {
+  it(`${SCHEMA_FILE} is up to date (npm run generate)`, async () => {
+    expect(readFileSync(join(ROOT, SCHEMA_FILE), 'utf8')).toBe(await gateJsonSchemaText());
+  });
+
+  it("README.md's configuration table is up to date (npm run generate)", () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    expect(readme).toContain(TABLE_START);
+    expect(readme).toContain(TABLE_END);
+    expect(withConfigTable(readme)).toBe(readme);
+  });
+
+  it('a stale table is detected', () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const stale = readme.replace('| `cookieName` | `"__Host-tenant"` |', '| `cookieName` | `"session"` |');
+    expect(stale).not.toBe(readme);
+    expect(withConfigTable(stale)).toBe(readme);
+  });
+
+  it('the JSON Schema documents every top-level field and requires exactly those without a default', () => {
+    const schema = gateJsonSchema();
+    expect(new Set(Object.keys(schema.properties!))).toEqual(new Set(CONFIG_FIELDS));
+    expect([...schema.required!].sort()).toEqual(['audience', 'domain', 'issuer', 'keys', 'maxTokenLifetimeSeconds']);
+    expect(schema.additionalProperties).toBe(false);
+  });
+});
