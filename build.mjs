@@ -15,6 +15,17 @@ function fail(message) {
   process.exit(1);
 }
 
+/** `12 files (src/ 9, functions/ 2, lib/ 1)`: what an edge bundle is made of (the build refuses validator code). */
+function inputSummary(inputs) {
+  const byFolder = new Map();
+  for (const input of inputs) {
+    const folder = input.includes('/') ? `${input.split('/')[0]}/` : input;
+    byFolder.set(folder, (byFolder.get(folder) ?? 0) + 1);
+  }
+  const parts = [...byFolder].map(([folder, count]) => `${folder} ${count}`);
+  return `${inputs.length} files (${parts.join(', ')})`;
+}
+
 let args;
 try {
   args = parseArgs({
@@ -45,6 +56,7 @@ if (!args.quiet) {
     const size = statSync(r.file).size;
     const gz = gzipSync(readFileSync(r.file)).length;
     console.log(`${r.name.padEnd(22)} ${String(size).padStart(7)} B  (${gz} B gzip)  limit ${r.limit}  ${r.file}`);
+    if (r.inputs) console.log(`${''.padEnd(22)} inputs: ${inputSummary(r.inputs)}; no zod, nothing from config/`);
     if (r.note) console.log(`${''.padEnd(22)} note: ${r.note}`);
   }
 }

@@ -6,7 +6,11 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import * as esbuild from 'esbuild';
 import { ConfigError, validateConfig, type GateConfig } from '../config/gate';
+import { CLOUDFRONT_FUNCTION_MAX_BYTES } from '../lib/cloudfront-limits';
+import { TenantGateError } from '../lib/errors';
 import { withheldSecrets } from '../login/keys';
+
+export { CLOUDFRONT_FUNCTION_MAX_BYTES };
 
 export interface Artifact {
   name: string;
@@ -15,6 +19,8 @@ export interface Artifact {
   note?: string;
   /** A human description of the platform limit the artifact must fit. */
   limit: string;
+  /** The source files bundled (esbuild's metafile), for the edge bundles: proof that no validator is inside. */
+  inputs?: readonly string[];
 }
 
 export interface BuildOptions {
@@ -30,13 +36,16 @@ export function loadConfig(path: string): GateConfig {
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new Error(`cannot read the configuration ${path}: ${(error as Error).message}`);
+    throw new TenantGateError(
+      'ERR_CONFIG_UNREADABLE',
+      `cannot read the configuration ${path}: ${(error as Error).message}`,
+    );
   }
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch (error) {
-    throw new Error(`${path} is not valid JSON: ${(error as Error).message}`);
+    throw new TenantGateError('ERR_CONFIG_NOT_JSON', `${path} is not valid JSON: ${(error as Error).message}`);
   }
   return checked(raw, path);
 }
@@ -45,9 +54,28 @@ function checked(raw: unknown, source: string): GateConfig {
   try {
     return validateConfig(raw);
   } catch (error) {
-    if (error instanceof ConfigError) throw new Error(`invalid configuration ${source}: ${error.message}`);
+    if (error instanceof ConfigError) throw error.from(source);
     throw error;
   }
+}
+
+/**
+ * What an edge bundle may be made of: the core, the adapters and their helpers, never a validator. The
+ * configuration reaches the bundles as data (`define`); config/ contributes types only, which esbuild erases.
+ */
+const VALIDATOR_INPUT = /(?:^|\/)(?:node_modules\/zod\/|config\/)/;
+
+/** The inputs of an edge bundle, refused when one is validator code (fail closed: the build stops). */
+export function edgeInputs(name: string, metafile: esbuild.Metafile): string[] {
+  const inputs = Object.keys(metafile.inputs);
+  const validators = inputs.filter((input) => VALIDATOR_INPUT.test(input));
+  if (validators.length > 0) {
+    throw new TenantGateError(
+      'ERR_BUILD_VALIDATOR_IN_EDGE_BUNDLE',
+      `${name} bundles validator code (${validators.join(', ')}): edge code may import only types from config/`,
+    );
+  }
+  return inputs;
 }
 
 /**
@@ -79,7 +107,7 @@ export async function buildArtifacts(options: BuildOptions): Promise<Artifact[]>
   const artifacts: Artifact[] = [];
 
   const viewerRequest = join(options.outdir, 'viewer-request', 'index.js');
-  await esbuild.build({
+  const viewerRequestBuild = await esbuild.build({
     entryPoints: [join(options.root, 'functions', 'viewer-request.ts')],
     outfile: viewerRequest,
     bundle: true,
@@ -88,6 +116,7 @@ export async function buildArtifacts(options: BuildOptions): Promise<Artifact[]>
     target: 'node20',
     format: 'cjs',
     define,
+    metafile: true,
     legalComments: 'none',
     logLevel: 'error',
   });
@@ -96,6 +125,7 @@ export async function buildArtifacts(options: BuildOptions): Promise<Artifact[]>
     name: 'viewer-request',
     file: viewerRequest,
     limit: '1 MB zipped (Lambda@Edge viewer event)',
+    inputs: edgeInputs('viewer-request', viewerRequestBuild.metafile),
     note: embeddedSecretsNote(
       config.keys.filter((k) => k.alg === 'HS256').map((k) => k.kid),
       'lambda:GetFunction',
@@ -206,9 +236,6 @@ function inlineModule(name: string, contents: string): esbuild.Plugin {
   };
 }
 
-/** CloudFront's hard limit on a function's code (DG: quotas, CloudFront Functions). */
-export const CLOUDFRONT_FUNCTION_MAX_BYTES = 10 * 1024;
-
 /** Whether the CloudFront Function needs its KeyValueStore (keys read from it, or the kill switch). */
 export function usesKeyValueStore(config: GateConfig): boolean {
   return config.cloudfrontFunction.keySource === 'keyValueStore' || config.cloudfrontFunction.tenantKillSwitch;
@@ -250,6 +277,7 @@ async function buildCloudFrontFunction(config: GateConfig, options: BuildOptions
     // never written as a string (`'x' in o`, `o['x']`), which esbuild does not rename. The conformance
     // suite runs this very artifact, so a wrong entry fails the tests, not production.
     mangleProps: INTERNAL_PROPERTIES,
+    metafile: true,
     legalComments: 'none',
     logLevel: 'error',
   });
@@ -284,6 +312,7 @@ async function buildCloudFrontFunction(config: GateConfig, options: BuildOptions
     name: 'cloudfront-function',
     file,
     limit: `${CLOUDFRONT_FUNCTION_MAX_BYTES} B (CloudFront Functions)`,
+    inputs: edgeInputs('cloudfront-function', result.metafile),
     note: embeddedSecretsNote(
       keys.map((k) => k.kid),
       'cloudfront:GetFunction',

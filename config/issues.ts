@@ -15,9 +15,24 @@ export interface ConfigIssue {
 export class ConfigError extends TenantGateError {
   override name = 'ConfigError';
   readonly field: string;
-  constructor(readonly issues: readonly ConfigIssue[]) {
-    super('ERR_CONFIG_INVALID', issues.map((issue) => `${issue.path}: ${issue.message}`).join('\n'));
+  constructor(
+    readonly issues: readonly ConfigIssue[],
+    /** The file (or other source) the configuration came from, named at the head of the message. */
+    readonly source?: string,
+  ) {
+    const lines = issues.map((issue) => `${issue.path}: ${issue.message}`);
+    super(
+      'ERR_CONFIG_INVALID',
+      source === undefined
+        ? lines.join('\n')
+        : `invalid configuration ${source} (${issues.length} ${issues.length === 1 ? 'problem' : 'problems'}):\n  ${lines.join('\n  ')}`,
+    );
     this.field = issues[0]?.path ?? '(root)';
+  }
+
+  /** The same issues, said of `source`. */
+  from(source: string): ConfigError {
+    return new ConfigError(this.issues, source);
   }
 }
 

@@ -1,6 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -150,13 +150,20 @@ describe('npm run build', () => {
 
   it('refuses an invalid configuration, naming the field, and writes nothing', () => {
     const file = join(dir, 'bad.json');
-    writeFileSync(file, JSON.stringify({ ...example, keys: [{ ...hs, secret: 'c2hvcnQ' }] }));
+    writeFileSync(
+      file,
+      JSON.stringify({ ...example, domain: 'cdn', keys: [{ ...hs, secret: 'c2hvcnQ' }], cookiename: 'x' }),
+    );
     const run = spawnSync('npx', ['tsx', 'build.mjs', '--config', file, '--outdir', join(dir, 'out')], {
       cwd: ROOT,
       encoding: 'utf8',
     });
     expect(run.status).toBe(1);
+    expect(run.stderr).toContain(`invalid configuration ${file} (3 problems):`);
+    expect(run.stderr).toContain('domain: must be a lower-case host name, got "cdn"');
     expect(run.stderr).toContain('keys[0].secret: must decode to at least 32 bytes, got 5');
+    expect(run.stderr).toContain('cookiename: unknown field, did you mean `cookieName`?');
+    expect(existsSync(join(dir, 'out'))).toBe(false);
   });
 
   it('refuses a file that is not JSON', () => {
@@ -177,6 +184,8 @@ describe('npm run build', () => {
     });
     expect(out).toMatch(/viewer-request\s+\d+ B/);
     expect(out).toMatch(/cloudfront-function\s+\d+ B/);
+    // The size report shows what each edge bundle is made of; the build refuses validator code in them.
+    expect(out.match(/inputs: \d+ files \(.*src\/ \d+.*\); no zod, nothing from config\//g)).toHaveLength(2);
     // HS256 verification keys are signing keys: every build says they are in the code.
     expect(out).toContain(
       'note: embeds the HS256 secret of hs-2026-11, hs-2026-10: anyone allowed lambda:GetFunction can mint tokens',
