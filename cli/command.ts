@@ -1,3 +1,5 @@
+import { TenantGateError } from '../lib/errors';
+
 /** The contract every `tenant-gate` sub-command implements. One file per command in cli/commands/. */
 export interface CliIO {
   out(text: string): void;
@@ -17,6 +19,9 @@ export interface Command {
 }
 
 /** A usage error: printed with the command's usage, exit code 2. */
-export class UsageError extends Error {
+export class UsageError extends TenantGateError {
   override name = 'UsageError';
+  constructor(message: string) {
+    super('ERR_USAGE', message);
+  }
 }

@@ -49,6 +49,7 @@ import type {
   Origin,
   TrustedKeyGroups,
 } from '@aws-sdk/client-cloudfront';
+import { TenantGateError } from '../lib/errors';
 
 export const DEFAULT_MARKER = 'tenant-gate';
 export const DEFAULT_AUTH_PATH_PATTERN = '/auth/*';
@@ -165,12 +166,11 @@ export type AttachErrorCode =
   | 'ERR_ATTACH_FOREIGN_AUTH_BEHAVIOR'
   | 'ERR_ATTACH_ORIGIN_ID_TAKEN';
 
-export class AttachError extends Error {
-  readonly code: AttachErrorCode;
+export class AttachError extends TenantGateError {
+  declare readonly code: AttachErrorCode;
   constructor(code: AttachErrorCode, message: string) {
-    super(message);
+    super(code, message);
     this.name = 'AttachError';
-    this.code = code;
   }
 }
 

@@ -14,6 +14,7 @@ import {
   type UpdateDistributionCommandOutput,
 } from '@aws-sdk/client-cloudfront';
 import { isDeepStrictEqual } from 'node:util';
+import { TenantGateError } from '../lib/errors';
 import { diffDistributionConfigs, type FieldChange } from './config-diff';
 
 /**
@@ -52,12 +53,11 @@ export interface UpdateOutcome {
 
 export type DistributionUpdateErrorCode = 'ERR_UPDATE_OPTIONS_INVALID' | 'ERR_UPDATE_NO_CONFIG' | 'ERR_UPDATE_CONFLICT';
 
-export class DistributionUpdateError extends Error {
-  readonly code: DistributionUpdateErrorCode;
+export class DistributionUpdateError extends TenantGateError {
+  declare readonly code: DistributionUpdateErrorCode;
   constructor(code: DistributionUpdateErrorCode, message: string, options?: { cause: unknown }) {
-    super(message, options);
+    super(code, message, options);
     this.name = 'DistributionUpdateError';
-    this.code = code;
   }
 }
 

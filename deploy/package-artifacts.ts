@@ -21,6 +21,7 @@ import { parseArgs } from 'node:util';
 import { crc32, deflateRawSync } from 'node:zlib';
 import { buildArtifacts, loadConfig, usesKeyValueStore } from '../build/artifacts';
 import type { GateConfig } from '../config/gate';
+import { TenantGateError } from '../lib/errors';
 
 export const DEFAULT_ARTIFACTS_DIR = '.serverless-artifacts';
 export const MANIFEST_FILE = 'manifest.json';
@@ -58,8 +59,11 @@ export interface PackageManifest {
   };
 }
 
-export class PackageError extends Error {
+export class PackageError extends TenantGateError {
   override name = 'PackageError';
+  constructor(message: string) {
+    super('ERR_PACKAGE_INVALID', message);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------------------

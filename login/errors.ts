@@ -5,6 +5,8 @@
  * `reason` (which rule, which field) is kept for logs and tests, and never holds a token.
  */
 
+import { TenantGateError } from '../lib/errors';
+
 export type LoginErrorCode =
   /** No identity token in the configured header, or not `Bearer <token>`. */
   | 'missing_identity'
@@ -62,16 +64,17 @@ export const LOGIN_ERROR_STATUS: { readonly [code in LoginErrorCode]: number } =
 };
 
 /** The one error type of the login core. Thrown inside, turned into `{"error": code}` at the edge of the core. */
-export class LoginError extends Error {
+export class LoginError extends TenantGateError {
   override name = 'LoginError';
   readonly status: number;
   constructor(
-    readonly code: LoginErrorCode,
+    /** The refusal code the client reads (`{"error": code}`), not an `ERR_` code: see lib/errors.ts. */
+    override readonly code: LoginErrorCode,
     /** For logs and tests. Never a token or a cookie value. */
     readonly reason: string,
     options?: { cause?: unknown },
   ) {
-    super(`${code}: ${reason}`, options);
+    super(code, `${code}: ${reason}`, options);
     this.status = LOGIN_ERROR_STATUS[code];
   }
 }
