@@ -14,6 +14,7 @@ import type { CloudFrontRequestEvent } from 'aws-lambda';
 import { lambdaEdgeEvent, loadLambdaEdge } from '../test/helpers/lambda-edge';
 import { CONFIG, ROOT } from '../test/helpers/keys';
 import { mint } from '../test/helpers/tokens';
+import { CLOUDFRONT_FUNCTION_MAX_BYTES } from '../lib/cloudfront-limits';
 import { measure, measureRatio } from './measure';
 import { benchCloudFrontFunction } from './cloudfront-function';
 import { benchLogin } from './login';
@@ -149,7 +150,7 @@ function coldStart(): void {
 function sizes(): void {
   for (const [name, limit] of [
     ['viewer-request', 1024 * 1024],
-    ['cloudfront-function', 10 * 1024],
+    ['cloudfront-function', CLOUDFRONT_FUNCTION_MAX_BYTES],
     ['login', 50 * 1024 * 1024],
   ] as const) {
     const file = join(dist, name, 'index.js');

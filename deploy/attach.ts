@@ -49,10 +49,11 @@ import type {
   Origin,
   TrustedKeyGroups,
 } from '@aws-sdk/client-cloudfront';
+import { AUTH_PATH_PATTERN } from '../lib/auth-path';
 import { TenantGateError } from '../lib/errors';
 
 export const DEFAULT_MARKER = 'tenant-gate';
-export const DEFAULT_AUTH_PATH_PATTERN = '/auth/*';
+export const DEFAULT_AUTH_PATH_PATTERN = AUTH_PATH_PATTERN;
 
 /** Managed policy ids (docs/platform.md#origin-request-and-cache-policies). */
 export const MANAGED_POLICY_IDS = {

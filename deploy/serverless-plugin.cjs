@@ -15,7 +15,6 @@
 const { readFileSync } = require('node:fs');
 
 const CF_FUNCTION_LOGICAL_ID = 'TenantGateViewerFunction';
-const CF_FUNCTION_MAX_BYTES = 10 * 1024;
 const GATES = ['lambda-edge', 'cloudfront-function'];
 
 let tsxRegistered = false;
@@ -61,7 +60,7 @@ class TenantGatePlugin {
       distributionId: s.distributionId ?? '',
       gate: s.gate ?? 'lambda-edge',
       pathPatterns: Array.isArray(s.pathPatterns) ? s.pathPatterns : [],
-      authPathPattern: s.authPathPattern ?? '/auth/*',
+      authPathPattern: s.authPathPattern ?? requireTs('../lib/auth-path.ts').AUTH_PATH_PATTERN,
     };
   }
 
@@ -94,6 +93,7 @@ class TenantGatePlugin {
       );
     }
     const size = Buffer.byteLength(code);
+    const { CLOUDFRONT_FUNCTION_MAX_BYTES: CF_FUNCTION_MAX_BYTES } = requireTs('../lib/cloudfront-limits.ts');
     if (size > CF_FUNCTION_MAX_BYTES) {
       throw new this.serverless.classes.Error(
         `tenant-gate: the CloudFront Function is ${size} bytes, over CloudFront's ${CF_FUNCTION_MAX_BYTES}-byte limit`,

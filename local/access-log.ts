@@ -7,6 +7,7 @@
  * replaced by `REDACTED`, and `cs-uri-query` with the link token, `Signature` and `Policy` redacted — a log
  * line must not be a working link.
  */
+import { SIGNED_COOKIE_NAMES, SIGNED_URL_PARAMS } from '../lib/cloudfront-signature/names';
 
 export const LOG_FIELDS = [
   'date',
@@ -91,15 +92,9 @@ export interface Redaction {
 }
 
 /** CloudFront's cookies that make up a signed-cookie credential. */
-export const CLOUDFRONT_SIGNED_COOKIES = [
-  'CloudFront-Policy',
-  'CloudFront-Signature',
-  'CloudFront-Key-Pair-Id',
-  'CloudFront-Expires',
-  'CloudFront-Hash-Algorithm',
-];
+export const CLOUDFRONT_SIGNED_COOKIES = SIGNED_COOKIE_NAMES;
 /** CloudFront's signed-URL parameters that are credentials (Key-Pair-Id and Expires are not secret). */
-export const CLOUDFRONT_SIGNED_PARAMS = ['Signature', 'Policy'];
+export const CLOUDFRONT_SIGNED_PARAMS: readonly string[] = [SIGNED_URL_PARAMS.signature, SIGNED_URL_PARAMS.policy];
 
 function decodedName(raw: string): string | undefined {
   try {

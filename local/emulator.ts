@@ -18,7 +18,7 @@ import { dirname, join, resolve } from 'node:path';
 import type { Server } from 'node:http';
 import * as esbuild from 'esbuild';
 import { buildArtifacts, usesKeyValueStore } from '../build/artifacts';
-import { ConfigError, validateConfig, type GateConfig } from '../config/gate';
+import { ConfigError, DEFAULTS, validateConfig, type GateConfig } from '../config/gate';
 import { CLOUDFRONT_SIGNED_COOKIES, CLOUDFRONT_SIGNED_PARAMS } from './access-log';
 import { LocalCache, MANAGED_CACHE_POLICIES } from './cache';
 import { systemClock, type Clock } from './clock';
@@ -161,8 +161,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     cacheKey: undefined,
   };
   // Until the configuration is validated, redact the defaults; then the configured names.
-  let cookieName = '__Host-tenant';
-  let linkParam = 'token';
+  let cookieName: string = DEFAULTS.cookieName;
+  let linkParam: string = DEFAULTS.linkTokenParam;
   const server = createEdgeServer({
     distribution: {
       handle: (request: EdgeRequest) => (distribution ? distribution.handle(request) : Promise.resolve(starting)),

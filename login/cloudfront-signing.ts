@@ -10,6 +10,7 @@ import type { KeyObject } from 'node:crypto';
 import { getSignedCookies, getSignedUrl } from '@aws-sdk/cloudfront-signer';
 import type { GateConfig } from '../config/gate';
 import type { CloudFrontSigningConfig } from '../config/login';
+import { SIGNED_COOKIES } from '../lib/cloudfront-signature/names';
 import { isIpv4 } from './viewer-ip';
 
 export interface PolicyInput {
@@ -61,7 +62,7 @@ export function signCookies(key: KeyObject, cf: CloudFrontSigningConfig, policy:
   });
   const cookies: Record<string, string> = {};
   for (const [name, value] of Object.entries(signed)) if (value !== undefined) cookies[name] = String(value);
-  if (cookies['CloudFront-Policy'] === undefined) throw new Error('the signer did not produce a custom policy');
+  if (cookies[SIGNED_COOKIES.policy] === undefined) throw new Error('the signer did not produce a custom policy');
   return cookies;
 }
 

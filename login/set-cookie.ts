@@ -8,15 +8,16 @@
  * scoped to the protected prefix, since nothing else on the host needs them.
  */
 import type { GateConfig } from '../config/gate';
+import { SIGNED_COOKIES } from '../lib/cloudfront-signature/names';
 
 export const CLOUDFRONT_COOKIE_NAMES = [
-  'CloudFront-Policy',
-  'CloudFront-Signature',
-  'CloudFront-Key-Pair-Id',
-  'CloudFront-Hash-Algorithm',
+  SIGNED_COOKIES.policy,
+  SIGNED_COOKIES.signature,
+  SIGNED_COOKIES.keyPairId,
+  SIGNED_COOKIES.hashAlgorithm,
   // Never set (custom policies only), but expired on logout: a stale canned cookie beside a custom one
   // would make CloudFront refuse the pair.
-  'CloudFront-Expires',
+  SIGNED_COOKIES.expires,
 ] as const;
 
 /** RFC 6265 cookie-octets: what may appear in a value without quoting. */

@@ -10,6 +10,7 @@ import type {
   OriginRequestPolicyConfig,
   ResponseHeadersPolicyConfig,
 } from '@aws-sdk/client-cloudfront';
+import { DEFAULTS } from '../../config/gate';
 import { DEFAULT_AUTH_PATH_PATTERN, DEFAULT_MARKER, edgeAssociationsOf, isOurs } from '../attach';
 import { MANAGED_CACHE_POLICIES, MANAGED_ORIGIN_REQUEST_POLICIES } from './managed-policies';
 import { originsOf } from './origins';
@@ -102,7 +103,7 @@ export function createContext(config: DistributionConfig, expectations: DoctorEx
   return {
     config,
     expectations,
-    cookieName: expectations.cookieName ?? '__Host-tenant',
+    cookieName: expectations.cookieName ?? DEFAULTS.cookieName,
     marker,
     authPattern: expectations.authPathPattern ?? DEFAULT_AUTH_PATH_PATTERN,
     behaviors,

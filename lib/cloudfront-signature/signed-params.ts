@@ -1,3 +1,4 @@
+import { SIGNED_COOKIES, SIGNED_URL_PARAM_NAMES, SIGNED_URL_PARAMS } from './names';
 import type { SignedForm } from './result';
 
 /**
@@ -6,17 +7,11 @@ import type { SignedForm } from './result';
  */
 
 /** Query parameters CloudFront consumes; the AWS CLI's `sign` docs list exactly these as signing parameters. */
-const URL_PARAMS = ['Expires', 'Policy', 'Signature', 'Key-Pair-Id', 'Hash-Algorithm'] as const;
+const URL_PARAMS = SIGNED_URL_PARAM_NAMES;
 /** docs/platform.md#signed-urls-and-cookies: a URL carrying any of these is judged as a signed URL only (`Hash-Algorithm` alone is not). */
-const URL_MARKERS: readonly string[] = ['Expires', 'Policy', 'Signature', 'Key-Pair-Id'];
+const URL_MARKERS: readonly string[] = URL_PARAMS.filter((name) => name !== SIGNED_URL_PARAMS.hashAlgorithm);
 
-export const COOKIE_NAMES = {
-  expires: 'CloudFront-Expires',
-  policy: 'CloudFront-Policy',
-  signature: 'CloudFront-Signature',
-  keyPairId: 'CloudFront-Key-Pair-Id',
-  hashAlgorithm: 'CloudFront-Hash-Algorithm',
-} as const;
+export const COOKIE_NAMES = SIGNED_COOKIES;
 
 export interface SignedParams {
   readonly form: SignedForm;
@@ -84,7 +79,7 @@ export function readSignedUrl(split: { base: string; query: string | undefined }
   const badlyEncoded: string[] = [];
   const kept: string[] = [];
   for (const pair of pairs(split.query)) {
-    if (!(URL_PARAMS as readonly string[]).includes(pair.name)) {
+    if (!URL_PARAMS.includes(pair.name)) {
       kept.push(pair.raw);
       continue;
     }
@@ -104,11 +99,11 @@ export function readSignedUrl(split: { base: string; query: string | undefined }
   return {
     form: 'url',
     resourceUrl,
-    expires: found.get('Expires'),
-    policy: found.get('Policy'),
-    signature: found.get('Signature'),
-    keyPairId: found.get('Key-Pair-Id'),
-    hashAlgorithm: found.get('Hash-Algorithm'),
+    expires: found.get(SIGNED_URL_PARAMS.expires),
+    policy: found.get(SIGNED_URL_PARAMS.policy),
+    signature: found.get(SIGNED_URL_PARAMS.signature),
+    keyPairId: found.get(SIGNED_URL_PARAMS.keyPairId),
+    hashAlgorithm: found.get(SIGNED_URL_PARAMS.hashAlgorithm),
     duplicates,
     badlyEncoded,
   };

@@ -3,6 +3,7 @@ import { decodeCloudFrontBase64 } from './encoding';
 import { ipv4CidrContains, ipVersion } from './ipv4';
 import { importPublicKeys, type PublicKeyInput } from './keys';
 import { cannedPolicy, type CloudFrontPolicy, parseCustomPolicy } from './policy';
+import { SIGNED_COOKIES, SIGNED_URL_PARAMS } from './names';
 import { matchesResource } from './resource-match';
 import type { Check, CheckRule, CloudFrontSignatureErrorCode, CloudFrontVerifyResult, HashAlgorithm } from './result';
 import {
@@ -90,22 +91,7 @@ function checkOptions(opts: VerifyOptions, ledger: Ledger): Prepared | undefined
  */
 function judge(params: SignedParams, prepared: Prepared, viewerIp: string, ledger: Ledger): CloudFrontVerifyResult {
   const { form } = params;
-  const names =
-    form === 'url'
-      ? {
-          expires: 'Expires',
-          policy: 'Policy',
-          signature: 'Signature',
-          keyPairId: 'Key-Pair-Id',
-          hash: 'Hash-Algorithm',
-        }
-      : {
-          expires: 'CloudFront-Expires',
-          policy: 'CloudFront-Policy',
-          signature: 'CloudFront-Signature',
-          keyPairId: 'CloudFront-Key-Pair-Id',
-          hash: 'CloudFront-Hash-Algorithm',
-        };
+  const names = form === 'url' ? SIGNED_URL_PARAMS : SIGNED_COOKIES;
 
   // --- parameters: a signature, a key ID, and exactly one of Expires (canned) / Policy (custom).
   const missing = [
@@ -131,15 +117,15 @@ function judge(params: SignedParams, prepared: Prepared, viewerIp: string, ledge
   let hashAlgorithm: HashAlgorithm | undefined;
   if (params.hashAlgorithm === undefined) {
     hashAlgorithm = 'SHA1';
-    ledger.pass('hash_algorithm', `no ${names.hash}: SHA1 (CloudFront's default)`);
+    ledger.pass('hash_algorithm', `no ${names.hashAlgorithm}: SHA1 (CloudFront's default)`);
   } else if (params.hashAlgorithm === 'SHA256') {
     hashAlgorithm = 'SHA256';
-    ledger.pass('hash_algorithm', `${names.hash}=SHA256`);
+    ledger.pass('hash_algorithm', `${names.hashAlgorithm}=SHA256`);
   } else {
     ledger.fail(
       'hash_algorithm',
       'unsupported_hash_algorithm',
-      `${names.hash}=${JSON.stringify(params.hashAlgorithm)}: only SHA256 may be named (omit it for SHA1)`,
+      `${names.hashAlgorithm}=${JSON.stringify(params.hashAlgorithm)}: only SHA256 may be named (omit it for SHA1)`,
     );
   }
 

@@ -14,6 +14,7 @@ import type { ResponseHeadersPolicyConfig } from '@aws-sdk/client-cloudfront';
 import { buildArtifacts } from '../../build/artifacts';
 import { keepsBrowserCachePrivate } from '../../deploy/doctor';
 import { zipFiles } from '../../deploy/package-artifacts';
+import { CLOUDFRONT_FUNCTION_MAX_BYTES } from '../../lib/cloudfront-limits';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const STAGE = 'dev';
@@ -292,7 +293,7 @@ describe('npm run package (offline)', () => {
       const outdir = join(ROOT, '.serverless-artifacts', 'test-fresh-build');
       await buildArtifacts({ configPath: join(ROOT, 'gatekeeper.config.json'), outdir, root: ROOT });
       expect(code).toBe(readFileSync(join(outdir, 'cloudfront-function', 'index.js'), 'utf8'));
-      expect(Buffer.byteLength(code)).toBeLessThanOrEqual(10 * 1024);
+      expect(Buffer.byteLength(code)).toBeLessThanOrEqual(CLOUDFRONT_FUNCTION_MAX_BYTES);
       expect(base.template.Outputs['TenantGateCloudFrontFunctionArn']?.Value).toEqual({
         'Fn::GetAtt': ['TenantGateViewerFunction', 'FunctionARN'],
       });
