@@ -64,7 +64,7 @@ async function signIn(user: DemoUser): Promise<void> {
   const { id_token: idToken } = (await idp.json()) as { id_token: string };
   const login = await fetch('/auth/session', {
     method: 'POST',
-    headers: { authorization: `Bearer ${idToken}`, 'content-type': 'application/json' },
+    headers: { 'x-identity-token': `Bearer ${idToken}`, 'content-type': 'application/json' },
     body: '{}',
   });
   if (login.status !== 204) return say(`login: ${login.status} ${await reason(login)}`, true);

@@ -61,7 +61,7 @@ async function bobReadsWelcome(): Promise<string> {
   const { id_token: token } = (await idp.json()) as { id_token: string };
   const login = await fetch(`${emulator.url}/auth/session`, {
     method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    headers: { 'x-identity-token': `Bearer ${token}`, 'content-type': 'application/json' },
     body: '{}',
   });
   const cookie = login.headers

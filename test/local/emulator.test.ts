@@ -49,7 +49,7 @@ describe.each<GateRuntime>(['lambda-edge', 'cloudfront-function'])(
       const login = await fetch(`${emulator.url}/auth/session`, {
         method: 'POST',
         // What a browser on the SPA sends: its own origin, which the emulator presents as https://<domain>.
-        headers: { authorization: `Bearer ${idToken}`, 'content-type': 'application/json', origin: emulator.url },
+        headers: { 'x-identity-token': `Bearer ${idToken}`, 'content-type': 'application/json', origin: emulator.url },
         body: '{}',
       });
       jar.take(login);
@@ -184,7 +184,7 @@ describe("tenant files are never answered from the browser's own cache", () => {
       const { id_token: token } = (await idp.json()) as { id_token: string };
       const login = await fetch(`${emulator.url}/auth/session`, {
         method: 'POST',
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        headers: { 'x-identity-token': `Bearer ${token}`, 'content-type': 'application/json' },
         body: '{}',
       });
       const cookie = login.headers

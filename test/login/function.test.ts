@@ -71,7 +71,7 @@ describe('built login function', () => {
     const result = await handler(
       event('POST', '/auth/session', {
         headers: {
-          authorization: `Bearer ${await identityToken()}`,
+          'x-identity-token': `Bearer ${await identityToken()}`,
           'content-type': 'application/json',
           'cloudfront-viewer-address': '192.0.2.10:5555',
         },

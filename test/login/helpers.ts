@@ -153,7 +153,7 @@ export async function login(
     request({
       method: 'POST',
       headers: {
-        authorization: `Bearer ${await identityToken()}`,
+        'x-identity-token': `Bearer ${await identityToken()}`,
         ...(extra.body ? { 'content-type': 'application/json' } : {}),
         ...extra.headers,
       },

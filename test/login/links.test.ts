@@ -253,7 +253,9 @@ describe('use case (a): a unique, time-limited link per file', () => {
   it('is useless to another tenant: the tenant is in the signed token, not in the URL', async () => {
     const globex = service();
     const token = await identityToken({ claims: { 'custom:tenant_id': 'globex' } });
-    const response = await globex.handle(request({ method: 'POST', headers: { authorization: `Bearer ${token}` } }));
+    const response = await globex.handle(
+      request({ method: 'POST', headers: { 'x-identity-token': `Bearer ${token}` } }),
+    );
     const other = JSON.parse(
       (
         await links(

@@ -69,7 +69,7 @@ describe('POST /auth/session', () => {
     const response = await svc.handle(
       request({
         method: 'POST',
-        headers: { authorization: `Bearer ${await identityToken({ claims: { exp: NOW + 120 } })}` },
+        headers: { 'x-identity-token': `Bearer ${await identityToken({ claims: { exp: NOW + 120 } })}` },
       }),
     );
     const tenant = cookiesOf(response)['__Host-tenant']!;
@@ -196,66 +196,72 @@ describe('POST /auth/session', () => {
     const bearer = async (options?: Parameters<typeof identityToken>[0]) => `Bearer ${await identityToken(options)}`;
     it.each<[string, () => Promise<Record<string, string>>, string | undefined, number, string]>([
       ['no Authorization header', async () => ({}), undefined, 401, 'missing_identity'],
-      ['not a Bearer token', async () => ({ authorization: 'Basic YWxpY2U6cHc=' }), undefined, 401, 'missing_identity'],
+      [
+        'not a Bearer token',
+        async () => ({ 'x-identity-token': 'Basic YWxpY2U6cHc=' }),
+        undefined,
+        401,
+        'missing_identity',
+      ],
       [
         'an expired identity',
-        async () => ({ authorization: await bearer({ claims: { exp: NOW - 60, iat: NOW - 3600 } }) }),
+        async () => ({ 'x-identity-token': await bearer({ claims: { exp: NOW - 60, iat: NOW - 3600 } }) }),
         undefined,
         401,
         'invalid_identity',
       ],
       [
         'another audience',
-        async () => ({ authorization: await bearer({ claims: { aud: 'other-app' } }) }),
+        async () => ({ 'x-identity-token': await bearer({ claims: { aud: 'other-app' } }) }),
         undefined,
         401,
         'invalid_identity',
       ],
       [
         'another issuer',
-        async () => ({ authorization: await bearer({ claims: { iss: 'https://evil.example' } }) }),
+        async () => ({ 'x-identity-token': await bearer({ claims: { iss: 'https://evil.example' } }) }),
         undefined,
         401,
         'invalid_identity',
       ],
       [
         'no tenant claim',
-        async () => ({ authorization: await bearer({ without: ['custom:tenant_id'] }) }),
+        async () => ({ 'x-identity-token': await bearer({ without: ['custom:tenant_id'] }) }),
         undefined,
         403,
         'tenant_invalid',
       ],
       [
         'a tenant the gate would refuse',
-        async () => ({ authorization: await bearer({ claims: { 'custom:tenant_id': '../globex' } }) }),
+        async () => ({ 'x-identity-token': await bearer({ claims: { 'custom:tenant_id': '../globex' } }) }),
         undefined,
         403,
         'tenant_invalid',
       ],
       [
         'a body that is not JSON',
-        async () => ({ authorization: await bearer(), 'content-type': 'application/json' }),
+        async () => ({ 'x-identity-token': await bearer(), 'content-type': 'application/json' }),
         '{',
         400,
         'malformed_request',
       ],
       [
         'a body of another type',
-        async () => ({ authorization: await bearer(), 'content-type': 'text/plain' }),
+        async () => ({ 'x-identity-token': await bearer(), 'content-type': 'text/plain' }),
         '{}',
         415,
         'unsupported_media_type',
       ],
       [
         'an unknown body member',
-        async () => ({ authorization: await bearer(), 'content-type': 'application/json' }),
+        async () => ({ 'x-identity-token': await bearer(), 'content-type': 'application/json' }),
         '{"tenant":"globex"}',
         400,
         'malformed_request',
       ],
       [
         'a foreign Origin (CSRF)',
-        async () => ({ authorization: await bearer(), origin: 'https://evil.example' }),
+        async () => ({ 'x-identity-token': await bearer(), origin: 'https://evil.example' }),
         undefined,
         403,
         'origin_not_allowed',
@@ -274,7 +280,7 @@ describe('POST /auth/session', () => {
     it('logs the reason, never the token', async () => {
       const svc = service();
       const token = await identityToken({ claims: { aud: 'other-app' } });
-      await svc.handle(request({ method: 'POST', headers: { authorization: `Bearer ${token}` } }));
+      await svc.handle(request({ method: 'POST', headers: { 'x-identity-token': `Bearer ${token}` } }));
       expect(svc.logs).toEqual([
         {
           login: 'refused',
@@ -370,7 +376,7 @@ describe('CORS for the app origin', () => {
       'access-control-allow-origin': 'https://app.example.com',
       'access-control-allow-credentials': 'true',
       'access-control-allow-methods': 'POST, GET, DELETE',
-      'access-control-allow-headers': 'content-type, authorization, x-amz-content-sha256',
+      'access-control-allow-headers': 'content-type, x-identity-token, x-amz-content-sha256',
     });
   });
 
