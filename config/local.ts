@@ -29,7 +29,7 @@ const METHOD_SETS = {
   'GET,HEAD,OPTIONS': GET_HEAD_OPTIONS,
   ALL: ALL_METHODS,
 } as const;
-/** CloudFront: at most 5 public keys in a key group (docs/platform.md#signed-urls-and-cookies). */
+/** CloudFront: at most 5 public keys in a key group (docs/platform.md#custom-error-responses-and-limits). */
 const MAX_KEYS_PER_GROUP = 5;
 const CACHE_POLICIES = Object.keys(MANAGED_CACHE_POLICIES) as [string, ...string[]];
 
