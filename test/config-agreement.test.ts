@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, validateConfig } from '../config/gate';
 import { gateJsonSchema } from '../config/json-schema';
@@ -145,5 +146,98 @@ describe('the JSON Schema and the build agree', () => {
     expect(rows.length).toBeGreaterThanOrEqual(20);
     const gaps = rows.filter((row) => row[2] === 'build refuses, schema cannot tell').length;
     expect(gaps).toBeLessThanOrEqual(rows.length / 5);
+  });
+});
+
+/** Where a one-field change may land: every top-level field, and the login section's. */
+const FIELDS: string[][] = [
+  ...[
+    ...Object.keys(example),
+    'cookieName',
+    'tenantPattern',
+    'originPrefix',
+    'pathPrefix',
+    'linkTokenParam',
+    'maxLinkLifetimeSeconds',
+    'clockToleranceSeconds',
+    'maxTokenLength',
+    'corsOrigins',
+    'loginUrl',
+  ].map((field) => [field]),
+  ...['signingKid', 'sessionLifetimeSeconds', 'bindIp', 'viewerIpSource', 'links', 'cloudfront'].map((f) => [
+    'login',
+    f,
+  ]),
+  ...['issuer', 'audience', 'tokenHeader', 'algorithms', 'jwksUrl'].map((f) => ['login', 'identity', f]),
+  ['keys', '0', 'secret'],
+  ['keys', '0', 'kid'],
+  ['cloudfrontFunction', 'keySource'],
+];
+
+const plausible = fc.constantFrom(
+  'cdn',
+  'cdn.example.com',
+  'localhost',
+  '/files/',
+  'files',
+  '/a/b/',
+  '/tenants/{tenant}',
+  '^[a-z]+$',
+  '[a-z]+',
+  '__Host-x',
+  'a b',
+  'token',
+  'Signature',
+  'x-identity-token',
+  'authorization',
+  'never',
+  'sourceIp',
+  'inline',
+  'hs-2026-11',
+  'https://idp.example.com/jwks',
+  '',
+);
+const anyValue = fc.oneof(
+  { arbitrary: plausible, weight: 6 },
+  // Every bound of every integer field, and either side of it.
+  {
+    arbitrary: fc.constantFrom(-1, 0, 1, 30, 255, 256, 300, 301, 900, 3600, 4096, 8192, 8193, 172800, 604801),
+    weight: 4,
+  },
+  fc.integer({ min: -10, max: 3_000_000 }),
+  fc.string({ maxLength: 12 }),
+  fc.double({ noNaN: true }),
+  fc.boolean(),
+  fc.constant(null),
+  fc.array(plausible, { maxLength: 2 }),
+  fc.dictionary(plausible, plausible, { maxKeys: 2 }),
+);
+
+function set(config: Json, path: string[], value: unknown): void {
+  let node = config;
+  for (const key of path.slice(0, -1)) {
+    if (node[key] === null || typeof node[key] !== 'object') node[key] = {};
+    node = node[key];
+  }
+  node[path[path.length - 1]!] = value;
+}
+
+describe('property: the build is never more lenient than the JSON Schema', () => {
+  it('a configuration the build accepts is one the schema accepts, and validates to itself', () => {
+    let accepted = 0;
+    fc.assert(
+      fc.property(fc.constantFrom(...FIELDS), anyValue, (path, value) => {
+        const config = structuredClone(example);
+        set(config, path, value);
+        if (!buildAccepts(config)) return;
+        accepted++;
+        expect(schemaAccepts(config)).toBe(true);
+        const validated = validateConfig(config);
+        expect(validateConfig(JSON.parse(JSON.stringify(validated)))).toEqual(validated);
+      }),
+      { numRuns: 3000 },
+    );
+    // The property says something only if the build accepts a fair share of the changes.
+    expect(accepted).toBeGreaterThan(300);
   });
 });
