@@ -50,11 +50,15 @@ export function bool() {
   return z.boolean({ error: 'must be true or false' });
 }
 
-/** A string matching `pattern` (which is also the JSON Schema's `pattern`), else `message`. */
-export function matching(pattern: RegExp, message: string | ((value: unknown) => string)) {
+/**
+ * A string matching `pattern` (which is also the JSON Schema's `pattern`), else `message`; when absent,
+ * "required" and `what` it should be (`message` itself when it is a plain string).
+ */
+export function matching(pattern: RegExp, message: string | ((value: unknown) => string), what?: string) {
+  const required = what ?? (typeof message === 'string' ? message : undefined);
   const error = (issue: { input?: unknown }) =>
     issue.input === undefined
-      ? `required${typeof message === 'string' ? `, ${message}` : ''}`
+      ? `required${required === undefined ? '' : `, ${required}`}`
       : typeof message === 'string'
         ? message
         : message(issue.input);

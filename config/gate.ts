@@ -166,9 +166,11 @@ const cloudfrontFunction = strictObject({
 /** The gate configuration as written in gatekeeper.config.json. */
 export const gateInputSchema = strictObject({
   $schema: z.string().optional().describe('The JSON Schema, for editors.'),
-  domain: matching(HOST, (value) => `must be a lower-case host name, got ${shown(value)}`).describe(
-    "The distribution's viewer host, e.g. cdn.example.com (lower case).",
-  ),
+  domain: matching(
+    HOST,
+    (value) => `must be a lower-case host name, got ${shown(value)}`,
+    'a lower-case host name',
+  ).describe("The distribution's viewer host, e.g. cdn.example.com (lower case)."),
   issuer: text().describe("Required value of the token's iss claim."),
   audience: text().describe("A value the token's aud (string or array) must contain."),
   maxTokenLifetimeSeconds: integer(1, 7 * DAY).describe('exp − iat of a session token may not exceed it (≤ 7 days).'),

@@ -1,6 +1,8 @@
 /** The generated files are what the schema says today: run `npm run generate` after changing a schema. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { CONFIG_FIELDS } from '../config/gate';
 import {
@@ -30,6 +32,16 @@ describe('generated from the schema', () => {
     const stale = readme.replace('| `cookieName` | `"__Host-tenant"` |', '| `cookieName` | `"session"` |');
     expect(stale).not.toBe(readme);
     expect(withConfigTable(stale)).toBe(readme);
+  });
+
+  it('the JSON Schema accepts both shipped configurations (editors show no error in them)', () => {
+    const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false });
+    addFormats.default(ajv);
+    const accepts = ajv.compile(gateJsonSchema());
+    for (const file of ['gatekeeper.config.json', 'demo/local.config.json']) {
+      const valid = accepts(JSON.parse(readFileSync(join(ROOT, file), 'utf8')));
+      expect({ file, errors: accepts.errors ?? null, valid }).toEqual({ file, errors: null, valid: true });
+    }
   });
 
   it('the JSON Schema documents every top-level field and requires exactly those without a default', () => {

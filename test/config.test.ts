@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, DEFAULTS, validateConfig } from '../config/gate';
+import { loadConfig } from '../build/artifacts';
 import { ROOT } from './helpers/keys';
 
 const example = JSON.parse(readFileSync(join(ROOT, 'gatekeeper.config.json'), 'utf8')) as Record<string, unknown>;
@@ -142,6 +143,24 @@ describe('validateConfig', () => {
     expect(config).not.toHaveProperty('$schema');
     expect(config).not.toHaveProperty('local');
     expect(validateConfig(JSON.parse(JSON.stringify(config)))).toEqual(config);
+  });
+});
+
+describe('loadConfig', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tenant-gate-load-'));
+  it.each([
+    ['a missing file', undefined, 'ERR_CONFIG_UNREADABLE', /^cannot read the configuration /],
+    ['a file that is not JSON', '{ "domain": ', 'ERR_CONFIG_NOT_JSON', /is not valid JSON/],
+    [
+      'an invalid configuration',
+      '{}',
+      'ERR_CONFIG_INVALID',
+      /^invalid configuration .* \(5 problems\):\n  domain: required, a lower-case host name\n  issuer: required/,
+    ],
+  ])('refuses %s with a stable code', (name, text, code, message) => {
+    const file = join(dir, `${name.replace(/ /g, '-')}.json`);
+    if (text !== undefined) writeFileSync(file, text);
+    expect(() => loadConfig(file)).toThrow(expect.objectContaining({ code, message: expect.stringMatching(message) }));
   });
 });
 
