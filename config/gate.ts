@@ -157,7 +157,10 @@ const keys = z
 const cloudfrontFunction = strictObject({
   keySource: oneOf(['inline', 'keyValueStore'])
     .default(DEFAULTS.keySource)
-    .describe('keyValueStore: the CloudFront Function reads key:<kid> from its KeyValueStore per request.'),
+    .describe(
+      'keyValueStore: the CloudFront Function reads key:<kid> → {"alg":"HS256","secret":"…"} from its ' +
+        'KeyValueStore per request, so keys rotate without a redeploy.',
+    ),
   tenantKillSwitch: bool()
     .default(DEFAULTS.tenantKillSwitch)
     .describe('Refuse (403) tenants marked tenant:<id> = disabled in the KeyValueStore.'),
@@ -195,7 +198,7 @@ export const gateInputSchema = strictObject({
     .describe('Viewer paths the gate serves; others are 403 path_not_allowed.'),
   maxLinkLifetimeSeconds: integer(1, 30 * DAY)
     .default(DEFAULTS.maxLinkLifetimeSeconds)
-    .describe('exp − iat of a per-file link token may not exceed it.'),
+    .describe('exp − iat of a per-file link token may not exceed it (48 h by default, 30 days at most).'),
   clockToleranceSeconds: integer(0, 300)
     .default(DEFAULTS.clockToleranceSeconds)
     .describe('Leeway for exp, nbf and iat.'),
