@@ -155,7 +155,7 @@ describe('loadConfig', () => {
       'an invalid configuration',
       '{}',
       'ERR_CONFIG_INVALID',
-      /^invalid configuration .* \(5 problems\):\n  domain: required, a lower-case host name\n  issuer: required/,
+      /^invalid configuration .* \(5 problems\):\n {2}domain: required, a lower-case host name\n {2}issuer: required/,
     ],
   ])('refuses %s with a stable code', (name, text, code, message) => {
     const file = join(dir, `${name.replace(/ /g, '-')}.json`);
