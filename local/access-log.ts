@@ -5,9 +5,12 @@
  * Credentials never reach the log. CloudFront logs cookies only when asked to; here `cs(Cookie)` is logged
  * with the values of the credential cookies (the gate's token cookie and CloudFront's signed cookies)
  * replaced by `REDACTED`, and `cs-uri-query` with the link token, `Signature` and `Policy` redacted — a log
- * line must not be a working link.
+ * line must not be a working link. Every free-text field (`cs(Referer)`, which quotes the page's URL with
+ * its link token, `cs(User-Agent)`, `cs-uri-stem`, `x-host-header`, `x-forwarded-for`) goes through
+ * local/redact-credentials.ts.
  */
 import { SIGNED_COOKIE_NAMES, SIGNED_URL_PARAMS } from '../lib/cloudfront-signature/names';
+import { REDACTED, redactCredentials, type CredentialNames } from './redact-credentials';
 
 export const LOG_FIELDS = [
   'date',
@@ -50,7 +53,7 @@ export type LogField = (typeof LOG_FIELDS)[number];
 /** The two lines a CloudFront standard log file starts with. */
 export const LOG_HEADER = `#Version: 1.0\n#Fields: ${LOG_FIELDS.join(' ')}`;
 
-export const REDACTED = 'REDACTED';
+export { REDACTED };
 
 export interface AccessRecord {
   startMs: number;
@@ -84,12 +87,8 @@ export interface AccessRecord {
   rangeEnd: number | undefined;
 }
 
-export interface Redaction {
-  /** Cookie names whose values are credentials. */
-  cookies: readonly string[];
-  /** Query parameter names whose values are credentials (compared after percent-decoding). */
-  queryParams: readonly string[];
-}
+/** Cookie names and query parameter names (compared after percent-decoding) whose values are credentials. */
+export type Redaction = CredentialNames;
 
 /** CloudFront's cookies that make up a signed-cookie credential. */
 export const CLOUDFRONT_SIGNED_COOKIES = SIGNED_COOKIE_NAMES;
@@ -145,6 +144,8 @@ function seconds(ms: number): string {
 }
 
 export function accessLogFields(record: AccessRecord, redaction: Redaction): Record<LogField, string> {
+  const text = (value: string | undefined) =>
+    encode(value === undefined ? undefined : redactCredentials(value, redaction));
   const end = new Date(record.endMs).toISOString();
   return {
     date: end.slice(0, 10),
@@ -154,21 +155,21 @@ export function accessLogFields(record: AccessRecord, redaction: Redaction): Rec
     'c-ip': encode(record.clientIp),
     'cs-method': encode(record.method),
     'cs(Host)': encode(record.distributionHost),
-    'cs-uri-stem': encode(record.uri),
+    'cs-uri-stem': text(record.uri),
     'sc-status': record.status === 0 ? '000' : String(record.status),
-    'cs(Referer)': encode(record.referer),
-    'cs(User-Agent)': encode(record.userAgent),
+    'cs(Referer)': text(record.referer),
+    'cs(User-Agent)': text(record.userAgent),
     'cs-uri-query': encode(redactQuery(record.querystring, redaction.queryParams)),
     'cs(Cookie)': encode(
       record.cookieHeader === undefined ? undefined : redactCookies(record.cookieHeader, redaction.cookies),
     ),
     'x-edge-result-type': encode(record.resultType),
     'x-edge-request-id': encode(record.requestId),
-    'x-host-header': encode(record.hostHeader),
+    'x-host-header': text(record.hostHeader),
     'cs-protocol': 'http',
     'cs-bytes': String(record.bytesReceived),
     'time-taken': seconds(record.endMs - record.startMs),
-    'x-forwarded-for': encode(record.forwardedFor),
+    'x-forwarded-for': text(record.forwardedFor),
     'ssl-protocol': '-',
     'ssl-cipher': '-',
     'x-edge-response-result-type': encode(record.resultType),

@@ -3,6 +3,9 @@
  * (DG functions-event-structure): header names lower-cased, cookies parsed out of the Cookie headers
  * and NOT left in `headers`, the query string as a map; a repeated name keeps its first value in `value`
  * and all of them in `multiValue`.
+ *
+ * Every map is made with a null prototype: a cookie, query parameter or header named `__proto__`,
+ * `constructor` or `hasOwnProperty` is then an entry like any other, and never reaches `Object.prototype`.
  */
 
 export interface CfValue {
@@ -30,6 +33,11 @@ export interface RawRequest {
   requestId?: string;
 }
 
+/** An empty map whose names are only ever its own entries (no `__proto__`, no inherited `constructor`). */
+export function emptyMap<T>(): Record<string, T> {
+  return Object.create(null) as Record<string, T>;
+}
+
 function add(map: CfMap, name: string, value: string): void {
   const entry = map[name];
   if (entry === undefined) {
@@ -41,9 +49,9 @@ function add(map: CfMap, name: string, value: string): void {
 }
 
 export function toCloudFrontFunctionEvent(raw: RawRequest): CloudFrontFunctionEvent {
-  const headers: CfMap = {};
-  const cookies: CfMap = {};
-  const querystring: CfMap = {};
+  const headers = emptyMap<CfValue>();
+  const cookies = emptyMap<CfValue>();
+  const querystring = emptyMap<CfValue>();
   for (const [name, value] of raw.headers) {
     const lower = name.toLowerCase();
     if (lower !== 'cookie') {
@@ -102,7 +110,7 @@ export function fromCloudFrontFunctionResult(result: unknown): CloudFrontFunctio
     throw new Error('the function returned neither a request nor a response');
   const r = result as Record<string, unknown>;
   if (typeof r.statusCode === 'number') {
-    const headers: Record<string, string> = {};
+    const headers = emptyMap<string>();
     for (const [name, entry] of Object.entries((r.headers ?? {}) as CfMap)) headers[name] = entry.value;
     const body = r.body;
     const text =

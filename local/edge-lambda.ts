@@ -117,7 +117,8 @@ export function loadLambdaHandler(file: string, options: LambdaEdgeOptions): Han
 }
 
 export function toLambdaEdgeEvent(request: EdgeRequest, eventType: EventType, domain: string): CloudFrontRequestEvent {
-  const headers: CloudFrontHeaders = {};
+  // Null prototype: a header named `constructor` or `__proto__` is an entry like any other.
+  const headers = Object.create(null) as CloudFrontHeaders;
   for (const [name, value] of request.headers) {
     const lower = name.toLowerCase();
     (headers[lower] ??= []).push({ key: name, value });

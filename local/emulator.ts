@@ -36,10 +36,11 @@ import {
 } from '../config/local';
 import { xmlError, type EdgeRequest } from './http-message';
 import { LocalKeyValueStore } from './key-value-store';
-import type { Origin } from './origin';
+import { withOriginTimeout, type Origin } from './origin';
 import { folderOrigin } from './origin-folder';
 import { lambdaUrlOrigin, type FunctionUrlHandler } from './origin-lambda-url';
 import { s3Origin } from './origin-s3';
+import { redactingNote } from './redact-credentials';
 import { close, createEdgeServer, listen } from './server';
 import type { TrustedKeyGroup } from './signed-requests';
 
@@ -58,12 +59,16 @@ export interface EmulatorOptions {
   clock?: Clock;
   /** Where artifacts and the SPA are built; a fresh temporary folder by default. */
   workDir?: string;
-  /** Access-log lines. */
-  log?: (line: string) => void;
+  /** Access-log lines; `false`: none, not even formatted (`--quiet-log`). */
+  log?: ((line: string) => void) | false;
   /** Developer notes: refusal reasons, function logs, build steps. */
   note?: (message: string) => void;
   /** Replace behaviors' origins by name (tests). */
   originOverrides?: Record<string, Origin>;
+  /** CloudFront's origin response timeout, for every origin (504 past it); 30 s by default. */
+  originTimeoutMs?: number;
+  /** Request bodies held at once across requests (503 past it); local/server.ts's default otherwise. */
+  requestBodyBudgetBytes?: number;
 }
 
 export interface Emulator {
@@ -138,7 +143,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const configPath = resolve(options.configPath ?? DEMO_CONFIG);
   const baseDir = dirname(configPath);
   const clock = options.clock ?? systemClock;
-  const note = options.note ?? ((message: string) => console.error(`[local] ${message}`));
+  const rawNote = options.note ?? ((message: string) => console.error(`[local] ${message}`));
   const gateRuntime = options.gate ?? 'lambda-edge';
   const host = options.host ?? '127.0.0.1';
   const raw = JSON.parse(readFileSync(configPath, 'utf8')) as Record<string, unknown>;
@@ -163,21 +168,25 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   // Until the configuration is validated, redact the defaults; then the configured names.
   let cookieName: string = DEFAULTS.cookieName;
   let linkParam: string = DEFAULTS.linkTokenParam;
+  const redaction = {
+    get cookies() {
+      return [cookieName, ...CLOUDFRONT_SIGNED_COOKIES];
+    },
+    get queryParams() {
+      return [linkParam, ...CLOUDFRONT_SIGNED_PARAMS];
+    },
+  };
+  // Developer notes quote URLs and function logs: never a credential in them.
+  const note = redactingNote(rawNote, redaction);
   const server = createEdgeServer({
     distribution: {
       handle: (request: EdgeRequest) => (distribution ? distribution.handle(request) : Promise.resolve(starting)),
     },
     clock,
     note,
-    ...(options.log ? { log: options.log } : {}),
-    redaction: {
-      get cookies() {
-        return [cookieName, ...CLOUDFRONT_SIGNED_COOKIES];
-      },
-      get queryParams() {
-        return [linkParam, ...CLOUDFRONT_SIGNED_PARAMS];
-      },
-    },
+    ...(options.log !== undefined ? { log: options.log } : {}),
+    ...(options.requestBodyBudgetBytes !== undefined ? { requestBodyBudgetBytes: options.requestBodyBudgetBytes } : {}),
+    redaction,
   });
   const port = await listen(server, options.port ?? 8787, host);
   const reachable = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
@@ -310,7 +319,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 
     const behaviors: Behavior[] = local.behaviors.map((spec) => ({
       pathPattern: spec.pathPattern,
-      origin: origins.get(spec.origin)!,
+      origin: withOriginTimeout(origins.get(spec.origin)!, options.originTimeoutMs),
       allowedMethods: spec.allowedMethods,
       cachePolicy: MANAGED_CACHE_POLICIES[spec.cachePolicy]!,
       ...(spec.trustedKeyGroup ? { trustedKeyGroup: groups.get(spec.trustedKeyGroup)! } : {}),

@@ -7,10 +7,12 @@
  *
  * S3 keys are literal strings: `a/../b` is a key of its own, never `b`. A folder cannot hold such a key, so
  * any key with an empty, `.` or `..` segment simply does not exist here — the same answer S3 would give,
- * and no way out of the folder.
+ * and no way out of the folder. Nor has S3 links: a symbolic link anywhere on the way from the root to the
+ * file (to outside the folder, or from one tenant's folder into another's) is not an object, so the file's
+ * real path must be exactly the key under the root's real path, or the key is missing.
  */
 import { createHash } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
+import { readFile, realpath, stat } from 'node:fs/promises';
 import { resolve, sep } from 'node:path';
 import { contentTypeFor } from './content-type';
 import { response, xmlError, type EdgeRequest, type EdgeResponse } from './http-message';
@@ -38,6 +40,9 @@ export function objectKey(uri: string): string | undefined {
 
 export function folderOrigin(options: FolderOriginOptions): Origin {
   const root = resolve(options.root);
+  // The root itself may be reached through a link (a checkout under a symlinked home): judged from its real path.
+  let realRoot: Promise<string> | undefined;
+  const rootPath = () => (realRoot ??= realpath(root).catch(() => root));
   const missing = (): EdgeResponse =>
     options.missingKeyStatus === 403
       ? xmlError(403, 'AccessDenied', 'Access Denied')
@@ -51,12 +56,15 @@ export function folderOrigin(options: FolderOriginOptions): Origin {
       }
       const key = objectKey(request.uri);
       if (key === undefined) return missing();
-      const file = resolve(root, ...key.split('/'));
+      const base = await rootPath();
+      const file = resolve(base, ...key.split('/'));
       // Belt and braces: the key check above already keeps every path inside the folder.
-      if (!file.startsWith(root + sep)) return missing();
+      if (!file.startsWith(base + sep)) return missing();
       let body: Buffer;
       let modified: Date;
       try {
+        // No link on the way: the real path is the path (see the file comment).
+        if ((await realpath(file)) !== file) return missing();
         const info = await stat(file);
         if (!info.isFile()) return missing();
         modified = info.mtime;

@@ -27,7 +27,8 @@ export function viewerAddress(ip: string, port: number): string {
 }
 
 export function toFunctionUrlEvent(request: EdgeRequest, nowMs: number): APIGatewayProxyEventV2 {
-  const headers: Record<string, string> = {};
+  // Null prototype: a header named `constructor` or `__proto__` is an entry like any other.
+  const headers = Object.create(null) as Record<string, string>;
   const cookies: string[] = [];
   for (const [name, value] of request.headers) {
     const lower = name.toLowerCase();

@@ -38,14 +38,18 @@ export function s3Origin(options: S3OriginOptions): Origin {
   const client = options.client ?? makeClient(options);
   return {
     description: `s3://${options.bucket}${options.endpoint === undefined ? '' : ` at ${options.endpoint}`}`,
-    async fetch(request: EdgeRequest): Promise<EdgeResponse> {
+    async fetch(request: EdgeRequest, signal?: AbortSignal): Promise<EdgeResponse> {
       if (request.method !== 'GET' && request.method !== 'HEAD') {
         return xmlError(405, 'MethodNotAllowed', 'The specified method is not allowed against this resource.');
       }
       const key = objectKey(request.uri);
       if (key === undefined) return xmlError(404, 'NoSuchKey', 'The specified key does not exist.');
       try {
-        const object = await client.send(new GetObjectCommand({ Bucket: options.bucket, Key: key }));
+        // The signal drops the connection when the origin response timeout passes (local/origin.ts).
+        const object = await client.send(
+          new GetObjectCommand({ Bucket: options.bucket, Key: key }),
+          signal === undefined ? {} : { abortSignal: signal },
+        );
         const body =
           object.Body === undefined ? Buffer.alloc(0) : Buffer.from(await object.Body.transformToByteArray());
         const headers: HeaderList = [['content-type', object.ContentType ?? contentTypeFor(key)]];

@@ -13,7 +13,9 @@
  */
 import type { KeyObject } from 'node:crypto';
 import { judgeCloudFrontRequest, type CloudFrontVerifyResult } from '../lib/cloudfront-signature/index';
+import { CLOUDFRONT_SIGNED_COOKIES, CLOUDFRONT_SIGNED_PARAMS } from './access-log';
 import { headerValues, xmlError, type EdgeRequest, type EdgeResponse } from './http-message';
+import { redactCredentials } from './redact-credentials';
 
 export interface TrustedKeyGroup {
   /** Public keys by CloudFront key ID (the `Key-Pair-Id` value); at most 5 per group, as in CloudFront. */
@@ -30,7 +32,7 @@ export function judgedUrl(domain: string, request: Pick<EdgeRequest, 'uri' | 'qu
 
 /** Cookies by name, first value of a repeated name (as the verifier expects). */
 export function requestCookies(request: Pick<EdgeRequest, 'headers'>): Record<string, string> {
-  const cookies: Record<string, string> = {};
+  const cookies = Object.create(null) as Record<string, string>;
   for (const line of headerValues(request.headers, 'cookie')) {
     for (const pair of line.split(';')) {
       const eq = pair.indexOf('=');
@@ -56,10 +58,15 @@ export function checkTrustedKeyGroup(
     viewerIp: request.clientIp,
   });
   if (result.ok) return { ok: true, result };
+  // The reason quotes the URL judged and the policy's Resource: a link token and a signature among them.
+  const reason = redactCredentials(result.reason, {
+    cookies: CLOUDFRONT_SIGNED_COOKIES,
+    queryParams: CLOUDFRONT_SIGNED_PARAMS,
+  });
   // CloudFront's bodies: MissingKey when nothing signed was sent, AccessDenied for everything else.
   const response =
     result.code === 'missing_parameter'
       ? xmlError(403, 'MissingKey', 'Missing Key-Pair-Id query parameter or cookie value')
       : xmlError(403, 'AccessDenied', 'Access denied');
-  return { ok: false, result, response };
+  return { ok: false, result: { ...result, reason }, response };
 }

@@ -42,7 +42,7 @@ async function main(): Promise<void> {
     gate,
     // Rebuilt on every start, next to the repository (git-ignored), so that a developer can read what runs.
     workDir: join(ROOT, '.local'),
-    log: quiet ? () => {} : (line) => console.log(line),
+    log: quiet ? false : (line) => console.log(line),
     note: (message) => console.error(`[local] ${message}`),
   });
   const shown = emulator.url.replace('://127.0.0.1:', '://localhost:');

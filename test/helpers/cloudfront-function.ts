@@ -6,29 +6,21 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  toCloudFrontFunctionEvent,
-  fromCloudFrontFunctionResult,
-  type CloudFrontFunctionEvent,
-} from '../../local/cloudfront-function-event';
+import { fromCloudFrontFunctionResult, type CloudFrontFunctionEvent } from '../../local/cloudfront-function-event';
 import { loadCloudFrontFunction } from '../../local/cloudfront-function-runtime';
 import type { LocalKeyValueStore } from '../../local/key-value-store';
+import { cloudFrontFunctionViewerRequest } from '../../testing/events';
 import type { RequestCase } from '../cases/request-cases';
 import type { Outcome } from './outcome';
 import { NOW } from './tokens';
 
 export function cloudFrontFunctionEvent(c: RequestCase): CloudFrontFunctionEvent {
-  const headers: [string, string][] = [
-    ['Host', 'cdn.example.com'],
-    ['User-Agent', 'Amazon CloudFront'],
-  ];
-  for (const [name, value] of Object.entries(c.headers ?? {})) headers.push([name, value]);
-  for (const value of c.cookies ?? []) headers.push(['Cookie', value]);
-  return toCloudFrontFunctionEvent({
+  return cloudFrontFunctionViewerRequest({
     method: c.method ?? 'GET',
     uri: c.uri ?? '/files/report.pdf',
     querystring: c.querystring ?? '',
-    headers,
+    headers: c.headers ?? {},
+    cookies: c.cookies ?? [],
     ip: c.ip ?? '203.0.113.178',
   });
 }

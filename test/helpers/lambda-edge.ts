@@ -1,6 +1,7 @@
 /** CloudFront-shaped Lambda@Edge viewer-request events, and a runner for the built bundle. */
-import type { CloudFrontHeaders, CloudFrontRequestEvent, CloudFrontRequestResult } from 'aws-lambda';
+import type { CloudFrontRequestEvent, CloudFrontRequestResult } from 'aws-lambda';
 import { createRequire } from 'node:module';
+import { lambdaEdgeViewerRequest } from '../../testing/events';
 import type { RequestCase } from '../cases/request-cases';
 import type { Outcome } from './outcome';
 
@@ -13,34 +14,16 @@ export function loadLambdaEdge(file: string): EdgeHandler {
 }
 
 export function lambdaEdgeEvent(c: RequestCase): CloudFrontRequestEvent {
-  const headers: CloudFrontHeaders = {
-    host: [{ key: 'Host', value: 'cdn.example.com' }],
-    'user-agent': [{ key: 'User-Agent', value: 'Amazon CloudFront' }],
-  };
-  for (const [name, value] of Object.entries(c.headers ?? {})) headers[name] = [{ key: name, value }];
   // CloudFront keeps each Cookie header as its own entry, with the key as the viewer spelled it.
-  if (c.cookies?.length) headers.cookie = c.cookies.map((value, i) => ({ key: i % 2 ? 'cookie' : 'Cookie', value }));
-  return {
-    Records: [
-      {
-        cf: {
-          config: {
-            distributionDomainName: 'd111111abcdef8.cloudfront.net',
-            distributionId: 'EDFDVBD6EXAMPLE',
-            eventType: 'viewer-request',
-            requestId: 'test-request-id',
-          },
-          request: {
-            clientIp: c.ip ?? '203.0.113.178',
-            headers,
-            method: c.method ?? 'GET',
-            querystring: c.querystring ?? '',
-            uri: c.uri ?? '/files/report.pdf',
-          },
-        },
-      },
-    ],
-  } as CloudFrontRequestEvent;
+  const cookies = (c.cookies ?? []).map((value, i) => [i % 2 ? 'cookie' : 'Cookie', value] as const);
+  return lambdaEdgeViewerRequest({
+    method: c.method ?? 'GET',
+    uri: c.uri ?? '/files/report.pdf',
+    querystring: c.querystring ?? '',
+    headers: [...Object.entries(c.headers ?? {}), ...cookies],
+    ip: c.ip ?? '203.0.113.178',
+    distributionDomainName: 'd111111abcdef8.cloudfront.net',
+  });
 }
 
 export function lambdaEdgeOutcome(result: CloudFrontRequestResult): Outcome {

@@ -158,7 +158,13 @@ export interface TestDistribution {
 
 /** `/files/*` on the demo bucket with the gate at viewer-request (or, to show the leak, at origin-request). */
 export async function filesDistribution(
-  options: { gate?: GateKind; event?: 'viewer-request' | 'origin-request'; keyGroup?: boolean; origin?: Origin } = {},
+  options: {
+    gate?: GateKind;
+    event?: 'viewer-request' | 'origin-request';
+    keyGroup?: boolean;
+    origin?: Origin;
+    note?: (message: string) => void;
+  } = {},
 ): Promise<TestDistribution> {
   const clock = manualClock(NOW_S * 1000);
   const origin = countingOrigin(options.origin);
@@ -176,7 +182,13 @@ export async function filesDistribution(
     origin: folderOrigin({ root: join(ROOT, 'demo', 'spa') }),
     cachePolicy: MANAGED_CACHE_POLICIES.CachingDisabled!,
   };
-  return { distribution: new Distribution({ domain: DOMAIN, behaviors: [files, fallback], clock }), clock, origin };
+  const distribution = new Distribution({
+    domain: DOMAIN,
+    behaviors: [files, fallback],
+    clock,
+    ...(options.note ? { note: options.note } : {}),
+  });
+  return { distribution, clock, origin };
 }
 
 export function headerOf(response: EdgeResponse, name: string): string | undefined {
