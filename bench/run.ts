@@ -17,6 +17,7 @@ import { mint } from '../test/helpers/tokens';
 import { CLOUDFRONT_FUNCTION_MAX_BYTES } from '../lib/cloudfront-limits';
 import { measure, measureRatio } from './measure';
 import { benchCloudFrontFunction } from './cloudfront-function';
+import { benchLocal } from './local';
 import { benchLogin } from './login';
 
 const NOW = Math.floor(Date.now() / 1000);
@@ -173,6 +174,7 @@ async function main(): Promise<void> {
   coldStart();
   await benchCloudFrontFunction(row, us);
   await benchLogin(row, us);
+  await benchLocal(row, us);
   sizes();
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
   console.log(`tenant-gate bench — node ${process.version}, ${new Date().toISOString()}`);

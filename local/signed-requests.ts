@@ -13,9 +13,11 @@
  */
 import type { KeyObject } from 'node:crypto';
 import { judgeCloudFrontRequest, type CloudFrontVerifyResult } from '../lib/cloudfront-signature/index';
+import { urlCarriesSignature } from '../lib/cloudfront-signature/signed-params';
 import { CLOUDFRONT_SIGNED_COOKIES, CLOUDFRONT_SIGNED_PARAMS } from './access-log';
 import { headerValues, xmlError, type EdgeRequest, type EdgeResponse } from './http-message';
 import { redactCredentials } from './redact-credentials';
+import { SignedCookieCache } from './signed-cookie-cache';
 
 export interface TrustedKeyGroup {
   /** Public keys by CloudFront key ID (the `Key-Pair-Id` value); at most 5 per group, as in CloudFront. */
@@ -44,20 +46,39 @@ export function requestCookies(request: Pick<EdgeRequest, 'headers'>): Record<st
   return cookies;
 }
 
+/** Each key group's verified signed cookies (local/signed-cookie-cache.ts); a group's keys never change. */
+const verifiedCookies = new WeakMap<TrustedKeyGroup, SignedCookieCache>();
+
+export function signedCookieCache(group: TrustedKeyGroup): SignedCookieCache {
+  let cache = verifiedCookies.get(group);
+  if (cache === undefined) verifiedCookies.set(group, (cache = new SignedCookieCache()));
+  return cache;
+}
+
 export function checkTrustedKeyGroup(
   group: TrustedKeyGroup,
   request: EdgeRequest,
   domain: string,
   nowMs: number,
 ): SignedCheck {
+  const url = judgedUrl(domain, request);
+  const cookies = requestCookies(request);
+  const cache = signedCookieCache(group);
+  // A signed URL wins over cookies: only a URL without signing parameters may be judged by remembered cookies.
+  const signedUrl = urlCarriesSignature(url);
+  const remembered = signedUrl ? undefined : cache.lookup(url, cookies, nowMs / 1000, request.clientIp);
+  if (remembered !== undefined) return { ok: true, result: remembered };
   const result = judgeCloudFrontRequest({
-    url: judgedUrl(domain, request),
-    cookies: requestCookies(request),
+    url,
+    cookies,
     publicKeys: group.publicKeys,
     now: nowMs / 1000,
     viewerIp: request.clientIp,
   });
-  if (result.ok) return { ok: true, result };
+  if (result.ok) {
+    if (!signedUrl) cache.remember(cookies, result);
+    return { ok: true, result };
+  }
   // The reason quotes the URL judged and the policy's Resource: a link token and a signature among them.
   const reason = redactCredentials(result.reason, {
     cookies: CLOUDFRONT_SIGNED_COOKIES,

@@ -347,3 +347,33 @@ describe('every origin answers within the origin response timeout', () => {
     }
   });
 });
+
+describe('nothing is formatted that is not written', () => {
+  it('with `log: false` (npm start -- --quiet-log) a request writes no access-log line anywhere', async () => {
+    const written: unknown[] = [];
+    const original = console.log;
+    console.log = (...args: unknown[]) => void written.push(args);
+    const server = createEdgeServer({
+      clock: () => NOW_S * 1000,
+      log: false,
+      distribution: {
+        handle: async () => ({
+          response: response(200, [], 'ok'),
+          resultType: 'Miss',
+          detailedResultType: 'Miss',
+          behavior: undefined,
+          range: undefined,
+          cacheKey: undefined,
+        }),
+      },
+    });
+    const port = await listen(server, 0, '127.0.0.1');
+    try {
+      expect(await post(port, 10)).toBe(200);
+    } finally {
+      console.log = original;
+      await close(server);
+    }
+    expect(written).toEqual([]);
+  });
+});
