@@ -53,7 +53,7 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
-    files: ['demo/spa/**'],
+    files: ['demo/spa/**', 'client/**'],
     languageOptions: { globals: { ...globals.browser } },
   },
   {
