@@ -67,14 +67,12 @@ export const LOGIN_SENTENCES: { readonly [code in LoginErrorCode]: string } = {
 
 /** CloudFront's own answers (the trusted key group's check, and the distribution itself). */
 export const CLOUDFRONT_SENTENCES: Readonly<Record<string, string>> = {
-  MissingKey:
-    "CloudFront's signed-cookie check: the request carried no CloudFront signed cookies (signed out, or they expired).",
-  AccessDenied:
-    "CloudFront's signed-cookie check: the signed cookies or the signed link do not grant this file (expired, another path, or altered).",
-  MethodNotAllowed: 'CloudFront: the distribution does not allow this method here.',
-  OriginTimeout: 'CloudFront: the origin did not answer in time.',
-  RequestEntityTooLarge: 'CloudFront: the request body is too large.',
-  ServiceUnavailable: 'CloudFront: the edge is busy; try again.',
+  MissingKey: 'The request carried no CloudFront signed cookies (signed out, or they expired).',
+  AccessDenied: 'The signed cookies or the signed link do not grant this file (expired, another path, or altered).',
+  MethodNotAllowed: 'The distribution does not allow this method here.',
+  OriginTimeout: 'The origin did not answer in time.',
+  RequestEntityTooLarge: 'The request body is too large.',
+  ServiceUnavailable: 'The edge is busy; try again.',
 };
 
 /** The bucket's answers, as S3 gives them. */
@@ -144,7 +142,7 @@ export function explainRefusal(
       status,
       by: 'cloudfront',
       code: xml,
-      sentence: CLOUDFRONT_SENTENCES[xml] ?? `CloudFront refused: ${xml}.`,
+      sentence: CLOUDFRONT_SENTENCES[xml] ?? `Refused: ${xml}.`,
     };
   }
   // Anything else refused on a gated path with 403: the distribution's custom error page for CloudFront's check.

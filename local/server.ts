@@ -10,6 +10,7 @@ import type { Clock } from './clock';
 import type { Exchange } from './distribution';
 import { header, xmlError, type EdgeRequest, type EdgeResponse, type HeaderList } from './http-message';
 import { redactingNote } from './redact-credentials';
+import { setCookieEcho } from './set-cookie-echo';
 
 /** CloudFront's own default for a request body is far larger; locally 10 MB is plenty and bounds memory. */
 export const MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -188,6 +189,8 @@ export function createEdgeServer(options: EdgeServerOptions): Server {
     }
     const response = exchange.response;
     const out: HeaderList = [...response.headers, ['x-amz-cf-id', id]];
+    const echo = setCookieEcho(response.headers);
+    if (echo !== undefined) out.push(echo);
     const bodiless = viewer.method === 'HEAD' || response.status === 204 || response.status === 304;
     if (header(out, 'content-length') === undefined && !bodiless)
       out.push(['content-length', String(response.body.length)]);

@@ -1,8 +1,20 @@
 /**
- * The demo SPA: sign in through the development identity provider and the login function, list the
- * tenant's files through the gate, open per-file signed links, try another tenant's file, sign out.
- * Every credential is an HttpOnly cookie: this script never sees a token, it only asks for them to be set.
+ * The demo SPA, built on the browser module (client/tenant-gate.ts): sign in through the development
+ * identity provider and the login function, exactly as production requires (the identity token in
+ * `x-identity-token`, the body's SHA-256 in `x-amz-content-sha256`); list the tenant's files through the
+ * gate; open per-file links; try what must be refused and read who refused it and why; sign out.
+ *
+ * Every credential is an HttpOnly cookie: this script never sees a token. It shows the cookies' names and
+ * attributes from the local distribution's `x-local-set-cookies` header (local/set-cookie-echo.ts).
  */
+import {
+  createTenantGate,
+  explainRefusal,
+  signedBodyHeaders,
+  type Refusal,
+  type Session,
+  type TenantGate,
+} from '../../client/tenant-gate';
 
 interface DemoUser {
   sub: string;
@@ -13,12 +25,14 @@ interface Demo {
   crossTenantProbes: Record<string, string>;
   domain: string;
 }
-interface Session {
-  tenant: string;
-  expires: number;
+interface CookieAttributes {
+  name: string;
+  attributes: string;
 }
 
 const IMAGE = /\.(?:png|jpe?g|gif|svg|webp)$/i;
+const USER_KEY = 'tenant-gate-demo-user';
+const COOKIES_KEY = 'tenant-gate-demo-cookies';
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);
@@ -38,48 +52,98 @@ function say(message: string, refused = false): void {
   node.className = refused ? 'refused' : 'ok';
 }
 
-/** The body's `error` code (the gate and the login function) or CloudFront's XML `<Code>`. */
-async function reason(response: Response): Promise<string> {
-  const text = await response.text();
-  try {
-    const parsed = JSON.parse(text) as { error?: string };
-    if (typeof parsed.error === 'string') return parsed.error;
-  } catch {
-    // not JSON
-  }
-  return /<Code>([^<]+)<\/Code>/.exec(text)?.[1] ?? text.slice(0, 80);
+const WHO: Record<Refusal['by'], string> = {
+  gate: 'the gate (viewer-request function)',
+  login: 'the login (/auth/*)',
+  cloudfront: "CloudFront's signed-cookie check (trusted key group)",
+  bucket: 'the bucket (S3 origin)',
+  network: 'the browser',
+};
+
+/** "what: status code — refused by whom: why", in a block the page can style. */
+function showRefusal(output: HTMLElement, what: string, refusal: Refusal): void {
+  output.className = 'refused refusal';
+  output.replaceChildren(
+    el('strong', `${what}: ${refusal.status} ${refusal.code}`),
+    ' — refused by ',
+    el('em', WHO[refusal.by]),
+    `: ${refusal.sentence}`,
+  );
+  output.dataset.refusedBy = refusal.by;
+  output.dataset.code = refusal.code;
+}
+
+async function refusalOf(response: Response, url: string): Promise<Refusal> {
+  return explainRefusal(response.status, await response.clone().text(), url);
 }
 
 let demo: Demo;
-let current: { user: string; session: Session } | undefined;
+let gate: TenantGate;
+let chosen: DemoUser | undefined;
+let current: Session | undefined;
 
-async function signIn(user: DemoUser): Promise<void> {
-  say(`Signing in as ${user.sub}@${user.tenant}…`);
+/** Records the cookies a response sets (names and attributes) from the local distribution's echo header. */
+const observingFetch: typeof fetch = async (input, init) => {
+  const response = await fetch(input, init);
+  const echo = response.headers.get('x-local-set-cookies');
+  if (echo !== null) {
+    const set = JSON.parse(echo) as CookieAttributes[];
+    sessionStorage.setItem(COOKIES_KEY, JSON.stringify(set));
+    showCookies();
+  }
+  return response;
+};
+
+function showCookies(): void {
+  const rows = byId('cookies');
+  rows.replaceChildren();
+  const set = JSON.parse(sessionStorage.getItem(COOKIES_KEY) ?? '[]') as CookieAttributes[];
+  const expired = set.length > 0 && set.every((c) => /(?:^|;\s*)Max-Age=0(?:;|$)/i.test(c.attributes));
+  byId('cookies-caption').textContent =
+    set.length === 0
+      ? 'No cookie set yet in this tab.'
+      : expired
+        ? 'The last response expired these cookies (sign-out):'
+        : 'The last sign-in set these cookies (values never shown; HttpOnly: no script, this one included, can read them):';
+  for (const cookie of set) {
+    const row = el('tr');
+    row.append(el('td', cookie.name), el('td', cookie.attributes));
+    rows.append(row);
+  }
+}
+
+async function identityToken(): Promise<string> {
+  if (chosen === undefined) throw new Error('choose a demo user');
   const idp = await fetch('/dev/idp/token', {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ sub: user.sub, tenant: user.tenant }),
+    body: JSON.stringify({ sub: chosen.sub, tenant: chosen.tenant }),
   });
-  if (!idp.ok) return say(`identity provider: ${idp.status} ${await reason(idp)}`, true);
-  const { id_token: idToken } = (await idp.json()) as { id_token: string };
-  const login = await fetch('/auth/session', {
-    method: 'POST',
-    headers: { 'x-identity-token': `Bearer ${idToken}`, 'content-type': 'application/json' },
-    body: '{}',
-  });
-  if (login.status !== 204) return say(`login: ${login.status} ${await reason(login)}`, true);
-  sessionStorage.setItem('tenant-gate-demo-user', user.sub);
+  if (!idp.ok) throw new Error(`identity provider: ${idp.status}`);
+  return ((await idp.json()) as { id_token: string }).id_token;
+}
+
+async function signIn(user: DemoUser): Promise<void> {
+  chosen = user;
+  say(`Signing in as ${user.sub}@${user.tenant}…`);
+  try {
+    await gate.signIn();
+  } catch {
+    return; // onSignInNeeded has shown why
+  }
+  sessionStorage.setItem(USER_KEY, user.sub);
   await refresh();
 }
 
 async function signOut(): Promise<void> {
-  const response = await fetch('/auth/session', { method: 'DELETE' });
-  sessionStorage.removeItem('tenant-gate-demo-user');
+  try {
+    await gate.signOut();
+    say('Signed out: the cookies are expired.');
+  } catch (error) {
+    say(`sign out: ${(error as Error).message}`, true);
+  }
+  sessionStorage.removeItem(USER_KEY);
   current = undefined;
-  say(
-    response.status === 204 ? 'Signed out: the cookies are expired.' : `sign out: ${response.status}`,
-    response.status !== 204,
-  );
   show();
 }
 
@@ -91,25 +155,38 @@ function localized(url: string): string {
 
 async function makeLink(path: string): Promise<void> {
   const seconds = Number(byId<HTMLInputElement>('link-seconds').value) || 60;
-  const response = await fetch('/auth/links', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ paths: [path], expiresIn: seconds }),
-  });
   const output = byId('link-output');
   output.replaceChildren();
-  if (!response.ok) {
-    output.className = 'refused';
-    output.textContent = `link refused: ${response.status} ${await reason(response)}`;
-    return;
+  delete output.dataset.refusedBy;
+  try {
+    const [link] = await gate.links([path], { expiresIn: seconds });
+    const anchor = el('a', `${path} (valid until ${new Date(link!.expires * 1000).toLocaleTimeString()})`);
+    anchor.id = 'signed-link';
+    anchor.href = localized(link!.url);
+    anchor.target = '_blank';
+    output.className = 'ok';
+    output.append('Signed link: ', anchor, ' ');
+    const check = el('button', 'check it now');
+    check.type = 'button';
+    check.id = 'check-link';
+    check.addEventListener('click', () => void checkLink(anchor.href));
+    output.append(check, el('span'));
+  } catch (error) {
+    const refusal = (error as { refusal?: Refusal }).refusal;
+    if (refusal) showRefusal(output, 'link', refusal);
+    else output.textContent = String(error);
   }
-  const { links } = (await response.json()) as { links: { path: string; url: string; expires: number }[] };
-  const link = el('a', `${path} (valid until ${new Date(links[0]!.expires * 1000).toLocaleTimeString()})`);
-  link.id = 'signed-link';
-  link.href = localized(links[0]!.url);
-  link.target = '_blank';
-  output.className = 'ok';
-  output.append('Signed link: ', link);
+}
+
+/** Fetches a link without the session cookies: the link alone must open the file, until it expires. */
+async function checkLink(href: string): Promise<void> {
+  const output = byId('link-check-output');
+  const response = await fetch(href, { credentials: 'omit' });
+  if (response.ok) {
+    output.className = 'ok';
+    output.textContent = `the link alone opens it: ${response.status}`;
+    delete output.dataset.refusedBy;
+  } else showRefusal(output, 'the link', await refusalOf(response, href));
 }
 
 async function showFiles(): Promise<void> {
@@ -118,8 +195,8 @@ async function showFiles(): Promise<void> {
   thumbs.replaceChildren();
   list.replaceChildren();
   byId('welcome-text').textContent = '';
-  const index = await fetch('/files/index.json');
-  if (!index.ok) return say(`listing: ${index.status} ${await reason(index)}`, true);
+  const index = await gate.fetch('/files/index.json');
+  if (!index.ok) return showRefusal(byId('status'), '/files/index.json', await refusalOf(index, '/files/index.json'));
   const { files } = (await index.json()) as { files: string[] };
   for (const name of files) {
     const path = `/files/${name}`;
@@ -143,63 +220,80 @@ async function showFiles(): Promise<void> {
     item.append(open, ' ', button);
     list.append(item);
   }
-  const welcome = await fetch('/files/welcome.txt');
+  const welcome = await gate.fetch('/files/welcome.txt');
   byId('welcome-text').textContent = welcome.ok ? await welcome.text() : `welcome.txt: ${welcome.status}`;
 }
 
-async function probeFile(): Promise<void> {
-  const tenant = current?.session.tenant ?? '';
-  const path = demo.crossTenantProbes[tenant] ?? '/files/not-here.txt';
-  const response = await fetch(path);
-  const output = byId('probe-output');
-  output.className = response.ok ? 'ok' : 'refused';
-  output.textContent = response.ok
-    ? `${path}: ${response.status} (unexpected!)`
-    : `${path}: ${response.status} ${await reason(response)} — the gate looked in tenants/${tenant}/files/, never another tenant's folder`;
+/** Runs one probe: what must be refused, and the page says by whom and why. */
+async function probe(outputId: string, what: string, run: () => Promise<Response>, url: string): Promise<void> {
+  const output = byId(outputId);
+  const response = await run();
+  if (response.ok) {
+    output.className = 'refused';
+    output.textContent = `${what}: ${response.status} (unexpected!)`;
+    return;
+  }
+  showRefusal(output, what, await refusalOf(response, url));
+}
+
+function probeFile(): Promise<void> {
+  const path = demo.crossTenantProbes[current?.tenant ?? ''] ?? '/files/not-here.txt';
+  return probe('probe-output', path, () => fetch(path), path);
+}
+
+function probeNoCookies(): Promise<void> {
+  return probe(
+    'probe-cookies-output',
+    '/files/welcome.txt without cookies',
+    () => fetch('/files/welcome.txt', { credentials: 'omit' }),
+    '/files/welcome.txt',
+  );
 }
 
 async function probeLink(): Promise<void> {
-  const tenant = current?.session.tenant ?? '';
+  const tenant = current?.tenant ?? '';
   const other = demo.users.find((u) => u.tenant !== tenant)?.tenant ?? 'someone-else';
-  const response = await fetch('/auth/links', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ paths: ['/files/welcome.txt'], expiresIn: 60, tenant: other }),
-  });
-  const output = byId('probe-link-output');
-  output.className = response.ok ? 'ok' : 'refused';
-  output.textContent = `link for tenant ${other}: ${response.status} ${response.ok ? '(unexpected!)' : await reason(response)}`;
+  const body = JSON.stringify({ paths: ['/files/welcome.txt'], expiresIn: 60, tenant: other });
+  await probe(
+    'probe-link-output',
+    `link for tenant ${other}`,
+    async () => fetch('/auth/links', { method: 'POST', headers: await signedBodyHeaders(body), body }),
+    '/auth/links',
+  );
 }
 
 function show(): void {
   byId('signin').hidden = current !== undefined;
   byId('workspace').hidden = current === undefined;
+  showCookies();
   if (current !== undefined) {
-    byId('who').textContent = current.user;
-    byId('tenant-name').textContent = current.session.tenant;
+    byId('who').textContent = current.user ?? sessionStorage.getItem(USER_KEY) ?? '(the login does not say)';
+    byId('tenant-name').textContent = current.tenant;
     byId('session-expiry').textContent =
-      `session until ${new Date(current.session.expires * 1000).toLocaleTimeString()}`;
+      `session until ${new Date(current.expires * 1000).toLocaleTimeString()}, renewed a minute before`;
   }
 }
 
 async function refresh(): Promise<void> {
-  const response = await fetch('/auth/session');
-  if (response.status !== 200) {
-    current = undefined;
-    show();
-    return;
-  }
-  current = {
-    user: sessionStorage.getItem('tenant-gate-demo-user') ?? 'you',
-    session: (await response.json()) as Session,
-  };
+  current = await gate.session();
   show();
-  say(`Signed in: tenant ${current.session.tenant}.`);
+  if (current === undefined) return;
+  say(`Signed in: tenant ${current.tenant}.`);
   await showFiles();
 }
 
 async function main(): Promise<void> {
   demo = (await (await fetch('/demo.json')).json()) as Demo;
+  gate = createTenantGate({
+    getIdentityToken: identityToken,
+    fetch: observingFetch,
+    onSignInNeeded: (refusal) => showRefusal(byId('status'), 'sign-in', refusal),
+    onSessionChange: (session) => {
+      current = session;
+    },
+  });
+  const remembered = sessionStorage.getItem(USER_KEY);
+  chosen = demo.users.find((u) => u.sub === remembered);
   const users = byId('users');
   for (const user of demo.users) {
     const button = el('button', `${user.sub}@${user.tenant}`);
@@ -210,12 +304,10 @@ async function main(): Promise<void> {
   }
   byId('signout').addEventListener('click', () => void signOut());
   byId('probe-file').addEventListener('click', () => void probeFile());
+  byId('probe-cookies').addEventListener('click', () => void probeNoCookies());
   byId('probe-link').addEventListener('click', () => void probeLink());
   await refresh();
   document.body.dataset.ready = 'true';
 }
 
 void main();
-
-// A module, not a global script: its names must not meet the DOM's globals (`status`, `name`…).
-export {};

@@ -1,18 +1,22 @@
 /**
  * End to end, in a real browser: Debian's headless Chromium (never a downloaded one) driven by playwright-core,
  * against the demo distribution `npm start` serves, started in-process on a free port. It signs in as
- * alice@acme, sees the images load through plain <img> tags, checks the cookies' attributes, is refused
- * across tenants, opens a signed link, sees it expire, and signs out.
+ * alice@acme the production way (identity token in `x-identity-token`, the body's SHA-256 in
+ * `x-amz-content-sha256`, never `Authorization`), sees the images load through plain <img> tags, checks the
+ * cookies' attributes and the page's cookie table, is refused across tenants and without cookies — the page
+ * saying who refused and why, in screenshots under .local/screenshots/ — opens a signed link, sees it
+ * expire, and signs out.
  *
  * The emulator's clock runs `offset` ahead of the real one, so that the link can be made to expire by moving
  * time rather than waiting; the browser, the login function and CloudFront's checks all agree on it.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator, type Emulator } from '../../local/emulator';
+import { startLocalDistribution, type LocalDistribution } from '../../testing/index';
 import { CHROMIUM, CHROMIUM_PATH, canRun } from '../helpers/tools';
 
 const FLAGS = [
@@ -27,15 +31,18 @@ const FLAGS = [
 
 let offset = 0;
 const clock = () => Date.now() + offset;
-let emulator: Emulator;
+let cdn: LocalDistribution;
 let context: BrowserContext;
 let page: Page;
 let profile: string;
 const log: string[] = [];
+/** Git-ignored (.local/): look at them to see the page explain a refusal. */
+const SCREENSHOTS = join(import.meta.dirname, '..', '..', '.local', 'screenshots');
 
 beforeAll(async () => {
   if (CHROMIUM_PATH === undefined) return; // skipped below
-  emulator = await startEmulator({ port: 0, host: '127.0.0.1', clock, log: (line) => log.push(line), note: () => {} });
+  cdn = await startLocalDistribution({ clock, accessLog: (line) => log.push(line) });
+  mkdirSync(SCREENSHOTS, { recursive: true });
   profile = mkdtempSync(join(tmpdir(), 'tenant-gate-chromium-'));
   context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM_PATH,
@@ -47,28 +54,14 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await context?.close();
-  await emulator?.close();
+  await cdn?.close();
   if (profile) rmSync(profile, { recursive: true, force: true });
 });
 
 /** bob@globex, from outside the browser: his request puts globex's welcome.txt in the cache first. */
 async function bobReadsWelcome(): Promise<string> {
-  const idp = await fetch(`${emulator.url}/dev/idp/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: '{"sub":"bob","tenant":"globex"}',
-  });
-  const { id_token: token } = (await idp.json()) as { id_token: string };
-  const login = await fetch(`${emulator.url}/auth/session`, {
-    method: 'POST',
-    headers: { 'x-identity-token': `Bearer ${token}`, 'content-type': 'application/json' },
-    body: '{}',
-  });
-  const cookie = login.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0])
-    .join('; ');
-  return (await fetch(`${emulator.url}/files/welcome.txt`, { headers: { cookie } })).text();
+  const cookie = await cdn.signIn('bob', 'globex');
+  return (await fetch(`${cdn.url}/files/welcome.txt`, { headers: { cookie } })).text();
 }
 
 describe.runIf(canRun(CHROMIUM))('the demo SPA in headless Chromium', () => {
@@ -76,10 +69,28 @@ describe.runIf(canRun(CHROMIUM))('the demo SPA in headless Chromium', () => {
     // Globex's bytes for /files/welcome.txt are in the cache before alice asks for the same path.
     expect(await bobReadsWelcome()).toContain('Globex');
 
-    await page.goto(emulator.url);
+    await page.goto(cdn.url);
     await page.waitForSelector('body[data-ready="true"]');
+    const favicon = await page.evaluate(async () => {
+      const r = await fetch('/favicon.svg');
+      return [r.status, r.headers.get('content-type')];
+    });
+    expect(favicon).toEqual([200, 'image/svg+xml']);
+
+    // The production way of signing in, as the browser sent it.
+    const signInRequest = page.waitForRequest((r) => r.method() === 'POST' && r.url().endsWith('/auth/session'));
     await page.click('button[data-user="alice"]');
+    const sent = await signInRequest;
+    const headers = await sent.allHeaders();
+    expect(headers['x-identity-token']).toMatch(/^eyJ/);
+    expect(headers.authorization).toBeUndefined();
+    expect(headers['x-amz-content-sha256']).toBe(
+      createHash('sha256')
+        .update(sent.postData() ?? '')
+        .digest('hex'),
+    );
     await page.waitForFunction(() => document.getElementById('tenant-name')?.textContent === 'acme');
+    expect(await page.textContent('#who')).toBe('alice');
 
     // Plain <img src="/files/…"> with cookies: every thumbnail decodes.
     await page.waitForFunction(() => {
@@ -99,7 +110,7 @@ describe.runIf(canRun(CHROMIUM))('the demo SPA in headless Chromium', () => {
     expect(welcome).not.toContain('Globex');
 
     // The cookies the login function set: HttpOnly, Secure, SameSite=Lax, host-only.
-    const cookies = await context.cookies(emulator.url + '/files/x');
+    const cookies = await context.cookies(cdn.url + '/files/x');
     const names = cookies.map((c) => c.name).sort();
     expect(names).toEqual([
       'CloudFront-Hash-Algorithm',
@@ -124,14 +135,35 @@ describe.runIf(canRun(CHROMIUM))('the demo SPA in headless Chromium', () => {
     }
     // Script cannot read them.
     expect(await page.evaluate(() => document.cookie)).toBe('');
+    // The page lists them anyway, names and attributes, never a value.
+    const table = await page.$$eval('#cookies tr', (rows) =>
+      rows.map((row) => Array.from(row.querySelectorAll('td'), (td) => td.textContent ?? '')),
+    );
+    expect(table.map(([name]) => name).sort()).toEqual(names);
+    for (const [name, attributes] of table) {
+      expect(attributes).toMatch(/Max-Age=\d+; Secure; HttpOnly; SameSite=Lax/);
+      expect(attributes).toContain(name === '__Host-tenant' ? 'Path=/;' : 'Path=/files/');
+    }
+    const pageText = (await page.textContent('body')) ?? '';
+    for (const cookie of cookies) expect(pageText).not.toContain(cookie.value);
 
-    // Across tenants: a file only globex has is looked up in acme's folder (404), and a link for globex is refused.
+    // What must be refused: the page says who refused it and why.
     await page.click('#probe-file');
-    await page.waitForFunction(() => (document.getElementById('probe-output')?.textContent ?? '') !== '');
-    expect(await page.textContent('#probe-output')).toMatch(/^\/files\/payroll\.txt: 404 NoSuchKey/);
+    await page.waitForSelector('#probe-output[data-refused-by]');
+    expect(await page.textContent('#probe-output')).toMatch(
+      /^\/files\/payroll\.txt: 404 NoSuchKey — refused by the bucket \(S3 origin\): No such file in your organisation’s folder/,
+    );
+    await page.click('#probe-cookies');
+    await page.waitForSelector('#probe-cookies-output[data-refused-by]');
+    expect(await page.textContent('#probe-cookies-output')).toMatch(
+      /^\/files\/welcome\.txt without cookies: 403 MissingKey — refused by CloudFront's signed-cookie check \(trusted key group\): /,
+    );
     await page.click('#probe-link');
-    await page.waitForFunction(() => (document.getElementById('probe-link-output')?.textContent ?? '') !== '');
-    expect(await page.textContent('#probe-link-output')).toBe('link for tenant globex: 403 tenant_mismatch');
+    await page.waitForSelector('#probe-link-output[data-refused-by]');
+    expect(await page.textContent('#probe-link-output')).toBe(
+      "link for tenant globex: 403 tenant_mismatch — refused by the login (/auth/*): You asked for another organisation's files: a session only ever reaches its own tenant.",
+    );
+    await page.screenshot({ path: join(SCREENSHOTS, 'refusals-explained.png'), fullPage: true });
 
     // A per-file signed link, valid 5 s: it opens, then — 10 s later on the distribution's clock — it is refused.
     await page.fill('#link-seconds', '5');
@@ -147,11 +179,32 @@ describe.runIf(canRun(CHROMIUM))('the demo SPA in headless Chromium', () => {
     expect(expired?.status()).toBe(403);
     expect(await expired?.text()).toContain('AccessDenied');
     await viewer.close();
+    // The page checks the link (without cookies) and explains why it no longer opens.
+    await page.click('#check-link');
+    await page.waitForSelector('#link-check-output[data-refused-by]');
+    expect(await page.textContent('#link-check-output')).toMatch(
+      /^the link: 403 AccessDenied — refused by CloudFront's signed-cookie check \(trusted key group\): .*expired/,
+    );
+    await page.screenshot({ path: join(SCREENSHOTS, 'expired-link-explained.png'), fullPage: true });
+
+    // A new tab: the session is the cookies', and the page names the user when the login says who it is.
+    const tab = await context.newPage();
+    await tab.goto(cdn.url);
+    await tab.waitForSelector('body[data-ready="true"]');
+    expect(await tab.textContent('#tenant-name')).toBe('acme');
+    const said = await tab.evaluate(async () => {
+      const s = (await (await fetch('/auth/session')).json()) as { user?: string; sub?: string };
+      return s.user ?? s.sub;
+    });
+    expect(await tab.textContent('#who')).toBe(said ?? '(the login does not say)');
+    expect(await tab.textContent('#who')).not.toBe('you');
+    await tab.close();
 
     // Sign out: every credential cookie expired; the files are refused again.
     await page.click('#signout');
     await page.waitForSelector('#signin:not([hidden])');
-    expect(await context.cookies(emulator.url + '/files/x')).toEqual([]);
+    expect(await page.textContent('#cookies-caption')).toMatch(/expired these cookies/);
+    expect(await context.cookies(cdn.url + '/files/x')).toEqual([]);
     const after = await page.evaluate(async () => (await fetch('/files/welcome.txt')).status);
     expect(after).toBe(403);
 
