@@ -8,7 +8,8 @@
  * - `name=value` for every credential name (the link-token parameter, `Signature`, `Policy`, the session
  *   cookie, CloudFront's signed cookies), as a query parameter or a cookie pair, percent-encoded or not;
  * - a JWT (three base64url segments, the first a JSON header `eyJ…`): session, link and identity tokens;
- * - `Bearer <credential>`, as an `Authorization` or `x-identity-token` value would read.
+ * - `Bearer <credential>`, and whatever follows `authorization:` or `x-identity-token:` (a header as a
+ *   function may log it), even an opaque token.
  */
 export const REDACTED = 'REDACTED';
 
@@ -22,6 +23,7 @@ export interface CredentialNames {
 
 const JWT = /eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]*)?/g;
 const BEARER = /\b(Bearer)(\s+|%20)[^\s"',;&]+/gi;
+const CREDENTIAL_HEADERS = /\b(authorization|x-identity-token)(["']?\s*[:=]\s*["']?)(?!REDACTED|Bearer\b)[^\s"',;&]+/gi;
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -37,7 +39,10 @@ function namePattern(names: readonly string[]): RegExp | undefined {
 
 /** `text` with every credential it carries replaced by `REDACTED`. */
 export function redactCredentials(text: string, names: CredentialNames): string {
-  let out = text.replace(JWT, REDACTED).replace(BEARER, `$1$2${REDACTED}`);
+  let out = text
+    .replace(JWT, REDACTED)
+    .replace(BEARER, `$1$2${REDACTED}`)
+    .replace(CREDENTIAL_HEADERS, `$1$2${REDACTED}`);
   const pattern = namePattern([...names.cookies, ...names.queryParams]);
   if (pattern !== undefined) out = out.replace(pattern, `$1$2$3${REDACTED}`);
   return out;

@@ -148,6 +148,8 @@ describe('no credential in a developer note or an access-log field', () => {
     ['a cookie header', '__Host-tenant=SECRET; theme=dark; CloudFront-Signature=SIG', ['theme=dark']],
     ['an Authorization value', 'authorization: Bearer abc.def.ghi', ['authorization: Bearer']],
     ['an x-identity-token value', `x-identity-token: ${LINK_TOKEN}`, ['x-identity-token: ']],
+    ['an opaque x-identity-token header', 'x-identity-token: opaque-SECRET', ['x-identity-token: ']],
+    ['a logged headers object', '{"authorization":"SECRET","accept":"*/*"}', ['"accept":"*/*"']],
     ['a bare JWT in a stack trace', `Error: bad token ${LINK_TOKEN}\n    at x`, ['Error: bad token', 'at x']],
   ])('%s', (_, text, kept) => {
     const out = redactCredentials(text, NAMES);
