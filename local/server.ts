@@ -134,17 +134,13 @@ export function createEdgeServer(options: EdgeServerOptions): Server {
   const budget = new BodyBudget(options.requestBodyBudgetBytes ?? REQUEST_BODY_BUDGET_BYTES);
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const startMs = options.clock();
-    const started = process.hrtime.bigint();
-    const elapsedMs = () => Number(process.hrtime.bigint() - started) / 1e6;
-    const target = req.url ?? '/';
-    const q = target.indexOf('?');
-    const headers = headerList(req.rawHeaders);
-    const id = requestId();
+    // Timed from the first byte of the request: the body's upload is part of time-taken, as at CloudFront.
+    const timing = { startMs: options.clock(), started: process.hrtime.bigint() };
     const read = await readBody(req, maxBody, budget);
     try {
-      await answer(req, res, read, startMs, elapsedMs, target, q, headers, id);
+      await answer(req, res, read, timing);
     } finally {
+      // The body lives in the request until the answer is written: only then are its bytes free again.
       budget.give(read.held);
     }
   }
@@ -153,13 +149,14 @@ export function createEdgeServer(options: EdgeServerOptions): Server {
     req: IncomingMessage,
     res: ServerResponse,
     read: BodyRead,
-    startMs: number,
-    elapsedMs: () => number,
-    target: string,
-    q: number,
-    headers: HeaderList,
-    id: string,
+    timing: { startMs: number; started: bigint },
   ): Promise<void> {
+    const startMs = timing.startMs;
+    const elapsedMs = () => Number(process.hrtime.bigint() - timing.started) / 1e6;
+    const target = req.url ?? '/';
+    const q = target.indexOf('?');
+    const headers = headerList(req.rawHeaders);
+    const id = requestId();
     const viewer: EdgeRequest = {
       method: req.method ?? 'GET',
       uri: q === -1 ? target : target.slice(0, q),
