@@ -14,6 +14,7 @@
  *   const [link] = await gate.links(['/files/a.pdf'], { expiresIn: 300 });
  *   await gate.signOut();
  */
+import { TenantGateError } from '../lib/errors';
 import { explainRefusal, type Refusal } from './refusal';
 
 export { explainRefusal, explainResponse, type Refusal, type RefusedBy } from './refusal';
@@ -77,11 +78,11 @@ export interface TenantGate {
   close(): void;
 }
 
-/** A refusal by the login, with who refused and why. */
-export class TenantGateError extends Error {
+/** A refusal, with who refused and why (`refusal.code` is the server's own code, e.g. `invalid_identity`). */
+export class RefusedError extends TenantGateError {
+  override name = 'RefusedError';
   constructor(readonly refusal: Refusal) {
-    super(`${refusal.status} ${refusal.code}: ${refusal.sentence}`);
-    this.name = 'TenantGateError';
+    super('ERR_CLIENT_REFUSED', `${refusal.status} ${refusal.code}: ${refusal.sentence}`);
   }
 }
 
@@ -148,8 +149,8 @@ export function createTenantGate(options: TenantGateOptions): TenantGate {
     return explainRefusal(response.status, await response.clone().text(), url);
   }
 
-  async function refused(response: Response, url: string): Promise<TenantGateError> {
-    return new TenantGateError(await explain(response, url));
+  async function refused(response: Response, url: string): Promise<RefusedError> {
+    return new RefusedError(await explain(response, url));
   }
 
   async function current(): Promise<Session | undefined> {
@@ -172,7 +173,7 @@ export function createTenantGate(options: TenantGateOptions): TenantGate {
         sentence: `No identity token: ${(error as Error)?.message ?? String(error)}`,
       };
       options.onSignInNeeded?.(refusal);
-      throw new TenantGateError(refusal);
+      throw new RefusedError(refusal);
     }
     const response = await doFetch(`${base}/auth/session`, {
       method: 'POST',
@@ -195,7 +196,7 @@ export function createTenantGate(options: TenantGateOptions): TenantGate {
         sentence: 'Signed in, but the browser did not keep the session cookies (they need HTTPS, or localhost).',
       };
       options.onSignInNeeded?.(refusal);
-      throw new TenantGateError(refusal);
+      throw new RefusedError(refusal);
     }
     return changed(session)!;
   }

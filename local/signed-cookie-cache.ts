@@ -17,7 +17,8 @@ import {
   type CloudFrontVerifyResult,
 } from '../lib/cloudfront-signature/index';
 import { ipVersion } from '../lib/cloudfront-signature/ipv4';
-import { COOKIE_NAMES, readSignedCookies, splitUrl } from '../lib/cloudfront-signature/signed-params';
+import { SIGNED_COOKIES } from '../lib/cloudfront-signature/names';
+import { readSignedCookies, splitUrl } from '../lib/cloudfront-signature/signed-params';
 
 /** Entries per trusted key group: every signed-in user of a development session, many times over. */
 export const SIGNED_COOKIE_CACHE_ENTRIES = 1000;
@@ -26,17 +27,17 @@ type Verified = Extract<CloudFrontVerifyResult, { ok: true }>;
 
 /** The cache key: the exact values of every cookie that takes part in the signature check. */
 export function signedCookieKey(cookies: Readonly<Record<string, string>>): string | undefined {
-  const policy = cookies[COOKIE_NAMES.policy];
-  const signature = cookies[COOKIE_NAMES.signature];
-  const keyPairId = cookies[COOKIE_NAMES.keyPairId];
+  const policy = cookies[SIGNED_COOKIES.policy];
+  const signature = cookies[SIGNED_COOKIES.signature];
+  const keyPairId = cookies[SIGNED_COOKIES.keyPairId];
   // A custom policy only; an Expires cookie beside it changes nothing CloudFront checks, but is kept in the key.
   if (policy === undefined || signature === undefined || keyPairId === undefined) return undefined;
   return JSON.stringify([
     policy,
     signature,
     keyPairId,
-    cookies[COOKIE_NAMES.hashAlgorithm] ?? null,
-    cookies[COOKIE_NAMES.expires] ?? null,
+    cookies[SIGNED_COOKIES.hashAlgorithm] ?? null,
+    cookies[SIGNED_COOKIES.expires] ?? null,
   ]);
 }
 
@@ -83,7 +84,7 @@ export class SignedCookieCache {
   remember(cookies: Readonly<Record<string, string>>, result: CloudFrontVerifyResult): void {
     if (!result.ok || result.form !== 'cookies' || result.policy.kind !== 'custom') return;
     const key = signedCookieKey(cookies);
-    if (key === undefined || result.keyPairId !== cookies[COOKIE_NAMES.keyPairId]) return;
+    if (key === undefined || result.keyPairId !== cookies[SIGNED_COOKIES.keyPairId]) return;
     if (this.#entries.size >= this.capacity && !this.#entries.has(key)) {
       const oldest = this.#entries.keys().next().value;
       if (oldest !== undefined) this.#entries.delete(oldest);

@@ -50,7 +50,7 @@ export async function startLocalDistribution(options: LocalDistributionOptions =
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.originTimeoutMs !== undefined ? { originTimeoutMs: options.originTimeoutMs } : {}),
   });
-  const header = emulator.config.login?.identity.tokenHeader ?? 'authorization';
+  const header = emulator.config.login?.identity.tokenHeader;
 
   async function identityToken(sub: string, tenant: string): Promise<string> {
     if (emulator.idp === undefined) throw new Error('this configuration has no development identity provider');
@@ -61,6 +61,7 @@ export async function startLocalDistribution(options: LocalDistributionOptions =
     url: emulator.url,
     identityToken,
     async signIn(sub, tenant) {
+      if (header === undefined) throw new Error('this configuration has no login section: nothing to sign in to');
       const token = await identityToken(sub, tenant);
       const body = '{}';
       const response = await fetch(`${emulator.url}/auth/session`, {
