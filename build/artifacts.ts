@@ -193,6 +193,9 @@ const INTERNAL_PROPERTIES = new RegExp(
       'token',
       'path',
       'status',
+      'verify',
+      'encode',
+      'text',
       // Configuration fields (embedded as an object literal by this build, never read from outside).
       'issuer',
       'audience',
@@ -282,20 +285,21 @@ async function buildCloudFrontFunction(config: GateConfig, options: BuildOptions
     logLevel: 'error',
   });
   const kvs = usesKeyValueStore(config);
-  // The runtime takes a script, not a module: turn esbuild's closing `export{a as handle,b as init};`
-  // into a plain object (an IIFE would cost its export helpers, about 500 bytes).
+  // The runtime takes a script, not a module: drop esbuild's closing `export{a as handle,b as init};` and call
+  // the two by their minified names (an IIFE would cost its export helpers, about 500 bytes).
   const esm = result.outputFiles[0]!.text.trim();
   const exported = /export\{([\w$]+) as handle,([\w$]+) as init\};?$/.exec(esm);
   if (!exported)
     throw new Error('unexpected esbuild output for the CloudFront Function: no trailing export of handle and init');
-  const body = `${esm.slice(0, exported.index)}var __gate={handle:${exported[1]},init:${exported[2]}};`;
+  const body = esm.slice(0, exported.index);
   const code = [
     // The runtime requires this import to be the first line of the function.
     ...(kvs ? ["import cf from 'cloudfront';"] : []),
     "var crypto = require('crypto');",
     body,
-    `__gate.init({ crypto: crypto, kvs: ${kvs ? 'cf.kvs()' : 'undefined'} });`,
-    'async function handler(event) { return __gate.handle(event); }',
+    `${exported[2]}({ crypto: crypto, kvs: ${kvs ? 'cf.kvs()' : 'undefined'} });`,
+    // Async only when the function awaits its KeyValueStore: CloudFront takes a plain result as well.
+    `${kvs ? 'async ' : ''}function handler(event) { return ${exported[1]}(event); }`,
     '',
   ].join('\n');
   const size = Buffer.byteLength(code);

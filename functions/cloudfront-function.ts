@@ -6,13 +6,23 @@
  * wraps the bundle so that the runtime's own modules — `crypto`, and `cloudfront` for the KeyValueStore —
  * are handed to `init` by the top-level script, and `handler(event)` is a top-level function.
  *
+ * With inline keys and no kill switch nothing here awaits: `handle` returns the result itself, and the build
+ * declares a plain `function handler` (an async one would cost njs two promise round trips a request). Only
+ * a function that reads its KeyValueStore is async.
+ *
  * Only HMAC can be computed here: HS256 tokens are verified; any other algorithm is a 401.
  */
 import type { GateConfig } from '../config/gate';
-import { constantTimeEqual } from '../src/constant-time';
-import { createGate, credentialOf, type GateRequest, type Respond } from '../src/decision';
+import { constantTimeEqualBytes } from '../src/constant-time';
+import { createGate, credentialOf, type Decision, type Forward, type GateRequest, type Respond } from '../src/decision';
 import { refusal } from '../src/errors';
-import { createTokenVerifier, readTokenHeader, type KeyLookup, type VerificationKey } from '../src/token';
+import {
+  createTokenVerifier,
+  readTokenHeader,
+  type Base64urlPort,
+  type KeyLookup,
+  type VerificationKey,
+} from '../src/token';
 
 declare const __GATE_CONFIG__: GateConfig;
 // Build-time constants (the same values as in the config) so that esbuild drops the unused paths:
@@ -23,15 +33,15 @@ declare const __KILL_SWITCH__: boolean;
 /** The two runtime modules the function uses, as CloudFront provides them. */
 export interface CloudFrontRuntime {
   crypto: {
-    createHmac(
-      algorithm: 'sha256',
-      key: Uint8Array,
-    ): { update(data: string): { digest(encoding: 'base64url'): string } };
+    createHmac(algorithm: 'sha256', key: Uint8Array): { update(data: string): { digest(): Uint8Array } };
   };
   kvs: KeyValueStore | undefined;
 }
 
-/** The `cf.kvs()` handle: `get` rejects when the key is missing. */
+/**
+ * The `cf.kvs()` handle: `get` rejects when the key is missing, and, like any read, when the store cannot be
+ * read; `exists` resolves to a boolean (docs/platform.md#key-value-store).
+ */
 export interface KeyValueStore {
   get(key: string, options: { format: 'string' | 'json' }): Promise<unknown>;
   exists(key: string): Promise<boolean>;
@@ -55,20 +65,34 @@ interface CfEvent {
 }
 
 const config = __GATE_CONFIG__;
-const tokens = createTokenVerifier(config, decodeText);
+const tokensPort = base64url();
+const tokens = createTokenVerifier(config, tokensPort);
 const gate = createGate(config, tokens);
 let runtime: CloudFrontRuntime;
-let inlineKeys: { [kid: string]: VerificationKey } = {};
+/** No prototype (set by `init`): a kid such as `constructor` names nothing. */
+let inlineKeys: { [kid: string]: VerificationKey };
 
-// `fatal`: invalid UTF-8 is refused, as the Lambda@Edge target refuses it.
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-
-function decodeText(segment: string): string | undefined {
-  try {
-    return utf8.decode(Buffer.from(segment, 'base64url'));
-  } catch (_error) {
-    return undefined;
-  }
+/** The runtime's Buffer and TextDecoder, for the core's token rules. */
+function base64url(): Base64urlPort {
+  // `fatal`: invalid UTF-8 is refused, as the Lambda@Edge target refuses it. `ignoreBOM`: a leading byte-order
+  // mark is kept, so that JSON.parse refuses it as on Lambda@Edge — a JSON text must not begin with one
+  // (RFC 8259 §8.1). The default would strip it silently.
+  const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+  return {
+    decode: function (segment) {
+      return Buffer.from(segment, 'base64url');
+    },
+    encode: function (bytes) {
+      return (bytes as Buffer).toString('base64url');
+    },
+    text: function (bytes) {
+      try {
+        return utf8.decode(bytes);
+      } catch (_error) {
+        return undefined;
+      }
+    },
+  };
 }
 
 function hmacKey(secret: string): VerificationKey | undefined {
@@ -76,11 +100,12 @@ function hmacKey(secret: string): VerificationKey | undefined {
   if (bytes.length < 32) return undefined;
   return {
     alg: 'HS256',
-    verify: function (signingInput, signature) {
-      // Canonical base64url on both sides (the core checks the token's): equal strings, equal bytes.
-      return constantTimeEqual(
-        runtime.crypto.createHmac('sha256', bytes).update(signingInput).digest('base64url'),
-        signature,
+    verify: function (signingInput, _signature, signatureBytes) {
+      // Raw digest bytes against the signature's (decoded once by the core): under njs a 32-byte loop costs a
+      // seventh of a 43-character one.
+      return constantTimeEqualBytes(
+        runtime.crypto.createHmac('sha256', bytes).update(signingInput).digest(),
+        signatureBytes,
       );
     },
   };
@@ -88,7 +113,7 @@ function hmacKey(secret: string): VerificationKey | undefined {
 
 export function init(given: CloudFrontRuntime): void {
   runtime = given;
-  inlineKeys = {};
+  inlineKeys = Object.create(null);
   if (!__KEYS_IN_STORE__) {
     for (let i = 0; i < config.keys.length; i++) {
       const key = config.keys[i];
@@ -100,12 +125,35 @@ export function init(given: CloudFrontRuntime): void {
   }
 }
 
-/** `key:<kid>` → `{"alg":"HS256","secret":"<base64url>"}`; anything else names no usable key. */
-async function storeKey(kid: string): Promise<VerificationKey | undefined> {
-  if (runtime.kvs === undefined || kid.length > 500) return undefined;
+function inlineKey(kid: string): VerificationKey | undefined {
+  return inlineKeys[kid];
+}
+
+/** What `storeKey` answers when the store could not be read: not "no such key", which is a 401. */
+const STORE_DOWN = null;
+
+/**
+ * `key:<kid>` → `{"alg":"HS256","secret":"<base64url>"}`; anything else names no usable key (undefined).
+ * STORE_DOWN when the store cannot be read: `get` rejects alike for a missing key and for an outage, so a
+ * rejection is followed by `exists`, which tells them apart.
+ */
+async function storeKey(kid: string): Promise<VerificationKey | undefined | typeof STORE_DOWN> {
+  const store = runtime.kvs;
+  if (store === undefined || kid.length > 500) return undefined;
+  const name = 'key:' + kid;
+  let text: unknown;
+  try {
+    text = await store.get(name, { format: 'string' });
+  } catch (_error) {
+    try {
+      return (await store.exists(name)) ? STORE_DOWN : undefined;
+    } catch (_again) {
+      return STORE_DOWN;
+    }
+  }
   let entry: unknown;
   try {
-    entry = await runtime.kvs.get('key:' + kid, { format: 'json' });
+    entry = JSON.parse(text as string);
   } catch (_error) {
     return undefined;
   }
@@ -119,7 +167,11 @@ async function storeKey(kid: string): Promise<VerificationKey | undefined> {
 /** Every value of a cookie or query parameter: CloudFront puts the first in `value`, all in `multiValue`. */
 function values(entry: CfValue | undefined): string[] {
   if (!entry) return [];
-  return entry.multiValue ? entry.multiValue.map((v) => v.value) : [entry.value];
+  return entry.multiValue
+    ? entry.multiValue.map(function (v) {
+        return v.value;
+      })
+    : [entry.value];
 }
 
 /** Query keys that decode to the link-token parameter; counted together, like the Lambda@Edge target. */
@@ -170,6 +222,27 @@ function answer(refused: Respond): object {
   return result;
 }
 
+function malformed(reason: string): object {
+  return answer(gate.refuse(refusal('malformed_request', reason), undefined));
+}
+
+/** Forward with only the uri rewritten, minus the credential: the origin never needs the token. */
+function forward(event: CfEvent, decision: Forward): object {
+  const request = event.request as CfRequest;
+  request.uri = decision.uri;
+  if (request.cookies) delete request.cookies[config.cookieName];
+  // A link token, when present, was the credential: with a session credential there is none to drop.
+  if (decision.credential.kind === 'link') {
+    const drop = linkTokenKeys(request.querystring);
+    for (let i = 0; i < drop.length; i++) delete request.querystring[drop[i]];
+  }
+  return request;
+}
+
+function nowSeconds(): number {
+  return Math.floor(Date.now() / 1000);
+}
+
 async function tenantDisabled(tenant: string): Promise<boolean | undefined> {
   try {
     const store = runtime.kvs!;
@@ -182,29 +255,35 @@ async function tenantDisabled(tenant: string): Promise<boolean | undefined> {
   }
 }
 
-export async function handle(event: CfEvent): Promise<object> {
+/** The function when it reads its KeyValueStore (keys, kill switch, or both). */
+async function handleWithStore(event: CfEvent): Promise<object> {
   try {
     const gateRequest = event && typeof event === 'object' ? toGateRequest(event) : undefined;
-    if (gateRequest === undefined)
-      return answer(gate.refuse(refusal('malformed_request', 'no readable request'), undefined));
+    if (gateRequest === undefined) return malformed('no readable request');
 
-    let keys: KeyLookup = function (kid) {
-      return inlineKeys[kid];
-    };
+    let keys: KeyLookup = inlineKey;
+    let storeDown = false;
     if (__KEYS_IN_STORE__) {
       // Read the one key the token names before the (synchronous) decision.
       const credential = credentialOf(gateRequest);
       const header =
-        credential === undefined ? undefined : readTokenHeader(credential, config.maxTokenLength, decodeText);
+        credential === undefined ? undefined : readTokenHeader(credential, config.maxTokenLength, tokensPort);
       const kid = header !== undefined && header.ok ? header.header.kid : undefined;
       const key = kid === undefined ? undefined : await storeKey(kid);
+      storeDown = key === STORE_DOWN;
       keys = function (wanted) {
-        return wanted === kid ? key : undefined;
+        return wanted === kid && key !== STORE_DOWN ? key : undefined;
       };
     }
 
-    const decision = gate.decide(gateRequest, keys, Math.floor(Date.now() / 1000));
-    if (decision.action === 'respond') return answer(decision);
+    const decision: Decision = gate.decide(gateRequest, keys, nowSeconds());
+    if (decision.action === 'respond') {
+      // An outage is not a missing key: a 503 the viewer may retry, never a 401 that sends them to log in.
+      if (storeDown && decision.refusal !== undefined && decision.refusal.reason === 'kid_unknown') {
+        return answer(gate.refuse(refusal('store_unavailable', 'key store unreadable'), gateRequest));
+      }
+      return answer(decision);
+    }
 
     if (__KILL_SWITCH__) {
       const disabled = await tenantDisabled(decision.tenant);
@@ -212,18 +291,23 @@ export async function handle(event: CfEvent): Promise<object> {
         return answer(gate.refuse(refusal('store_unavailable', 'kill switch unreadable'), gateRequest));
       if (disabled) return answer(gate.refuse(refusal('tenant_disabled', decision.tenant), gateRequest));
     }
-
-    // Forward with only the uri rewritten, minus the credential: the origin never needs the token.
-    const request = (event as CfEvent).request as CfRequest;
-    request.uri = decision.uri;
-    const cookies = request.cookies || {};
-    const querystring = request.querystring || {};
-    delete cookies[config.cookieName];
-    const drop = linkTokenKeys(querystring);
-    for (let i = 0; i < drop.length; i++) delete querystring[drop[i]];
-    return request;
+    return forward(event, decision);
   } catch (_error) {
     // An exception here would be a 503 for the viewer: refuse instead.
-    return answer(gate.refuse(refusal('malformed_request', 'unreadable event'), undefined));
+    return malformed('unreadable event');
+  }
+}
+
+/** The handler's work: synchronous unless the function reads its KeyValueStore. */
+export function handle(event: CfEvent): object | Promise<object> {
+  if (__KEYS_IN_STORE__ || __KILL_SWITCH__) return handleWithStore(event);
+  try {
+    const gateRequest = event && typeof event === 'object' ? toGateRequest(event) : undefined;
+    if (gateRequest === undefined) return malformed('no readable request');
+    const decision = gate.decide(gateRequest, inlineKey, nowSeconds());
+    return decision.action === 'respond' ? answer(decision) : forward(event, decision);
+  } catch (_error) {
+    // An exception here would be a 503 for the viewer: refuse instead.
+    return malformed('unreadable event');
   }
 }

@@ -9,7 +9,7 @@ import { Buffer, isUtf8 } from 'node:buffer';
 import { createHmac, createPublicKey, createSecretKey, verify, type KeyObject } from 'node:crypto';
 import { constantTimeEqual } from '../src/constant-time';
 import type { KeyConfig } from '../config/gate';
-import type { KeyLookup, VerificationKey } from '../src/token';
+import type { Base64urlPort, KeyLookup, VerificationKey } from '../src/token';
 
 function hmacKey(secret: KeyObject): VerificationKey {
   return {
@@ -29,8 +29,7 @@ function publicKey(alg: 'ES256' | 'RS256' | 'EdDSA', key: KeyObject): Verificati
   const keyInput = alg === 'ES256' ? { key, dsaEncoding: 'ieee-p1363' as const } : key;
   return {
     alg,
-    verify(signingInput, signature) {
-      const given = Buffer.from(signature, 'base64url');
+    verify(signingInput, _signature, given) {
       if (expectedLength !== undefined && given.length !== expectedLength) return false;
       try {
         return verify(digest, Buffer.from(signingInput, 'latin1'), keyInput, given);
@@ -56,8 +55,11 @@ export function createKeyRing(configs: KeyConfig[]): KeyLookup {
   return (kid) => byKid[kid];
 }
 
-export function decodeBase64urlText(segment: string): string | undefined {
-  const bytes = Buffer.from(segment, 'base64url');
-  // jose would read invalid UTF-8 as U+FFFD; a signed token with broken text is refused instead.
-  return isUtf8(bytes) ? bytes.toString('utf8') : undefined;
-}
+/** Node's base64url and UTF-8, for the core's token rules (src/token-rules.ts). */
+export const nodeBase64url: Base64urlPort = {
+  decode: (segment) => Buffer.from(segment, 'base64url'),
+  encode: (bytes) => (bytes as Buffer).toString('base64url'),
+  // jose would read invalid UTF-8 as U+FFFD; a signed token with broken text is refused instead. Buffer's
+  // `toString` keeps a leading byte-order mark, so JSON.parse refuses it (RFC 8259 §8.1).
+  text: (bytes) => (isUtf8(bytes) ? (bytes as Buffer).toString('utf8') : undefined),
+};

@@ -15,7 +15,7 @@ import type { GateConfig } from '../config/gate';
 import { cookieValues, withoutCookie } from '../src/cookies';
 import { createGate, type GateRequest, type Respond } from '../src/decision';
 import { refusal } from '../src/errors';
-import { createKeyRing, decodeBase64urlText } from './key-ring';
+import { createKeyRing, nodeBase64url } from './key-ring';
 import { queryValues, withoutQueryParam } from '../src/query';
 import type { GateResponse } from '../src/response';
 import { createTokenVerifier } from '../src/token';
@@ -24,7 +24,7 @@ declare const __GATE_CONFIG__: GateConfig;
 
 const config = __GATE_CONFIG__;
 const keys = createKeyRing(config.keys);
-const gate = createGate(config, createTokenVerifier(config, decodeBase64urlText));
+const gate = createGate(config, createTokenVerifier(config, nodeBase64url));
 
 function headerValues(headers: CloudFrontHeaders, name: string): string[] {
   const values: string[] = [];

@@ -1,17 +1,33 @@
 /**
  * Why the gate would accept or refuse a token, rule by rule (`tenant-gate verify`).
  *
- * The verdict is always the gate's own verifier (src/token.ts); the rule list beside it re-reads the token to
- * say what each rule found, including the ones after the first failure. test/login/explain-token.test.ts
+ * The verdict is always the gate's own verifier (src/token.ts); the rule list beside it applies the same rule
+ * functions (src/token-rules.ts) one by one to say what each found, including the ones after the first
+ * failure: only the wording is this file's, never a rule. test/login/explain-token.test.ts
  * holds the two together: on every token of the suite, the first failing rule names the verifier's failure.
  */
-import { hasCanonicalTail } from '../src/base64url';
 import type { GateConfig } from '../config/gate';
 import type { TokenFailure } from '../src/errors';
-import { decodeBase64urlText } from '../functions/key-ring';
-import { isSafeTenantSegment } from '../src/tenant-path';
-import { createTokenVerifier, LINK_TYP, SESSION_TYP, type KeyLookup, type TokenResult } from '../src/token';
-import { isIpv4 } from './viewer-ip';
+import { nodeBase64url } from '../functions/key-ring';
+import { createTokenVerifier, type KeyLookup, type TokenResult } from '../src/token';
+import {
+  audienceFailure,
+  canonicalBytes,
+  expiryFailure,
+  headerFailure,
+  issuedAtFailure,
+  issuerFailure,
+  kindOf,
+  linkIpFailure,
+  linkPathFailure,
+  maxLifetime,
+  notBeforeFailure,
+  parseJsonObject,
+  splitToken,
+  tenantFailure,
+  LINK_TYP,
+  SESSION_TYP,
+} from '../src/token-rules';
 
 export interface RuleCheck {
   rule: string;
@@ -29,24 +45,10 @@ export interface TokenExplanation {
   checks: RuleCheck[];
 }
 
-const COMPACT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
-const COMPACT = {
-  test: (token: string) => COMPACT_SHAPE.test(token) && token.split('.').every((s) => hasCanonicalTail(s)),
-};
-const EMBEDDED = ['jwk', 'jku', 'x5u', 'x5c', 'x5t', 'x5t#S256'];
-
-function parse(segment: string | undefined): Record<string, unknown> | undefined {
-  if (segment === undefined) return undefined;
-  const text = decodeBase64urlText(segment);
-  if (text === undefined) return undefined;
-  try {
-    const value: unknown = JSON.parse(text);
-    return typeof value === 'object' && value !== null && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : undefined;
-  } catch {
-    return undefined;
-  }
+/** A segment as a JSON object, when it is canonical base64url of one. */
+function parse(segment: string): Record<string, unknown> | undefined {
+  const bytes = canonicalBytes(nodeBase64url, segment);
+  return bytes === undefined ? undefined : parseJsonObject(nodeBase64url.text(bytes));
 }
 
 const num = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
@@ -58,7 +60,7 @@ export function explainToken(
   now: number,
   context: { path?: string; ip?: string } = {},
 ): TokenExplanation {
-  const result = createTokenVerifier(config, decodeBase64urlText).verify(token, keys, now);
+  const result = createTokenVerifier(config, nodeBase64url).verify(token, keys, now);
   const checks: RuleCheck[] = [];
   const pass = (rule: string, detail: string) => checks.push({ rule, status: 'pass', detail });
   const fail = (rule: string, code: RuleCheck['code'], detail: string) =>
@@ -66,30 +68,32 @@ export function explainToken(
   const skip = (rule: string, detail: string) => checks.push({ rule, status: 'skip', detail });
 
   // --- format
-  if (token.length > config.maxTokenLength)
+  const parts = splitToken(token, config.maxTokenLength);
+  const canonical =
+    typeof parts !== 'string' && parts.every((segment) => canonicalBytes(nodeBase64url, segment) !== undefined);
+  if (parts === 'token_too_long')
     fail('format', 'token_too_long', `${token.length} characters > maxTokenLength ${config.maxTokenLength}`);
-  else if (!COMPACT.test(token)) fail('format', 'token_malformed', 'not three base64url segments');
+  else if (!canonical) fail('format', 'token_malformed', 'not three canonical base64url segments');
   else pass('format', `compact JWS, ${token.length} characters`);
-  const [h, p] = token.split('.');
-  const header = COMPACT.test(token) ? parse(h) : undefined;
-  const claims = COMPACT.test(token) ? parse(p) : undefined;
+  const header = canonical ? parse(parts[0]!) : undefined;
+  const claims = canonical ? parse(parts[1]!) : undefined;
 
   // --- header
   let kind: 'session' | 'link' | undefined;
-  if (header === undefined || typeof header.alg !== 'string') {
-    if (COMPACT.test(token)) fail('header', 'header_malformed', 'not a JSON object with alg');
+  const headerProblem = header === undefined ? undefined : headerFailure(header);
+  if (header === undefined) {
+    if (canonical) fail('header', 'header_malformed', 'not a JSON object');
     else skip('header', 'no readable header');
-  } else if (header.alg.toLowerCase() === 'none') fail('header', 'alg_none', 'alg none');
-  else if (header.typ !== SESSION_TYP && header.typ !== LINK_TYP)
-    fail('header', 'typ_mismatch', `typ ${JSON.stringify(header.typ)}, want ${SESSION_TYP} or ${LINK_TYP}`);
-  else if (EMBEDDED.some((m) => header[m] !== undefined))
-    fail('header', 'embedded_key', 'the header carries or points to a key');
-  else if (header.crit !== undefined || header.b64 !== undefined)
-    fail('header', 'crit_unsupported', 'crit/b64 extensions are refused');
-  else if (typeof header.kid !== 'string' || header.kid === '') fail('header', 'kid_missing', 'no kid');
+  } else if (headerProblem === 'header_malformed') fail('header', headerProblem, 'no alg');
+  else if (headerProblem === 'alg_none') fail('header', headerProblem, 'alg none');
+  else if (headerProblem === 'typ_mismatch')
+    fail('header', headerProblem, `typ ${JSON.stringify(header.typ)}, want ${SESSION_TYP} or ${LINK_TYP}`);
+  else if (headerProblem === 'embedded_key') fail('header', headerProblem, 'the header carries or points to a key');
+  else if (headerProblem === 'crit_unsupported') fail('header', headerProblem, 'crit/b64 extensions are refused');
+  else if (headerProblem !== undefined) fail('header', headerProblem, 'no kid');
   else {
-    kind = header.typ === LINK_TYP ? 'link' : 'session';
-    pass('header', `${kind} token (typ ${header.typ}), alg ${header.alg}, kid ${header.kid}`);
+    kind = kindOf(header.typ);
+    pass('header', `${kind} token (typ ${String(header.typ)}), alg ${String(header.alg)}, kid ${String(header.kid)}`);
   }
 
   // --- key and signature
@@ -102,61 +106,91 @@ export function explainToken(
   if (kind === undefined || key === undefined || key.alg !== header!.alg) skip('signature', 'no matching key');
   else {
     const signature = token.slice(token.lastIndexOf('.') + 1);
-    if (key.verify(token.slice(0, token.lastIndexOf('.')), signature)) pass('signature', 'verifies');
+    const signatureBytes = canonicalBytes(nodeBase64url, signature)!;
+    if (key.verify(token.slice(0, token.lastIndexOf('.')), signature, signatureBytes)) pass('signature', 'verifies');
     else fail('signature', 'signature_invalid', 'does not verify with the configured key');
   }
 
-  // --- claims (explained even if the signature failed; never trusted then)
+  // --- claims (explained even if the signature failed; never trusted then). Each rule is the gate's own
+  // (src/token-rules.ts); only the wording of what it found is this command's.
   if (claims === undefined) {
     if (kind !== undefined) fail('claims', 'payload_malformed', 'payload is not a JSON object');
     else skip('claims', 'no readable payload');
   } else {
-    if (claims.iss === config.issuer) pass('iss', String(claims.iss));
-    else fail('iss', 'iss_mismatch', `${JSON.stringify(claims.iss)}, want ${JSON.stringify(config.issuer)}`);
-    const aud = claims.aud;
-    if (aud === config.audience || (Array.isArray(aud) && aud.includes(config.audience)))
-      pass('aud', JSON.stringify(aud));
-    else fail('aud', 'aud_mismatch', `${JSON.stringify(aud)} does not contain ${JSON.stringify(config.audience)}`);
+    const check = (rule: string, failure: TokenFailure | undefined, passed: string, failed: string) =>
+      failure === undefined ? pass(rule, passed) : fail(rule, failure, failed);
     const tol = config.clockToleranceSeconds;
-    const { exp, iat, nbf } = claims;
-    if (exp === undefined) fail('exp', 'exp_missing', 'missing');
-    else if (!num(exp)) fail('exp', 'exp_invalid', 'not a NumericDate');
-    else if (exp <= now - tol) fail('exp', 'expired', `expired at ${exp} (now ${now}, tolerance ${tol}s)`);
-    else pass('exp', `${exp} (in ${exp - now}s)`);
-    if (iat === undefined) fail('iat', 'iat_missing', 'missing');
-    else if (!num(iat)) fail('iat', 'iat_invalid', 'not a NumericDate');
-    else if (iat > now + tol) fail('iat', 'iat_in_future', `${iat} is in the future`);
-    else pass('iat', String(iat));
-    if (nbf === undefined) pass('nbf', 'absent');
-    else if (!num(nbf)) fail('nbf', 'nbf_invalid', 'not a NumericDate');
-    else if (nbf > now + tol) fail('nbf', 'not_yet_valid', `not before ${nbf}`);
-    else pass('nbf', String(nbf));
-    const max = kind === 'link' ? config.maxLinkLifetimeSeconds : config.maxTokenLifetimeSeconds;
+    const exp = claims.exp;
+    const iat = claims.iat;
+    const nbf = claims.nbf;
+    check(
+      'iss',
+      issuerFailure(claims, config),
+      String(claims.iss),
+      `${JSON.stringify(claims.iss)}, want ${JSON.stringify(config.issuer)}`,
+    );
+    check(
+      'aud',
+      audienceFailure(claims, config),
+      JSON.stringify(claims.aud),
+      `${JSON.stringify(claims.aud)} does not contain ${JSON.stringify(config.audience)}`,
+    );
+    const expFailure = expiryFailure(exp, now, tol);
+    check(
+      'exp',
+      expFailure,
+      num(exp) ? `${exp} (in ${exp - now}s)` : '',
+      expFailure === 'expired'
+        ? `expired at ${String(exp)} (now ${now}, tolerance ${tol}s)`
+        : expFailure === 'exp_missing'
+          ? 'missing'
+          : 'not a NumericDate',
+    );
+    const iatFailure = issuedAtFailure(iat, now, tol);
+    check(
+      'iat',
+      iatFailure,
+      String(iat),
+      iatFailure === 'iat_in_future'
+        ? `${String(iat)} is in the future`
+        : iatFailure === 'iat_missing'
+          ? 'missing'
+          : 'not a NumericDate',
+    );
+    const nbfFailure = notBeforeFailure(nbf, now, tol);
+    check(
+      'nbf',
+      nbfFailure,
+      nbf === undefined ? 'absent' : String(nbf),
+      nbfFailure === 'not_yet_valid' ? `not before ${String(nbf)}` : 'not a NumericDate',
+    );
+    const max = maxLifetime(kind ?? 'session', config);
     if (num(exp) && num(iat)) {
       if (exp - iat > max) fail('lifetime', 'lifetime_exceeded', `${exp - iat}s > ${max}s`);
       else pass('lifetime', `${exp - iat}s ≤ ${max}s`);
     } else skip('lifetime', 'needs exp and iat');
     const tenant = claims[config.tenantClaim];
-    if (tenant === undefined) fail('tenant', 'tenant_missing', `no ${config.tenantClaim} claim`);
-    else if (
-      typeof tenant !== 'string' ||
-      !new RegExp(config.tenantPattern).test(tenant) ||
-      !isSafeTenantSegment(tenant)
-    ) {
-      fail('tenant', 'tenant_invalid', `${JSON.stringify(tenant)} does not match tenantPattern`);
-    } else pass('tenant', tenant);
+    const tenantProblem = tenantFailure(tenant, new RegExp(config.tenantPattern));
+    check(
+      'tenant',
+      tenantProblem,
+      String(tenant),
+      tenantProblem === 'tenant_missing'
+        ? `no ${config.tenantClaim} claim`
+        : `${JSON.stringify(tenant)} does not match tenantPattern or is not a safe path segment`,
+    );
     if (kind === 'link') {
-      if (typeof claims.pth !== 'string' || claims.pth === '') fail('link path', 'link_path_missing', 'no pth');
-      else if (context.path !== undefined && context.path !== claims.pth)
-        fail('link path', 'link_path_mismatch', `opens ${claims.pth}, not ${context.path}`);
-      else pass('link path', context.path === undefined ? `opens ${claims.pth} only` : `${claims.pth}`);
+      const pth = claims.pth;
+      if (linkPathFailure(pth) !== undefined) fail('link path', 'link_path_missing', 'no pth');
+      else if (context.path !== undefined && context.path !== pth)
+        fail('link path', 'link_path_mismatch', `opens ${String(pth)}, not ${context.path}`);
+      else pass('link path', context.path === undefined ? `opens ${String(pth)} only` : `${String(pth)}`);
       const cip = claims.cip;
       if (cip === undefined) pass('link ip', 'not bound');
-      else if (typeof cip !== 'string' || !isIpv4(cip))
-        fail('link ip', 'link_ip_invalid', 'cip is not an IPv4 address');
+      else if (linkIpFailure(cip) !== undefined) fail('link ip', 'link_ip_invalid', 'cip is not an IPv4 address');
       else if (context.ip !== undefined && context.ip !== cip)
-        fail('link ip', 'link_ip_mismatch', `bound to ${cip}, viewer ${context.ip}`);
-      else pass('link ip', context.ip === undefined ? `bound to ${cip}` : `${cip}`);
+        fail('link ip', 'link_ip_mismatch', `bound to ${String(cip)}, viewer ${context.ip}`);
+      else pass('link ip', context.ip === undefined ? `bound to ${String(cip)}` : `${String(cip)}`);
     }
   }
   const contextOk = !checks.some((c) => c.code === 'link_path_mismatch' || c.code === 'link_ip_mismatch');

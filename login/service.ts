@@ -7,7 +7,7 @@
  */
 import { decodeJwt } from 'jose';
 import { cookieValues } from '../src/cookies';
-import { decodeBase64urlText } from '../functions/key-ring';
+import { nodeBase64url } from '../functions/key-ring';
 import { createTokenVerifier, type VerifiedToken } from '../src/token';
 import { cookieResource, customPolicy, signCookies } from './cloudfront-signing';
 import type { LoginGateConfig } from '../config/login';
@@ -100,7 +100,7 @@ export function createLoginService(config: LoginGateConfig, deps: LoginDeps): Lo
   const log = deps.log ?? defaultLog;
   const minter = createTenantTokenMinter(config);
   // The same verifier and keys as the edge gate: a session this origin accepts is one the edge accepts.
-  const sessions = createTokenVerifier(config, decodeBase64urlText);
+  const sessions = createTokenVerifier(config, nodeBase64url);
   const ownOrigin = `https://${config.domain}`;
   const signedCookies = login.cloudfront !== null && login.cloudfront.signedCookies;
 

@@ -6,12 +6,12 @@
  * requests cost no cryptography, and so that a credential is never judged for a path it cannot open.
  */
 import type { GateConfig } from '../config/gate';
-import { refusal, type Refusal, type RefusalCode, type TokenFailure } from './errors';
+import { refusal, type Refusal, type RefusalCode } from './errors';
 import { ALLOWED_METHODS, allowedOrigin, corsHeaders, preflightHeaders } from './cors';
 import { isNavigation, loginLocation } from './login-redirect';
 import { generatedResponse, refusalResponse, type GateResponse } from './response';
 import { checkViewerPath, originUri } from './tenant-path';
-import type { KeyLookup, TokenVerifier, VerifiedToken } from './token';
+import type { KeyLookup, TokenKind, TokenVerifier, VerifiedToken } from './token';
 
 export interface GateRequest {
   method: string;
@@ -117,10 +117,6 @@ export function createGate(config: GateConfig, tokens: TokenVerifier): Gate {
     return refuseWith(config, refusal(code, reason), request);
   }
 
-  function tokenRefusal(failure: TokenFailure, request: GateRequest): Respond {
-    return deny('invalid_token', failure, request);
-  }
-
   function decide(request: GateRequest, keys: KeyLookup, now: number): Decision {
     if (typeof request.method !== 'string' || typeof request.uri !== 'string') {
       return refuse(refusal('malformed_request', 'no method or uri'), undefined);
@@ -138,27 +134,27 @@ export function createGate(config: GateConfig, tokens: TokenVerifier): Gate {
       return deny('path_not_allowed', 'outside pathPrefix', request);
     }
 
-    let verified: VerifiedToken;
-    if (request.linkTokens.length > 0) {
-      // A link token, when present, is the credential: like a CloudFront signed URL, it wins over cookies.
-      if (request.linkTokens.length > 1) return deny('invalid_query', 'repeated', request);
-      if (request.linkTokens[0] === '') return deny('invalid_query', 'empty', request);
-      const result = tokens.verify(request.linkTokens[0], keys, now);
-      if (!result.ok) return tokenRefusal(result.failure, request);
-      if (result.token.kind !== 'link') return tokenRefusal('typ_mismatch', request);
-      if (result.token.path !== uri) return deny('link_path_mismatch', 'pth', request);
-      if (result.token.ip !== undefined && result.token.ip !== request.viewerIp) {
-        return deny('link_ip_mismatch', 'cip', request);
-      }
-      verified = result.token;
-    } else {
-      const cookies = request.tokenCookies;
+    const links = request.linkTokens;
+    const cookies = request.tokenCookies;
+    let kind: TokenKind = 'link';
+    // A link token, when present, is the credential: like a CloudFront signed URL, it wins over cookies.
+    if (links.length > 1) return deny('invalid_query', 'repeated', request);
+    if (links.length === 0) {
+      kind = 'session';
       if (cookies.length > 1) return deny('duplicate_credentials', 'several', request);
       if (cookies.length === 0 || cookies[0] === '') return deny('missing_credentials', 'none', request);
-      const result = tokens.verify(cookies[0], keys, now);
-      if (!result.ok) return tokenRefusal(result.failure, request);
-      if (result.token.kind !== 'session') return tokenRefusal('typ_mismatch', request);
-      verified = result.token;
+    } else if (links[0] === '') return deny('invalid_query', 'empty', request);
+
+    const result = tokens.verify(kind === 'link' ? links[0] : cookies[0], keys, now);
+    if (!result.ok) return deny('invalid_token', result.failure, request);
+    const verified = result.token;
+    // A session token is never a link, nor a link a session (RFC 8725 §3.11).
+    if (verified.kind !== kind) return deny('invalid_token', 'typ_mismatch', request);
+    if (kind === 'link') {
+      if (verified.path !== uri) return deny('link_path_mismatch', 'pth', request);
+      if (verified.ip !== undefined && verified.ip !== request.viewerIp) {
+        return deny('link_ip_mismatch', 'cip', request);
+      }
     }
     return {
       action: 'forward',

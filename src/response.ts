@@ -4,6 +4,9 @@
  */
 import { REFUSALS, type Refusal } from './errors';
 
+/** How long a viewer refused for a store outage should wait: KeyValueStore reads recover in seconds. */
+export const RETRY_AFTER_SECONDS = '5';
+
 /**
  * No reason phrase: it is optional for both runtimes (CloudFront supplies the standard one), and a table
  * of them costs bytes the CloudFront Function does not have.
@@ -24,6 +27,8 @@ export function generatedResponse(
   const all: { [name: string]: string } = { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' };
   if (body !== '') all['content-type'] = 'application/json';
   if (status === 401) all['www-authenticate'] = 'Cookie realm="tenant-gate"';
+  // Only a store outage answers 503: the viewer may come back shortly (RFC 9110 §10.2.3).
+  if (status === 503) all['retry-after'] = RETRY_AFTER_SECONDS;
   if (headers !== undefined) for (const name in headers) all[name] = headers[name];
   return { status: status, headers: all, body: body };
 }

@@ -43,7 +43,8 @@ describe('CloudFront Function artifact', () => {
   it("is one script: a top-level handler, no exports, only the runtime's modules", async () => {
     const code = readFileSync(join(await built('default'), 'cloudfront-function', 'index.js'), 'utf8');
     expect(code).toMatch(/^var crypto = require\('crypto'\);\n/);
-    expect(code).toMatch(/\nasync function handler\(event\) \{/);
+    // Inline keys, no store: nothing to await, so a plain function (docs/platform.md#cloudfront-functions-runtime).
+    expect(code).toMatch(/\nfunction handler\(event\) \{/);
     expect(code).not.toMatch(/\bexport\b|module\.exports|exports\./);
     expect([...code.matchAll(/require\((['"])([^'"]+)\1\)/g)].map((m) => m[2])).toEqual(['crypto']);
     // Asymmetric keys cannot be used here and are not embedded; neither is the login section.
@@ -123,14 +124,42 @@ describe('keys from the KeyValueStore: rotation without a redeploy', () => {
     expect(cloudFrontFunctionOutcome(await run(request(tokenFor('k', secret)))).status).toBe(401);
   });
 
-  it('fails closed when the store cannot be read (401)', async () => {
+  it('is async: it awaits its store', () => {
+    expect(readFileSync(file, 'utf8')).toMatch(/\nasync function handler\(event\) \{/);
+  });
+
+  it('answers 503 store_unavailable with Retry-After when the store cannot be read: an outage is no missing key', async () => {
     const store = new LocalKeyValueStore({ 'key:k': entry(current) });
     store.failing = true;
     const run = vmRunner(file, store);
+    const outcome = cloudFrontFunctionOutcome(await run(request(tokenFor('k', current))));
+    expect(outcome).toMatchObject({ status: 503, code: 'store_unavailable' });
+    if (outcome.status === 'forward') return;
+    expect(outcome.headers).toMatchObject({ 'retry-after': '5', 'cache-control': 'no-store' });
+  });
+
+  it.each([
+    ['no credential', undefined, 401, 'missing_credentials'],
+    ['a token that is not a JWS', 'not-a-token', 401, 'invalid_token'],
+  ])('still judges what needs no key first during an outage: %s', async (_name, token, status, code) => {
+    const store = new LocalKeyValueStore({});
+    store.failing = true;
+    expect(cloudFrontFunctionOutcome(await vmRunner(file, store)(request(token)))).toMatchObject({ status, code });
+  });
+
+  it('a key missing from a readable store stays a 401', async () => {
+    const run = vmRunner(file, new LocalKeyValueStore({}));
     expect(cloudFrontFunctionOutcome(await run(request(tokenFor('k', current))))).toMatchObject({
       status: 401,
       code: 'invalid_token',
     });
+  });
+
+  it.runIf(canRun(NJS))('answers 503 store_unavailable under njs too when the store cannot be read', async () => {
+    const run = njsRunner(file, { 'key:k': entry(current) }, undefined, true);
+    const outcome = cloudFrontFunctionOutcome(await run(request(tokenFor('k', current))));
+    expect(outcome).toMatchObject({ status: 503, code: 'store_unavailable' });
+    if (outcome.status !== 'forward') expect(outcome.headers['retry-after']).toBe('5');
   });
 
   it.runIf(canRun(NJS))('works the same under njs', async () => {
@@ -163,12 +192,13 @@ describe('tenant kill switch', () => {
     expect(cloudFrontFunctionOutcome(await run(request(acme)))).toMatchObject({ status: 'forward' });
   });
 
-  it('answers 503 store_unavailable when the store cannot be read, rather than guess', async () => {
+  it('answers 503 store_unavailable with Retry-After when the store cannot be read, rather than guess', async () => {
     const store = new LocalKeyValueStore({});
     store.failing = true;
     expect(cloudFrontFunctionOutcome(await vmRunner(file, store)(request(acme)))).toMatchObject({
       status: 503,
       code: 'store_unavailable',
+      headers: { 'retry-after': '5' },
     });
   });
 

@@ -63,6 +63,19 @@ export const tokenCases: TokenCase[] = [
   { name: 'tenant of one character', token: mint({ claims: { tid: 'a' } }), expect: 'ok' },
   { name: 'tenant of 63 characters', token: mint({ claims: { tid: 'a'.repeat(63) } }), expect: 'ok' },
   { name: 'fractional NumericDate', token: mint({ claims: { exp: NOW + 10.5 } }), expect: 'ok' },
+  // A thumbprint neither carries nor locates a key; the gate takes its key by kid (src/token-rules.ts).
+  { name: 'x5t (a thumbprint) is ignored', token: mint({ header: { x5t: 'dGh1bWI' } }), expect: 'ok' },
+  { name: 'x5t#S256 (a thumbprint) is ignored', token: mint({ header: { 'x5t#S256': 'dGh1bWI' } }), expect: 'ok' },
+  {
+    name: 'duplicate claim: the last one wins, on every target',
+    token: mint({ rawPayload: JSON.stringify(sessionClaims()).replace('{', '{"tid":"globex",') }),
+    expect: 'ok',
+  },
+  {
+    name: 'odd Unicode in an ignored claim (astral, RTL override, lone surrogate escape)',
+    token: mint({ claims: { note: '\u{1F600}\u202E\uD800' } }),
+    expect: 'ok',
+  },
 
   // ── structure ─────────────────────────────────────────────────────────────────────────────────────
   { name: 'empty string', token: '', expect: 'token_malformed' },
@@ -319,6 +332,30 @@ export const tokenCases: TokenCase[] = [
   { name: 'tenant claim of 64 characters', token: mint({ claims: { tid: 'a'.repeat(64) } }), expect: 'tenant_invalid' },
   { name: 'tenant claim ending with a hyphen', token: mint({ claims: { tid: 'acme-' } }), expect: 'tenant_invalid' },
   { name: 'tenant claim with a fullwidth letter', token: mint({ claims: { tid: 'acｍe' } }), expect: 'tenant_invalid' },
+  {
+    // RFC 8259 §8.1: a JSON text must not begin with a byte-order mark; RFC 7515 §2 / RFC 7519 §7.2 make the
+    // header and the claims set JSON texts. TextDecoder would strip it by default: both targets refuse it.
+    name: 'payload starting with a UTF-8 byte-order mark',
+    token: mint({ rawPayload: '\uFEFF' + JSON.stringify(sessionClaims()) }),
+    expect: 'payload_malformed',
+    stricterThanJose: true,
+  },
+  {
+    name: 'header starting with a UTF-8 byte-order mark',
+    token: mint({ rawHeader: '\uFEFF' + JSON.stringify({ alg: 'HS256', typ: 'tenant+jwt', kid: 'hs-2026-11' }) }),
+    expect: 'header_malformed',
+    stricterThanJose: true,
+  },
+  {
+    name: 'exp -0 (a past NumericDate)',
+    token: mint({ rawPayload: JSON.stringify(sessionClaims()).replace(/"exp":\d+/, '"exp":-0') }),
+    expect: 'expired',
+  },
+  {
+    name: 'iat written 1.8e9 (a number, however spelled)',
+    token: mint({ rawPayload: JSON.stringify(sessionClaims()).replace(/"iat":\d+/, `"iat":${(NOW - 60) / 1e9}e9`) }),
+    expect: 'ok',
+  },
   {
     name: 'payload invalid UTF-8',
     token: (() => {

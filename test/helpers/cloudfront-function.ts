@@ -48,17 +48,23 @@ export function vmRunner(file: string, store?: LocalKeyValueStore, now: () => nu
 
 /**
  * The artifact under njs: one process per call, the store served by a `cloudfront` module on njs's
- * module path. Returns what the handler resolved to.
+ * module path (every read rejected when `storeFailing`, as in an outage). Returns what the handler resolved to.
  */
-export function njsRunner(file: string, storeEntries?: Record<string, string>, nowMs: number = NOW * 1000) {
+export function njsRunner(
+  file: string,
+  storeEntries?: Record<string, string>,
+  nowMs: number = NOW * 1000,
+  storeFailing = false,
+) {
   const dir = mkdtempSync(join(tmpdir(), 'tenant-gate-njs-'));
   const code = readFileSync(file, 'utf8');
   writeFileSync(
     join(dir, 'cloudfront'),
     `var data = ${JSON.stringify(storeEntries ?? {})};
+var failing = ${String(storeFailing)};
 export default { kvs: function () { return {
-  get: function (k, o) { if (!(k in data)) return Promise.reject(new Error('Key not found')); return Promise.resolve(o && o.format === 'json' ? JSON.parse(data[k]) : data[k]); },
-  exists: function (k) { return Promise.resolve(k in data); }
+  get: function (k, o) { if (failing || !(k in data)) return Promise.reject(new Error(failing ? 'unavailable' : 'Key not found')); return Promise.resolve(o && o.format === 'json' ? JSON.parse(data[k]) : data[k]); },
+  exists: function (k) { return failing ? Promise.reject(new Error('unavailable')) : Promise.resolve(k in data); }
 }; } };
 `,
   );
@@ -68,7 +74,7 @@ export default { kvs: function () { return {
       script,
       `${code}
 Date.now = function () { return ${nowMs}; };
-handler(${JSON.stringify(event)}).then(function (r) { console.log('@@RESULT ' + JSON.stringify(r)); }, function (e) { console.log('@@ERROR ' + e); });
+Promise.resolve(handler(${JSON.stringify(event)})).then(function (r) { console.log('@@RESULT ' + JSON.stringify(r)); }, function (e) { console.log('@@ERROR ' + e); });
 `,
     );
     const out = execFileSync('njs', ['-p', dir, script], { encoding: 'utf8' });

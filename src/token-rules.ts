@@ -1,0 +1,193 @@
+/**
+ * The token rules, one function each, in the one place both readers take them from: the gate's verifier
+ * (src/token.ts, which stops at the first failure) and `tenant-gate verify` (login/explain-token.ts, which
+ * reports every rule). Compact JWS (RFC 7515) carrying JWT claims (RFC 7519), under RFC 8725 (JWT BCP).
+ *
+ * Each rule answers the TokenFailure it finds, or undefined. Written for the CloudFront Function too (njs
+ * subset: no destructuring, spread, classes, for-of), and cheap under njs: native calls over JavaScript loops.
+ */
+import type { GateConfig } from '../config/gate';
+import type { TokenFailure } from './errors';
+import { END, isSafeTenantSegment } from './tenant-path';
+
+export const SESSION_TYP = 'tenant+jwt';
+export const LINK_TYP = 'tenant-link+jwt';
+export type TokenKind = 'session' | 'link';
+
+/**
+ * Header members that carry or point to a key: a token never chooses its own key (RFC 8725 §3.10, RFC 7515
+ * §4.1.2–4.1.6). `x5t` and `x5t#S256` are not among them: a thumbprint neither carries nor locates a key, it
+ * only names one, and the gate takes its key by `kid` from its own configuration whatever else the header
+ * says — so, like any member the gate does not read, they are ignored (as jose ignores them).
+ */
+export const EMBEDDED_KEY_MEMBERS = ['jwk', 'jku', 'x5u', 'x5c'];
+
+/**
+ * Members that would change how the token is to be read: `crit` lists extensions a recipient must understand
+ * (RFC 7515 §4.1.11) and `b64` (RFC 7797) changes the signing input. The gate understands none: refused.
+ * (Read by name in `headerFailure`, which is cheaper under njs than a loop over this list.)
+ */
+export const EXTENSION_MEMBERS = ['crit', 'b64'] as const;
+
+/** The configuration fields verification reads (a `GateConfig` is one). */
+export type TokenRules = Pick<
+  GateConfig,
+  | 'issuer'
+  | 'audience'
+  | 'tenantClaim'
+  | 'tenantPattern'
+  | 'clockToleranceSeconds'
+  | 'maxTokenLength'
+  | 'maxTokenLifetimeSeconds'
+  | 'maxLinkLifetimeSeconds'
+>;
+
+/**
+ * What differs between runtimes in reading a segment: base64url decoding and encoding (as lenient as the
+ * runtime's own: the rule is applied by `canonicalBytes`), and UTF-8 decoding.
+ */
+export interface Base64urlPort {
+  decode(segment: string): Uint8Array;
+  /** Unpadded base64url of `bytes`. */
+  encode(bytes: Uint8Array): string;
+  /**
+   * `bytes` as UTF-8, undefined when they are not valid UTF-8. A leading byte-order mark is kept, never
+   * stripped: JSON.parse then refuses it, as it must (RFC 8259 §8.1: a JSON text must not begin with one).
+   */
+  text(bytes: Uint8Array): string | undefined;
+}
+
+/**
+ * Structure: at most `maxLength` characters, exactly three non-empty segments. Returns them, or the failure.
+ * Which characters a segment holds is `canonicalBytes`'s rule.
+ */
+export function splitToken(token: string, maxLength: number): string[] | TokenFailure {
+  if (token.length > maxLength) return 'token_too_long';
+  const first = token.indexOf('.');
+  const second = token.indexOf('.', first + 1);
+  if (first < 1 || second < first + 2 || second === token.length - 1 || token.indexOf('.', second + 1) !== -1) {
+    return 'token_malformed';
+  }
+  return [token.slice(0, first), token.slice(first + 1, second), token.slice(second + 1)];
+}
+
+/**
+ * The bytes of a segment when it is canonical base64url — the URL-safe alphabet, no padding, no whitespace,
+ * the unused low bits of the last character zero (RFC 7515 §2, Appendix C) — else undefined. Decoding and
+ * re-encoding gives back the very string only for such a segment, whatever a lenient decoder skipped or
+ * guessed; so exactly one string stands for one byte sequence, and comparing signatures as bytes or as
+ * strings never disagrees. Under njs two native calls cost less than any scan written in JavaScript.
+ */
+export function canonicalBytes(port: Base64urlPort, segment: string): Uint8Array | undefined {
+  const bytes = port.decode(segment);
+  return port.encode(bytes) === segment ? bytes : undefined;
+}
+
+/** A JSON object (not an array, not null), or undefined. Duplicate members: the last wins, on every target. */
+export function parseJsonObject(text: string | undefined): Record<string, unknown> | undefined {
+  if (text === undefined) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (_error) {
+    return undefined;
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  return value as Record<string, unknown>;
+}
+
+/** The token kind its `typ` names, exactly (RFC 8725 §3.11: explicit typing), or undefined. */
+export function kindOf(typ: unknown): TokenKind | undefined {
+  if (typ === SESSION_TYP) return 'session';
+  if (typ === LINK_TYP) return 'link';
+  return undefined;
+}
+
+/** The protected header's rules, in the order the gate applies them. */
+export function headerFailure(header: Record<string, unknown>): TokenFailure | undefined {
+  const alg = header.alg;
+  if (typeof alg !== 'string') return 'header_malformed';
+  // `none` (RFC 7518 §3.6) is refused by name, whatever the keys say (RFC 8725 §3.1).
+  if (alg.toLowerCase() === 'none') return 'alg_none';
+  if (kindOf(header.typ) === undefined) return 'typ_mismatch';
+  for (let i = 0; i < EMBEDDED_KEY_MEMBERS.length; i++) {
+    if (header[EMBEDDED_KEY_MEMBERS[i]] !== undefined) return 'embedded_key';
+  }
+  if (header.crit !== undefined || header.b64 !== undefined) return 'crit_unsupported';
+  const kid = header.kid;
+  if (typeof kid !== 'string' || kid === '') return 'kid_missing';
+  return undefined;
+}
+
+/** JSON admits 1e999, which parses to Infinity: a token that never expires is not a NumericDate. */
+export function isNumericDate(value: unknown): value is number {
+  return typeof value === 'number' && isFinite(value);
+}
+
+export function issuerFailure(claims: Record<string, unknown>, rules: TokenRules): TokenFailure | undefined {
+  return claims.iss === rules.issuer ? undefined : 'iss_mismatch';
+}
+
+/** `aud` is the audience, or an array holding it (RFC 7519 §4.1.3). */
+export function audienceFailure(claims: Record<string, unknown>, rules: TokenRules): TokenFailure | undefined {
+  const aud = claims.aud;
+  if (aud === rules.audience || (Array.isArray(aud) && aud.indexOf(rules.audience) !== -1)) return undefined;
+  return 'aud_mismatch';
+}
+
+/** RFC 7519 §4.1.4: required here; the token must not be accepted on or after `exp` (plus the tolerance). */
+export function expiryFailure(exp: unknown, now: number, tolerance: number): TokenFailure | undefined {
+  if (exp === undefined) return 'exp_missing';
+  if (!isNumericDate(exp)) return 'exp_invalid';
+  return exp <= now - tolerance ? 'expired' : undefined;
+}
+
+/** Required here, so that the lifetime can be bounded; never in the future (beyond the tolerance). */
+export function issuedAtFailure(iat: unknown, now: number, tolerance: number): TokenFailure | undefined {
+  if (iat === undefined) return 'iat_missing';
+  if (!isNumericDate(iat)) return 'iat_invalid';
+  return iat > now + tolerance ? 'iat_in_future' : undefined;
+}
+
+/** RFC 7519 §4.1.5: optional; when present, not before it (minus the tolerance). */
+export function notBeforeFailure(nbf: unknown, now: number, tolerance: number): TokenFailure | undefined {
+  if (nbf === undefined) return undefined;
+  if (!isNumericDate(nbf)) return 'nbf_invalid';
+  return nbf > now + tolerance ? 'not_yet_valid' : undefined;
+}
+
+/** The longest a token of this kind may live, `exp − iat`. */
+export function maxLifetime(kind: TokenKind, rules: TokenRules): number {
+  return kind === 'link' ? rules.maxLinkLifetimeSeconds : rules.maxTokenLifetimeSeconds;
+}
+
+/**
+ * The tenant claim: a string matching `tenantPattern` exactly — never decoded, trimmed or case-folded — and a
+ * safe path segment whatever the pattern admits.
+ */
+export function tenantFailure(tenant: unknown, tenantPattern: RegExp): TokenFailure | undefined {
+  if (tenant === undefined) return 'tenant_missing';
+  if (typeof tenant !== 'string' || !tenantPattern.test(tenant) || !isSafeTenantSegment(tenant)) {
+    return 'tenant_invalid';
+  }
+  return undefined;
+}
+
+/** A link token's `pth`: the one viewer path it opens, required. */
+export function linkPathFailure(pth: unknown): TokenFailure | undefined {
+  return typeof pth === 'string' && pth !== '' ? undefined : 'link_path_missing';
+}
+
+/** A dotted quad in canonical form: four decimals 0–255, no leading zeros. */
+const IPV4 = new RegExp(
+  '^(?:(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)' + END,
+);
+
+/**
+ * A link token's `cip`, optional: one viewer IPv4 address in canonical form, so that comparing it with the
+ * viewer's address is comparing strings. (IPv6 binding is not supported yet: such a token is refused.)
+ */
+export function linkIpFailure(cip: unknown): TokenFailure | undefined {
+  if (cip === undefined) return undefined;
+  return typeof cip === 'string' && IPV4.test(cip) ? undefined : 'link_ip_invalid';
+}
