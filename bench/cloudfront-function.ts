@@ -1,16 +1,27 @@
 /**
- * The CloudFront Function's cost per request, run in Node's vm with CloudFront's built-ins, against the
- * same HS256 floor as the Lambda@Edge bench. Node's JIT is not CloudFront's engine: the ratio says how
- * much work the function adds to the unavoidable crypto, not what CloudFront will bill.
+ * The CloudFront Function's cost per request: under njs (bench/njs.ts) against a floor function written for
+ * njs, for a short and a long path — the figure that stands for CloudFront's engine — and in Node's vm with
+ * CloudFront's built-ins against the same HS256 floor as the Lambda@Edge bench, where V8's JIT hides what an
+ * interpreter pays. Neither is what CloudFront bills; `aws cloudfront test-function` reports that.
+ * Also: the size of the default build and what each optional feature adds to it.
  */
+import { spawnSync } from 'node:child_process';
 import { createHmac, createSecretKey } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { buildArtifacts, CLOUDFRONT_FUNCTION_MAX_BYTES } from '../build/artifacts';
 import { loadCloudFrontFunction } from '../local/cloudfront-function-runtime';
 import { cloudFrontFunctionEvent } from '../test/helpers/cloudfront-function';
 import { CONFIG, ROOT } from '../test/helpers/keys';
 import { mint } from '../test/helpers/tokens';
 import { measureRatio } from './measure';
+import { benchUnderNjs } from './njs';
+
+/** The issue's goals for the CloudFront Function (issue #12). */
+const NJS_GOAL = 2;
+const SIZE_GOAL = 6144;
+const PATHS = ['/files/2026/report.pdf', '/files/' + 'abcdefghij/'.repeat(17) + 'report-2026.pdf'];
 
 export async function benchCloudFrontFunction(
   row: (...cells: (string | number)[]) => void,
@@ -66,4 +77,69 @@ export async function benchCloudFrontFunction(
     'goal ≤ 3×',
     m.ratio <= 3 ? 'met' : 'MISSED',
   );
+}
+
+/** Under njs, when it is installed: one line saying so when it is not. */
+export function benchCloudFrontFunctionNjs(
+  row: (...cells: (string | number)[]) => void,
+  us: (n: number) => string,
+): void {
+  const probe = spawnSync('njs', ['-v'], { stdio: 'ignore' });
+  if (probe.error !== undefined || probe.status !== 0) {
+    row('CloudFront Function under njs', 'skipped: njs not installed (apt-get install njs)', '', '', '', '');
+    return;
+  }
+  const now = Math.floor(Date.now() / 1000);
+  const token = mint({ claims: { iat: now - 60, exp: now + 900 } });
+  const key = CONFIG.keys.find((k) => k.kid === 'hs-2026-11');
+  if (key?.alg !== 'HS256') throw new Error('bench key missing');
+  const code = readFileSync(join(ROOT, 'dist', 'cloudfront-function', 'index.js'), 'utf8');
+  for (const uri of PATHS) {
+    const m = benchUnderNjs({
+      code,
+      secret: key.secret,
+      cookieName: CONFIG.cookieName,
+      token,
+      uri,
+      expectedUri: '/tenants/acme' + uri,
+      calls: 10_000,
+      rounds: 5,
+    });
+    row(
+      `CloudFront Function HS256 per request (njs, ${uri.length}-character path)`,
+      us(m.gate),
+      `floor ${us(m.floor)}`,
+      `${m.ratio.toFixed(2)}×`,
+      `goal ≤ ${NJS_GOAL}×`,
+      m.ratio <= NJS_GOAL ? 'met' : 'MISSED',
+    );
+  }
+}
+
+/** The default build's size, and what each optional feature adds to it (built here, from variants). */
+export async function cloudFrontFunctionSizes(row: (...cells: (string | number)[]) => void): Promise<void> {
+  const variants: [string, Record<string, unknown>][] = [
+    ['default', {}],
+    ['+ corsOrigins', { corsOrigins: ['https://app.example.com'] }],
+    ['+ loginUrl', { loginUrl: '/login' }],
+    ['+ keys in the KeyValueStore', { cloudfrontFunction: { keySource: 'keyValueStore', tenantKillSwitch: false } }],
+    ['+ tenant kill switch', { cloudfrontFunction: { keySource: 'inline', tenantKillSwitch: true } }],
+  ];
+  let base = 0;
+  for (const [name, overrides] of variants) {
+    const outdir = mkdtempSync(join(tmpdir(), 'tenant-gate-bench-size-'));
+    await buildArtifacts({ config: { ...CONFIG, ...overrides }, outdir, root: ROOT });
+    const size = readFileSync(join(outdir, 'cloudfront-function', 'index.js')).length;
+    if (name === 'default') {
+      base = size;
+      row(
+        'size cloudfront-function, default build',
+        `${size} B`,
+        '',
+        '',
+        `goal ≤ ${SIZE_GOAL} B (limit ${CLOUDFRONT_FUNCTION_MAX_BYTES} B)`,
+        size <= SIZE_GOAL ? 'met' : 'MISSED',
+      );
+    } else row(`size cloudfront-function ${name}`, `+${size - base} B`, `${size} B`, '', '', '');
+  }
 }

@@ -16,7 +16,7 @@ import { CONFIG, ROOT } from '../test/helpers/keys';
 import { mint } from '../test/helpers/tokens';
 import { CLOUDFRONT_FUNCTION_MAX_BYTES } from '../lib/cloudfront-limits';
 import { measure, measureRatio } from './measure';
-import { benchCloudFrontFunction } from './cloudfront-function';
+import { benchCloudFrontFunction, benchCloudFrontFunctionNjs, cloudFrontFunctionSizes } from './cloudfront-function';
 import { benchLocal } from './local';
 import { benchLogin } from './login';
 
@@ -172,10 +172,12 @@ function sizes(): void {
 async function main(): Promise<void> {
   await lambdaEdge();
   coldStart();
+  benchCloudFrontFunctionNjs(row, us);
   await benchCloudFrontFunction(row, us);
   await benchLogin(row, us);
   await benchLocal(row, us);
   sizes();
+  await cloudFrontFunctionSizes(row);
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
   console.log(`tenant-gate bench — node ${process.version}, ${new Date().toISOString()}`);
   for (const r of rows) console.log(r.map((c, i) => c.padEnd(widths[i]!)).join('  '));
