@@ -22,13 +22,6 @@ export type TokenKind = 'session' | 'link';
  */
 export const EMBEDDED_KEY_MEMBERS = ['jwk', 'jku', 'x5u', 'x5c'];
 
-/**
- * Members that would change how the token is to be read: `crit` lists extensions a recipient must understand
- * (RFC 7515 §4.1.11) and `b64` (RFC 7797) changes the signing input. The gate understands none: refused.
- * (Read by name in `headerFailure`, which is cheaper under njs than a loop over this list.)
- */
-export const EXTENSION_MEMBERS = ['crit', 'b64'] as const;
-
 /** The configuration fields verification reads (a `GateConfig` is one). */
 export type TokenRules = Pick<
   GateConfig,
@@ -73,7 +66,7 @@ export function splitToken(token: string, maxLength: number): string[] | TokenFa
 
 /**
  * The bytes of a segment when it is canonical base64url — the URL-safe alphabet, no padding, no whitespace,
- * the unused low bits of the last character zero (RFC 7515 §2, Appendix C) — else undefined. Decoding and
+ * the unused low bits of the last character zero (RFC 7515 §2, Appendix C; RFC 4648 §3.5) — else undefined. Decoding and
  * re-encoding gives back the very string only for such a segment, whatever a lenient decoder skipped or
  * guessed; so exactly one string stands for one byte sequence, and comparing signatures as bytes or as
  * strings never disagrees. Under njs two native calls cost less than any scan written in JavaScript.
@@ -113,6 +106,8 @@ export function headerFailure(header: Record<string, unknown>): TokenFailure | u
   for (let i = 0; i < EMBEDDED_KEY_MEMBERS.length; i++) {
     if (header[EMBEDDED_KEY_MEMBERS[i]] !== undefined) return 'embedded_key';
   }
+  // Members that would change how the token is read: `crit` lists extensions a recipient must understand
+  // (RFC 7515 §4.1.11), `b64` (RFC 7797) changes the signing input. The gate understands none.
   if (header.crit !== undefined || header.b64 !== undefined) return 'crit_unsupported';
   const kid = header.kid;
   if (typeof kid !== 'string' || kid === '') return 'kid_missing';

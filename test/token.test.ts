@@ -1,8 +1,10 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { tokenCases } from './cases/token-cases';
 import { coreFor } from './helpers/core';
 import { mint, mintLink, NOW } from './helpers/tokens';
 import { readTokenHeader } from '../src/token';
+import { canonicalBytes } from '../src/token-rules';
 import { nodeBase64url } from '../functions/key-ring';
 
 const { tokens, keys } = coreFor();
@@ -70,5 +72,31 @@ describe('token verification (frozen clock)', () => {
       ok: true,
       header: { kid: 'es-2026-11', alg: 'ES256', kind: 'session' },
     });
+  });
+});
+
+describe('canonicalBytes: canonical base64url, by decoding and re-encoding', () => {
+  const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+  /** The rule written out: the alphabet only, no length ≡ 1 (mod 4), no spare bit set in the last character. */
+  function canonical(segment: string): boolean {
+    if (!/^[A-Za-z0-9_-]*$/.test(segment)) return false;
+    const tail = segment.length % 4;
+    if (tail === 1) return false;
+    const last = ALPHABET.indexOf(segment.charAt(segment.length - 1));
+    return tail === 0 || (tail === 2 ? (last & 15) === 0 : (last & 3) === 0);
+  }
+  const segment = fc.oneof(
+    fc.uint8Array({ maxLength: 40 }).map((b) => Buffer.from(b).toString('base64url')),
+    fc.string({ unit: fc.constantFrom(...ALPHABET.split(''), '+', '/', '=', ' ', '.', 'é'), maxLength: 40 }),
+  );
+  it('accepts exactly the canonical segments, and gives back their bytes', () => {
+    fc.assert(
+      fc.property(segment, (s) => {
+        const bytes = canonicalBytes(nodeBase64url, s);
+        expect(bytes !== undefined).toBe(canonical(s));
+        if (bytes !== undefined) expect(Buffer.from(bytes).toString('base64url')).toBe(s);
+      }),
+      { numRuns: 3000 },
+    );
   });
 });
