@@ -2,10 +2,16 @@
 /**
  * Serverless v3 (osls) plugin: the glue between the stack and the EXISTING distribution.
  *
- * - package (offline, no AWS call): put the built CloudFront Function script into the template, and check it.
- * - after deploy: attach the gate to `custom.tenantGate.distributionId` with the stack's outputs, through the same
- *   code as `tenant-gate attach` (GetDistributionConfig → pure transform → UpdateDistribution with IfMatch, retried on
- *   PreconditionFailed).
+ * - package (offline, no AWS call): put the built CloudFront Function script into the template, and check it; refuse
+ *   a Lambda runtime past its block-create date, warn within 90 days of its deprecation (deploy/lambda-runtimes.ts).
+ * - before deploy: the same runtime check; for a key-value-store build, find or create the store `tenant-gate-<stage>`
+ *   outside the stack, put the config's HS256 keys in it (so the function can verify the test tokens, and viewers'
+ *   tokens, the moment it is published) and pass its ARN as the stack parameter.
+ * - after deploy: TestFunction on the CloudFront Function's DEVELOPMENT stage with the publish cases, PublishFunction
+ *   only when every verdict matches (deploy/publish-function.ts); then attach the gate to
+ *   `custom.tenantGate.distributionId` with the stack's outputs, through the same code as `tenant-gate attach`
+ *   (GetDistributionConfig → pure transform → UpdateDistribution with IfMatch, retried on PreconditionFailed).
+ * - after `serverless rollback -t …`: `tenant-gate rollback` (the previous gate back on the distribution).
  * - before remove: detach (CloudFormation cannot delete a function, key group or response headers policy a
  *   distribution still uses), wait until the distribution has deployed the change, then let the stack go.
  *   Lambda@Edge is retained (replicas live on for hours); the command prints how to delete it later.
@@ -41,14 +47,27 @@ class TenantGatePlugin {
     this.progress = progress;
     /** Runs a `tenant-gate` command in process; replaceable in tests. */
     this.runCommand = (name, argv, io) => requireTs(`../cli/commands/${name}.ts`).command.run(argv, io);
+    /** TypeScript modules of deploy/, loaded through tsx; replaceable in tests. */
+    this.module = (name) => requireTs(`./${name}.ts`);
+    /** The clock the runtime check reads; replaceable in tests. */
+    this.now = () => Date.now();
     this.hooks = {
       'before:aws:package:finalize:saveServiceState': () => {
         this.checkStage();
         this.insertCloudFrontFunctionCode();
         this.checkLoginSecrets();
+        this.checkRuntimes();
       },
-      'before:deploy:deploy': () => this.checkDeploySettings(),
-      'after:deploy:deploy': () => this.attach(),
+      'before:deploy:deploy': async () => {
+        this.checkDeploySettings();
+        this.checkRuntimes();
+        await this.prepareKeyValueStore();
+      },
+      'after:deploy:deploy': async () => {
+        await this.testThenPublish();
+        await this.attach();
+      },
+      'after:rollback:rollback': () => this.rollback(),
       'before:remove:remove': () => this.detach(),
       'after:remove:remove': () => this.explainRetained(),
     };
@@ -233,6 +252,110 @@ class TenantGatePlugin {
     this.log.notice(`tenant-gate: check the result with: npx tenant-gate doctor --live ${s.distributionId}`);
   }
 
+  // --- runtime ------------------------------------------------------------------------------------------------
+
+  /** Every Lambda function of the template against Lambda's runtime dates (docs/platform.md#lambda-runtimes). */
+  checkRuntimes() {
+    const { checkRuntime } = this.module('lambda-runtimes');
+    const template = this.serverless.service.provider.compiledCloudFormationTemplate;
+    const refused = [];
+    for (const [id, resource] of Object.entries(template?.Resources ?? {})) {
+      if (resource.Type !== 'AWS::Lambda::Function') continue;
+      const verdict = checkRuntime(String(resource.Properties?.Runtime ?? ''), this.now());
+      if (verdict.level === 'refuse') refused.push(`${id}: ${verdict.message}`);
+      else if (verdict.level === 'warn') this.log.warning(`tenant-gate: ${id}: ${verdict.message}`);
+    }
+    if (refused.length > 0)
+      throw new this.serverless.classes.Error(`tenant-gate: ${refused.join('; ')} (serverless.yml runtime)`);
+  }
+
+  // --- key-value store ----------------------------------------------------------------------------------------
+
+  /** Clients for the AWS APIs the plugin calls directly (not through provider.request); replaceable in tests. */
+  clients() {
+    const { CloudFrontClient } = require('@aws-sdk/client-cloudfront');
+    const { keyValueStoreClient } = this.module('key-value-store-api');
+    return { cloudFront: new CloudFrontClient({ region: 'us-east-1' }), keyValueStore: keyValueStoreClient() };
+  }
+
+  gateConfig() {
+    const { readManifest } = require('./serverless-vars.cjs');
+    const { loadConfig } = requireTs('../build/artifacts.ts');
+    const { resolve } = require('node:path');
+    return loadConfig(resolve(this.serverless.serviceDir ?? process.cwd(), readManifest().configFile));
+  }
+
+  /**
+   * Before the stack deploy: the store exists and holds the config's keys, so the function verifies tokens the moment
+   * it is tested and published. Entries already there (other keys, `tenant:*`) are kept.
+   */
+  async prepareKeyValueStore() {
+    const { readManifest, KVS_PARAMETER } = require('./serverless-vars.cjs');
+    if (!readManifest().cloudFrontFunction.keyValueStore) return;
+    const { ensureKeyValueStore, keyValueStoreName } = this.module('key-value-store-resource');
+    const { putEntries } = this.module('key-value-store-api');
+    const { keyEntriesOf } = this.module('key-value-entries');
+    const clients = this.clients();
+    const name = keyValueStoreName(this.stage());
+    const { arn, created } = await ensureKeyValueStore(clients.cloudFront, name);
+    const entries = keyEntriesOf(this.gateConfig().keys);
+    await putEntries(clients.keyValueStore, arn, entries);
+    this.log.notice(
+      `tenant-gate: key-value store ${name} ${created ? 'created' : 'reused'} (${arn}); ${entries.map((e) => e.key).join(', ') || 'no HS256 key'} written`,
+    );
+    const provider = this.serverless.service.provider;
+    provider.stackParameters = (provider.stackParameters ?? []).filter((p) => p.ParameterKey !== KVS_PARAMETER);
+    provider.stackParameters.push({ ParameterKey: KVS_PARAMETER, ParameterValue: arn });
+  }
+
+  // --- publish ------------------------------------------------------------------------------------------------
+
+  /** TestFunction on DEVELOPMENT, then PublishFunction only if every verdict matches; LIVE is untouched otherwise. */
+  async testThenPublish() {
+    const outputs = await this.stackOutputs();
+    const name = outputs.TenantGateCloudFrontFunctionName;
+    if (name === undefined)
+      throw new this.serverless.classes.Error('tenant-gate: the stack has no TenantGateCloudFrontFunctionName output');
+    const { publishCases } = this.module('publish-cases');
+    const { testThenPublish, formatVerdicts, PublishError } = this.module('publish-function');
+    const cases = await publishCases(this.gateConfig(), Math.floor(this.now() / 1000));
+    let outcome;
+    try {
+      outcome = await testThenPublish(this.clients().cloudFront, name, cases);
+    } catch (error) {
+      if (error instanceof PublishError) throw new this.serverless.classes.Error(`tenant-gate: ${error.message}`);
+      throw error;
+    }
+    for (const line of formatVerdicts(outcome.verdicts)) this.log.notice(`tenant-gate: TestFunction ${line}`);
+    this.log.notice(
+      outcome.published
+        ? `tenant-gate: published ${name} (DEVELOPMENT → LIVE)${outcome.keptPrevious ? `; the replaced LIVE code is kept in ${name}-previous for tenant-gate rollback` : ''}`
+        : `tenant-gate: ${name} LIVE already runs this code; nothing published`,
+    );
+  }
+
+  // --- rollback -----------------------------------------------------------------------------------------------
+
+  /** After `serverless rollback -t <timestamp>` put the stack back: put the previous gate back on the edge. */
+  async rollback() {
+    if (!this.options.timestamp) return;
+    const s = this.settings();
+    if (s.distributionId === '') {
+      this.log.warning('tenant-gate: custom.tenantGate.distributionId is empty: no gate to roll back');
+      return;
+    }
+    const { io, lines } = this.io();
+    const code = await this.runCommand(
+      'rollback',
+      ['--distribution-id', s.distributionId, '--stage', this.stage(), '--auth-path', s.authPathPattern],
+      io,
+    );
+    if (code !== 0)
+      throw new this.serverless.classes.Error(
+        `tenant-gate: rollback failed: ${lines.join(' ') || `exit code ${code}`}`,
+      );
+  }
+
   // --- remove -------------------------------------------------------------------------------------------------
 
   async detach() {
@@ -249,7 +372,7 @@ class TenantGatePlugin {
     } catch (error) {
       this.log.warning(`tenant-gate: could not read the stack outputs (${error.message}); detaching by name only`);
     }
-    this.retainedFunction = outputs.TenantGateViewerRequestFunctionName ?? `tenant-gate-${this.stage()}-viewer-request`;
+    this.retainedFunction = outputs.TenantGateViewerRequestFunctionName ?? `tenant-gate-${this.stage()}-edge-…`;
     const argv = ['--distribution-id', s.distributionId, '--auth-path', s.authPathPattern, '--wait'];
     if (outputs.TenantGateKeyGroupId) argv.push('--key-group', outputs.TenantGateKeyGroupId);
     // CloudFormation cannot delete the policy while a behavior still uses it.
@@ -267,13 +390,14 @@ class TenantGatePlugin {
   }
 
   explainRetained() {
-    const name = this.retainedFunction ?? `tenant-gate-${this.stage()}-viewer-request`;
+    const name = this.retainedFunction ?? `tenant-gate-${this.stage()}-edge-…`;
     this.log.notice(
       [
         `tenant-gate: the Lambda@Edge function ${name} was retained: CloudFront keeps its replicas for up to a few hours after`,
-        'the detach, and a replicated function cannot be deleted before they are gone. Later, delete it with:',
-        `  aws lambda delete-function --region us-east-1 --function-name ${name}`,
-        '(an error "replicated function" means: not yet, try again later).',
+        'the detach, and a replicated function cannot be deleted before they are gone. A new deploy of this stage gets a',
+        'new name, so it need not wait. Later (the next day is safe), delete what is left with:',
+        `  npx tenant-gate cleanup --stage ${this.stage()}`,
+        `The key-value store tenant-gate-${this.stage()} (keys, disabled tenants) is kept and reused by the next deploy.`,
       ].join('\n'),
     );
   }

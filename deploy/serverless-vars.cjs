@@ -48,34 +48,42 @@ async function stageOf(resolveVariable) {
 module.exports.viewerRequestArtifact = () => readManifest().artifacts.viewerRequest;
 module.exports.loginArtifact = () => readManifest().artifacts.login;
 module.exports.gatedPathPatterns = () => readManifest().gatedPathPatterns;
+module.exports.gatedPathPatternList = () => readManifest().gatedPathPatterns.join(',');
+
+/** The stack parameter that carries the ARN of the key-value store the plugin found or created (outside the stack). */
+const KVS_PARAMETER = 'TenantGateKeyValueStoreArn';
+module.exports.KVS_PARAMETER = KVS_PARAMETER;
 
 module.exports.cloudFrontFunctionConfig = async ({ resolveVariable }) => {
   const manifest = readManifest();
   const stage = await stageOf(resolveVariable);
   const config = { Comment: `tenant-gate viewer-request gate (${stage})`, Runtime: 'cloudfront-js-2.0' };
   if (manifest.cloudFrontFunction.keyValueStore) {
-    config.KeyValueStoreAssociations = [{ KeyValueStoreARN: { 'Fn::GetAtt': ['TenantGateKeyValueStore', 'Arn'] } }];
+    config.KeyValueStoreAssociations = [{ KeyValueStoreARN: { Ref: KVS_PARAMETER } }];
   }
   return config;
 };
 
-/** Resources that exist only for some gate configs: the KeyValueStore, the public keys and their key group. */
+/**
+ * What exists only for some gate configs: the key-value store parameter, the public keys and their key group.
+ * The store itself is NOT a stack resource: the plugin finds or creates `tenant-gate-<stage>` outside the stack and
+ * passes its ARN as a parameter, so `remove` keeps it and the next deploy reuses it (deploy/key-value-store-resource.ts).
+ */
 module.exports.optionalResources = async ({ resolveVariable }) => {
   const manifest = readManifest();
   const stage = await stageOf(resolveVariable);
   const Resources = {};
   const Outputs = {};
+  const Parameters = {};
   if (manifest.cloudFrontFunction.keyValueStore) {
-    Resources.TenantGateKeyValueStore = {
-      Type: 'AWS::CloudFront::KeyValueStore',
-      Properties: {
-        Name: `tenant-gate-${stage}`,
-        Comment: 'tenant-gate: key:<kid> verification keys and tenant:<tenant> kill switch',
-      },
+    Parameters[KVS_PARAMETER] = {
+      Type: 'String',
+      Description: `ARN of the KeyValueStore tenant-gate-${stage} (found or created by the deploy, kept on remove)`,
+      AllowedPattern: '^arn:aws:cloudfront::[0-9]{12}:key-value-store/[0-9a-f-]+$',
     };
     Outputs.TenantGateKeyValueStoreArn = {
-      Description: 'KeyValueStore of the CloudFront Function',
-      Value: { 'Fn::GetAtt': ['TenantGateKeyValueStore', 'Arn'] },
+      Description: 'KeyValueStore of the CloudFront Function (outside the stack)',
+      Value: { Ref: KVS_PARAMETER },
     };
   }
   if (manifest.cloudFrontKeys !== null) {
@@ -123,7 +131,7 @@ module.exports.optionalResources = async ({ resolveVariable }) => {
       },
     };
   }
-  return { Resources, Outputs };
+  return Object.keys(Parameters).length > 0 ? { Parameters, Resources, Outputs } : { Resources, Outputs };
 };
 
 module.exports.readManifest = readManifest;

@@ -35,6 +35,7 @@ import {
   type OriginSpec,
 } from '../config/local';
 import { xmlError, type EdgeRequest } from './http-message';
+import { keyEntriesOf } from '../deploy/key-value-entries';
 import { LocalKeyValueStore } from './key-value-store';
 import { withOriginTimeout, type Origin } from './origin';
 import { folderOrigin } from './origin-folder';
@@ -218,9 +219,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
           if (usesKeyValueStore(config)) {
             store = new LocalKeyValueStore();
             // The keys the function reads in keyValueStore mode (`key:<kid>`), as `tenant-gate` would upload them.
-            for (const key of config.keys)
-              if (key.alg === 'HS256')
-                store.put(`key:${key.kid}`, JSON.stringify({ alg: 'HS256', secret: key.secret }));
+            store.seed(keyEntriesOf(config.keys));
           }
           loaded = cloudFrontFunction(join(outdir, 'cloudfront-function', 'index.js'), {
             clock,

@@ -28,6 +28,11 @@ export class LocalKeyValueStore {
     this.#data.set(key, value);
   }
 
+  /** Puts entries made by deploy/key-value-entries.ts (the format the deploy and `tenant-gate kvs` write). */
+  seed(entries: readonly { readonly key: string; readonly value: string }[]): void {
+    for (const entry of entries) this.put(entry.key, entry.value);
+  }
+
   delete(key: string): void {
     this.#data.delete(key);
   }

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildArtifacts, CLOUDFRONT_FUNCTION_MAX_BYTES } from '../build/artifacts';
+import { keyEntry } from '../deploy/key-value-entries';
 import { KVS_LIMITS, LocalKeyValueStore } from '../local/key-value-store';
 import { cloudFrontFunctionEvent, cloudFrontFunctionOutcome, njsRunner, vmRunner } from './helpers/cloudfront-function';
 import { CONFIG, ROOT } from './helpers/keys';
@@ -93,7 +94,7 @@ describe('keys from the KeyValueStore: rotation without a redeploy', () => {
   beforeAll(async () => {
     file = await buildVariant({ cloudfrontFunction: { keySource: 'keyValueStore', tenantKillSwitch: false } });
   });
-  const entry = (secret: Buffer) => JSON.stringify({ alg: 'HS256', secret: secret.toString('base64url') });
+  const entry = (secret: Buffer) => keyEntry('unused', secret.toString('base64url')).value;
 
   it('embeds no key in the artifact and imports the store on its first line', () => {
     const code = readFileSync(file, 'utf8');
