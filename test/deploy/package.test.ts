@@ -18,7 +18,22 @@ import { CLOUDFRONT_FUNCTION_MAX_BYTES } from '../../lib/cloudfront-limits';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const STAGE = 'dev';
-const EDGE_NAME = `tenant-gate-${STAGE}-viewer-request`;
+/** The edge function's name: a fixed base and the first 8 hex digits of the stack id (new per stack, kept per update). */
+const EDGE_NAME = {
+  'Fn::Join': [
+    '-',
+    [
+      `tenant-gate-${STAGE}-edge`,
+      {
+        'Fn::Select': [
+          0,
+          { 'Fn::Split': ['-', { 'Fn::Select': [2, { 'Fn::Split': ['/', { Ref: 'AWS::StackId' }] }] }] },
+        ],
+      },
+    ],
+  ],
+};
+const EDGE_LOG_NAME = `tenant-gate-${STAGE}-edge-*`;
 
 type Json = Record<string, unknown>;
 interface Resource {
@@ -29,6 +44,7 @@ interface Resource {
   DependsOn?: unknown;
 }
 interface Template {
+  Parameters?: Record<string, Json>;
   Resources: Record<string, Resource>;
   Outputs: Record<string, { Value: unknown }>;
 }
@@ -190,6 +206,21 @@ describe('npm run package (offline)', () => {
     expect(base.ms).toBeLessThan(90_000);
   });
 
+  it('runs every function on nodejs22.x (nodejs20.x can no longer be created or updated)', () => {
+    const runtimes = ofType(base.template, 'AWS::Lambda::Function').map(([id, r]) => [id, r.Properties['Runtime']]);
+    expect(runtimes.length).toBeGreaterThanOrEqual(2);
+    for (const [id, runtime] of runtimes) expect(runtime, String(id)).toBe('nodejs22.x');
+  });
+
+  it('names the edge function per stack, and its log group to match', () => {
+    expect(resource(base.template, 'ViewerRequestLogGroup').Properties['LogGroupName']).toEqual({
+      'Fn::Join': ['', ['/aws/lambda/', EDGE_NAME]],
+    });
+    expect(base.template.Outputs['TenantGateViewerRequestFunctionName']?.Value).toEqual({
+      Ref: 'ViewerRequestLambdaFunction',
+    });
+  });
+
   it('deploys to us-east-1 (Lambda@Edge lives there only), with no provider-wide environment', () => {
     expect(base.state.service.provider.region).toBe('us-east-1');
     expect(base.state.service.provider.stage).toBe(STAGE);
@@ -202,8 +233,8 @@ describe('npm run package (offline)', () => {
     it('fits the Lambda@Edge viewer-event limits', () => {
       const p = edge().Properties;
       expect(edge().Type).toBe('AWS::Lambda::Function');
-      expect(p['FunctionName']).toBe(EDGE_NAME);
-      expect(['nodejs20.x', 'nodejs22.x']).toContain(p['Runtime']);
+      expect(p['FunctionName']).toEqual(EDGE_NAME);
+      expect(p['Runtime']).toBe('nodejs22.x');
       expect(p['MemorySize']).toBeLessThanOrEqual(128);
       expect(p['Timeout']).toBeLessThanOrEqual(5);
       expect(p['Architectures']).toEqual(['x86_64']);
@@ -250,10 +281,10 @@ describe('npm run package (offline)', () => {
       const logs = statementsOf(role).filter((s) => actions(s).includes('logs:PutLogEvents'));
       const arns = logs.flatMap((s) => strings(s.Resource));
       expect(arns).toContain(
-        `arn:\${AWS::Partition}:logs:*:\${AWS::AccountId}:log-group:/aws/lambda/us-east-1.${EDGE_NAME}:*`,
+        `arn:\${AWS::Partition}:logs:*:\${AWS::AccountId}:log-group:/aws/lambda/us-east-1.${EDGE_LOG_NAME}:*`,
       );
       expect(arns).toContain(
-        `arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:/aws/lambda/${EDGE_NAME}:*`,
+        `arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:/aws/lambda/${EDGE_LOG_NAME}:*`,
       );
       expect(logs.flatMap(actions)).toEqual(
         expect.arrayContaining(['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents']),
@@ -282,10 +313,13 @@ describe('npm run package (offline)', () => {
   });
 
   describe('the CloudFront Function', () => {
-    it('is cloudfront-js-2.0, auto-published, with the built script inline, byte for byte', async () => {
+    it('is cloudfront-js-2.0, NOT auto-published (the plugin tests, then publishes), with the built script inline, byte for byte', async () => {
       const [[, fn], ...more] = ofType(base.template, 'AWS::CloudFront::Function') as [[string, Resource]];
       expect(more).toHaveLength(0);
-      expect(fn.Properties['AutoPublish']).toBe(true);
+      expect(fn.Properties).not.toHaveProperty('AutoPublish');
+      expect(base.template.Outputs['TenantGateCloudFrontFunctionName']?.Value).toEqual({
+        Ref: 'TenantGateViewerFunction',
+      });
       expect((fn.Properties['FunctionConfig'] as Json)['Runtime']).toBe('cloudfront-js-2.0');
       expect(fn.Properties['Name']).toBe(`tenant-gate-${STAGE}-viewer`);
       const code = fn.Properties['FunctionCode'] as string;
@@ -306,14 +340,15 @@ describe('npm run package (offline)', () => {
       );
     });
 
-    it('gets its KeyValueStore, associated, when the config uses one', () => {
-      const stores = ofType(variant.template, 'AWS::CloudFront::KeyValueStore');
-      expect(stores.map(([id]) => id)).toEqual(['TenantGateKeyValueStore']);
+    it('is associated with the KeyValueStore passed as a parameter (the store lives outside the stack: kept on remove)', () => {
+      expect(ofType(variant.template, 'AWS::CloudFront::KeyValueStore')).toHaveLength(0);
+      expect(variant.template.Parameters?.['TenantGateKeyValueStoreArn']).toMatchObject({ Type: 'String' });
+      expect(base.template.Parameters?.['TenantGateKeyValueStoreArn']).toBeUndefined();
       expect(
         (resource(variant.template, 'TenantGateViewerFunction').Properties['FunctionConfig'] as Json)[
           'KeyValueStoreAssociations'
         ],
-      ).toEqual([{ KeyValueStoreARN: { 'Fn::GetAtt': ['TenantGateKeyValueStore', 'Arn'] } }]);
+      ).toEqual([{ KeyValueStoreARN: { Ref: 'TenantGateKeyValueStoreArn' } }]);
       const code = resource(variant.template, 'TenantGateViewerFunction').Properties['FunctionCode'] as string;
       expect(code.startsWith("import cf from 'cloudfront';")).toBe(true);
     });
