@@ -58,10 +58,11 @@ class TenantGatePlugin {
         this.checkLoginSecrets();
         this.checkRuntimes();
       },
-      'before:deploy:deploy': async () => {
+      // Synchronous checks first, so a refused setting throws before anything reaches AWS.
+      'before:deploy:deploy': () => {
         this.checkDeploySettings();
         this.checkRuntimes();
-        await this.prepareKeyValueStore();
+        return this.prepareKeyValueStore();
       },
       'after:deploy:deploy': async () => {
         await this.testThenPublish();

@@ -730,6 +730,7 @@ describe('docs/deploy.md', () => {
 
 interface PluginInstance {
   hooks: Record<string, () => unknown>;
+  testThenPublish: () => Promise<void>;
   runCommand: (name: string, argv: string[], io: CliIO) => Promise<number>;
 }
 type PluginClass = new (serverless: unknown, options: unknown, utils: unknown) => PluginInstance;
@@ -794,6 +795,8 @@ describe('serverless plugin', () => {
       error: (t: string) => logged.push(`error: ${t}`),
     };
     const plugin = new Plugin(serverless, {}, { log });
+    // Test-then-publish has its own tests (test/deploy/publish.test.ts, test/deploy/lifecycle.test.ts).
+    plugin.testThenPublish = async () => undefined;
     const calls: { name: string; argv: string[] }[] = [];
     plugin.runCommand = async (name, argv) => {
       calls.push({ name, argv });
@@ -917,9 +920,8 @@ describe('serverless plugin', () => {
       },
     ]);
     plugin.hooks['after:remove:remove']!();
-    expect(logged.join('\n')).toContain(
-      'aws lambda delete-function --region us-east-1 --function-name tenant-gate-prod-viewer-request',
-    );
+    expect(logged.join('\n')).toContain('tenant-gate-prod-viewer-request was retained');
+    expect(logged.join('\n')).toContain('npx tenant-gate cleanup --stage prod');
   });
 
   it('fails the removal, leaving the stack, when detach fails', async () => {
