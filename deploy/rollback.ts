@@ -39,19 +39,22 @@ export function attachedGates(config: DistributionConfig, marker: string = DEFAU
   return [...byArn.entries()].map(([arn, e]) => ({ kind: e.kind, arn, pathPatterns: e.patterns }));
 }
 
-/** Every Lambda@Edge association naming `from` names `to` instead. */
-export function replaceLambdaVersion(
+/**
+ * Every Lambda@Edge association naming a key of `versions` names its value instead, all at once (so `7 → 6` and
+ * `6 → 5` on two behaviors never cascade into `7 → 5`).
+ */
+export function replaceLambdaVersions(
   config: DistributionConfig,
-  from: string,
-  to: string,
+  versions: Readonly<Record<string, string>>,
 ): { config: DistributionConfig; changes: string[] } {
   const copy = structuredClone(config);
   const changes: string[] = [];
   for (const { pattern, behavior } of behaviorsOf(copy)) {
     for (const a of behavior.LambdaFunctionAssociations?.Items ?? []) {
-      if (a.LambdaFunctionARN !== from) continue;
-      a.LambdaFunctionARN = to;
-      changes.push(`${pattern}: ${a.EventType} ${from} → ${to}`);
+      const from = a.LambdaFunctionARN;
+      if (from === undefined || !Object.prototype.hasOwnProperty.call(versions, from)) continue;
+      a.LambdaFunctionARN = versions[from];
+      changes.push(`${pattern}: ${a.EventType} ${from} → ${versions[from]}`);
     }
   }
   return { config: copy, changes };

@@ -207,7 +207,8 @@ class TenantGatePlugin {
     };
   }
 
-  async attach() {
+  /** `pathPatterns`: the gated behaviors, when not the manifest's (a rollback passes the rolled-back stack's). */
+  async attach(pathPatterns) {
     const s = this.settings();
     const outputs = await this.stackOutputs();
     const arn =
@@ -232,7 +233,7 @@ class TenantGatePlugin {
       '--auth-path',
       s.authPathPattern,
     ];
-    for (const p of s.pathPatterns) argv.push('--path-pattern', p);
+    for (const p of pathPatterns ?? s.pathPatterns) argv.push('--path-pattern', p);
     if (outputs.TenantGateLoginOriginAccessControlId)
       argv.push('--auth-oac', outputs.TenantGateLoginOriginAccessControlId);
     // Keeps gated files private in browsers (a second user of the same browser must not see the first one's copy).
@@ -281,7 +282,7 @@ class TenantGatePlugin {
 
   gateConfig() {
     const { readManifest } = require('./serverless-vars.cjs');
-    const { loadConfig } = requireTs('../build/artifacts.ts');
+    const { loadConfig } = this.module('../build/artifacts');
     const { resolve } = require('node:path');
     return loadConfig(resolve(this.serverless.serviceDir ?? process.cwd(), readManifest().configFile));
   }
@@ -337,24 +338,36 @@ class TenantGatePlugin {
 
   // --- rollback -----------------------------------------------------------------------------------------------
 
-  /** After `serverless rollback -t <timestamp>` put the stack back: put the previous gate back on the edge. */
+  /**
+   * After `serverless rollback -t <timestamp>` put the stack back, put the previous gate back on the edge:
+   * - the CloudFront Function: the LIVE code kept at the last publish is republished (the stack rollback only changed
+   *   DEVELOPMENT, and CloudFront keeps no code history; deploy/publish-function.ts);
+   * - then attach with the rolled-back stack's outputs, its path patterns included (TenantGatePathPatterns): for
+   *   Lambda@Edge that is the version of the previous code (the stack's output names it again).
+   */
   async rollback() {
     if (!this.options.timestamp) return;
     const s = this.settings();
+    const outputs = await this.stackOutputs();
+    const name = outputs.TenantGateCloudFrontFunctionName;
+    if (name !== undefined) {
+      const { rollbackFunction, PublishError } = this.module('publish-function');
+      try {
+        const { bytes } = await rollbackFunction(this.clients().cloudFront, name);
+        this.log.notice(
+          `tenant-gate: ${name} LIVE runs the previous code again (${bytes} bytes, from ${name}-previous)`,
+        );
+      } catch (error) {
+        if (!(error instanceof PublishError)) throw error;
+        this.log.warning(`tenant-gate: ${error.message}`);
+      }
+    }
     if (s.distributionId === '') {
-      this.log.warning('tenant-gate: custom.tenantGate.distributionId is empty: no gate to roll back');
+      this.log.warning('tenant-gate: custom.tenantGate.distributionId is empty: no gate to re-attach');
       return;
     }
-    const { io, lines } = this.io();
-    const code = await this.runCommand(
-      'rollback',
-      ['--distribution-id', s.distributionId, '--stage', this.stage(), '--auth-path', s.authPathPattern],
-      io,
-    );
-    if (code !== 0)
-      throw new this.serverless.classes.Error(
-        `tenant-gate: rollback failed: ${lines.join(' ') || `exit code ${code}`}`,
-      );
+    const patterns = (outputs.TenantGatePathPatterns ?? '').split(',').filter((p) => p !== '');
+    await this.attach(patterns.length > 0 ? patterns : undefined);
   }
 
   // --- remove -------------------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ import { LambdaClient } from '@aws-sdk/client-lambda';
 import { functionNameOf } from '../../deploy/attach';
 import { DistributionUpdateError, updateDistributionWithRetry } from '../../deploy/distribution-api';
 import { PublishError, rollbackFunction } from '../../deploy/publish-function';
-import { attachedGates, previousVersionArn, replaceLambdaVersion } from '../../deploy/rollback';
+import { attachedGates, previousVersionArn, replaceLambdaVersions } from '../../deploy/rollback';
 import { UsageError, type CliIO, type Command } from '../command';
 import { DISTRIBUTION_ID, cloudFront, parse, printChanges } from './attach';
 
@@ -49,6 +49,7 @@ Finds the tenant-gate viewer-request gate on the distribution's behaviors and pu
       return 1;
     }
     try {
+      const versions: Record<string, string> = {};
       for (const gate of gates) {
         if (gate.kind === 'lambda-edge') {
           const previous = await previousVersionArn(new LambdaClient({ region: 'us-east-1' }), gate.arn);
@@ -56,14 +57,7 @@ Finds the tenant-gate viewer-request gate on the distribution's behaviors and pu
             io.err(`ERR_ROLLBACK_NO_PREVIOUS: ${gate.arn} is the oldest version left; nothing to roll back to`);
             return 1;
           }
-          if (v['dry-run'] === true) {
-            io.out(`rollback (dry run, ${id}): ${gate.pathPatterns.join(', ')}: ${gate.arn} → ${previous}`);
-            continue;
-          }
-          const outcome = await updateDistributionWithRetry(client, id, (c) =>
-            replaceLambdaVersion(c, gate.arn, previous),
-          );
-          printChanges(io, outcome.changes, `rollback (${id})`);
+          versions[gate.arn] = previous;
         } else {
           const name = functionNameOf(gate.arn);
           if (v['dry-run'] === true) {
@@ -74,6 +68,18 @@ Finds the tenant-gate viewer-request gate on the distribution's behaviors and pu
           io.out(
             `rollback: ${name} LIVE now runs the previous code (${bytes} bytes, from ${name}-previous); the code it replaced is kept there`,
           );
+        }
+      }
+      if (Object.keys(versions).length > 0) {
+        if (v['dry-run'] === true) {
+          printChanges(
+            io,
+            replaceLambdaVersions(current.DistributionConfig, versions).changes,
+            `rollback (dry run, ${id})`,
+          );
+        } else {
+          const outcome = await updateDistributionWithRetry(client, id, (c) => replaceLambdaVersions(c, versions));
+          printChanges(io, outcome.changes, `rollback (${id})`);
         }
       }
     } catch (error) {
