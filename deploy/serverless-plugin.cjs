@@ -62,7 +62,7 @@ class TenantGatePlugin {
       'before:deploy:deploy': () => {
         this.checkDeploySettings();
         this.checkRuntimes();
-        return this.prepareKeyValueStore();
+        return this.rememberPreviousOutputs().then(() => this.prepareKeyValueStore());
       },
       'after:deploy:deploy': async () => {
         await this.testThenPublish();
@@ -246,12 +246,33 @@ class TenantGatePlugin {
         throw new this.serverless.classes.Error('tenant-gate: login.cloudfront is set but the stack has no key group');
       argv.push('--key-group', outputs.TenantGateKeyGroupId);
     }
+    // What the stack owns besides what it wants now (the previous deploy's ids, the key group while signed cookies are
+    // off): attach takes them off the behaviors that no longer want them (attach --help, "--owned-*").
+    const owned = (flag, key) => {
+      const ids = new Set(
+        [this.previousOutputs?.[key], outputs[key]].filter((id) => typeof id === 'string' && id !== ''),
+      );
+      for (const id of ids) argv.push(flag, id);
+    };
+    owned('--owned-key-group', 'TenantGateKeyGroupId');
+    owned('--owned-response-headers-policy', 'TenantGatePrivateFilesHeadersPolicyId');
+    owned('--owned-oac', 'TenantGateLoginOriginAccessControlId');
     this.log.notice(`tenant-gate: attaching ${s.gate} ${arn} to distribution ${s.distributionId}`);
     const { io, lines } = this.io();
     const code = await this.runCommand('attach', argv, io);
     if (code !== 0)
       throw new this.serverless.classes.Error(`tenant-gate: attach failed: ${lines.join(' ') || `exit code ${code}`}`);
     this.log.notice(`tenant-gate: check the result with: npx tenant-gate doctor --live ${s.distributionId}`);
+  }
+
+  /** The outputs of the stack before this deploy (none on a first deploy): the ids the stack owned until now. */
+  async rememberPreviousOutputs() {
+    try {
+      this.previousOutputs = await this.stackOutputs();
+    } catch (error) {
+      if (!/does not exist/.test(String(error?.message))) throw error;
+      this.previousOutputs = {};
+    }
   }
 
   // --- runtime ------------------------------------------------------------------------------------------------

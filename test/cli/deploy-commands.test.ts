@@ -877,6 +877,13 @@ describe('serverless plugin', () => {
           'E3OACEXAMPLE1',
           '--response-headers-policy',
           HEADERS_POLICY,
+          // What the stack owns (its outputs before and after the deploy): attach removes what is no longer wanted.
+          '--owned-key-group',
+          'kg-1',
+          '--owned-response-headers-policy',
+          HEADERS_POLICY,
+          '--owned-oac',
+          'E3OACEXAMPLE1',
         ],
       },
     ]);

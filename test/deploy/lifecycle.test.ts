@@ -193,7 +193,7 @@ describe('deploy lifecycle against the AWS fake', () => {
           delete c.login['cloudfront'];
           c.login['secrets'] = { signingKey: { ssmParameter: `/tenant-gate/${STAGE}/signing-key` } };
         },
-        false,
+        true,
       ),
       npmPackage(
         'v4',
@@ -203,7 +203,7 @@ describe('deploy lifecycle against the AWS fake', () => {
           c.login['secrets'] = { signingKey: { ssmParameter: `/tenant-gate/${STAGE}/signing-key` } };
           c['pathPrefix'] = '/docs/';
         },
-        false,
+        true,
       ),
     ]);
     Object.assign(builds, { v1, v2, v3, v4 });
@@ -304,6 +304,14 @@ describe('deploy lifecycle against the AWS fake', () => {
     }
     for (const pattern of build.manifest.gatedPathPatterns)
       if (!build.manifest.requireSignatures) expect(behavior(pattern)?.TrustedKeyGroups?.Enabled ?? false).toBe(false);
+    // The stack's key group is required nowhere once the login no longer signs.
+    const keyGroup = outputs()['TenantGateKeyGroupId'];
+    if (!build.manifest.requireSignatures && keyGroup !== undefined)
+      for (const [name, b] of [
+        ['default', config().DefaultCacheBehavior!] as const,
+        ...(config().CacheBehaviors?.Items ?? []).map((x) => [x.PathPattern!, x] as const),
+      ])
+        expect(b.TrustedKeyGroups?.Items ?? [], name).not.toContain(keyGroup);
   }
 
   let firstEdgeFunction = '';
@@ -356,8 +364,7 @@ describe('deploy lifecycle against the AWS fake', () => {
     await deploy(builds['v3']!);
     expectGated(builds['v3']!, `arn:aws:lambda:us-east-1:123456789012:function:${firstEdgeFunction}:2`);
   });
-  // TODO(attach branch): flips to `it` once the declarative attach lands (key group removed when signed cookies go off).
-  it.fails('3. signed cookies off: the key group leaves the gated behaviors (declarative attach)', () => {
+  it('3. signed cookies off: the key group (still in the stack) leaves the gated behaviors', () => {
     expectConverged(builds['v3']!);
   });
 
@@ -365,8 +372,7 @@ describe('deploy lifecycle against the AWS fake', () => {
     await deploy(builds['v4']!);
     expectGated(builds['v4']!, `arn:aws:lambda:us-east-1:123456789012:function:${firstEdgeFunction}:3`);
   });
-  // TODO(attach branch): the old behavior loses the gate on a pathPrefix change (declarative attach).
-  it.fails('4. pathPrefix change: /files/* no longer gated (declarative attach)', () => {
+  it('4. pathPrefix change: /files/* no longer gated', () => {
     expectConverged(builds['v4']!);
   });
 
@@ -382,8 +388,7 @@ describe('deploy lifecycle against the AWS fake', () => {
     expect(outputs()['TenantGatePathPatterns']).toBe('/files/*');
     expect(aws.cfFunction(`${STACK}-viewer-previous`).development.code.toString('utf8')).toBe(builds['v4']!.code);
   });
-  // TODO(attach branch): after the rollback /docs/* (v4's) loses the gate again.
-  it.fails('5. rollback: /docs/* no longer gated (declarative attach)', () => {
+  it('5. rollback: /docs/* no longer gated', () => {
     expectConverged(builds['v3']!);
   });
 
