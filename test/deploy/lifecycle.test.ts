@@ -451,4 +451,23 @@ describe('deploy lifecycle against the AWS fake', () => {
     expect(aws.lambdas.has(firstEdgeFunction)).toBe(false);
     expect(aws.lambdas.has(current)).toBe(true);
   });
+
+  it('9. a function that refuses valid tokens is not published: the deploy fails saying which event, LIVE and the distribution unchanged', async () => {
+    const live = aws.liveDigest(`${STACK}-viewer`);
+    const before = structuredClone(config());
+    const { p, template, serverless } = plugin(builds['v3']!);
+    await p.hooks['before:deploy:deploy']!();
+    const parameters: Record<string, string> = {};
+    for (const param of (serverless.service.provider['stackParameters'] as
+      { ParameterKey: string; ParameterValue: string }[] | undefined) ?? [])
+      parameters[param.ParameterKey] = param.ParameterValue;
+    aws.deployStack(STACK, template as Template, parameters);
+    // Someone deletes the signing key from the store between the fill and the test.
+    aws.store(storeArn).data.delete('key:hs-2026-11'); // login.signingKid: the key test tokens are minted with
+    await expect(p.hooks['after:deploy:deploy']!()).rejects.toThrow(
+      /tenant-gate: tenant-gate-dev-viewer was NOT published \(LIVE is unchanged\)[\s\S]*FAIL allowed\s+valid cookie: rewritten into the tenant prefix: expected forward \/tenants\/acme\/files\/report.pdf, got 401 invalid_token/,
+    );
+    expect(aws.liveDigest(`${STACK}-viewer`)).toBe(live);
+    expect(config()).toEqual(before);
+  });
 });
