@@ -79,7 +79,7 @@ module.exports.optionalResources = async ({ resolveVariable }) => {
     Parameters[KVS_PARAMETER] = {
       Type: 'String',
       Description: `ARN of the KeyValueStore tenant-gate-${stage} (found or created by the deploy, kept on remove)`,
-      AllowedPattern: '^arn:aws:cloudfront::[0-9]{12}:key-value-store/[0-9a-f-]+$',
+      AllowedPattern: '^arn:aws:cloudfront::[0-9]{12}:key-value-store/[A-Za-z0-9-]+$',
     };
     Outputs.TenantGateKeyValueStoreArn = {
       Description: 'KeyValueStore of the CloudFront Function (outside the stack)',
