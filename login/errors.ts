@@ -14,7 +14,7 @@ export type LoginErrorCode =
   | 'invalid_identity'
   /** The identity token is valid but its tenant claim is missing or not a tenant id the gate accepts. */
   | 'tenant_invalid'
-  /** The identity provider's keys could not be fetched: not the caller's fault. */
+  /** The identity provider's keys could not be fetched and no usable cached ones remain: not the caller's fault. */
   | 'identity_unavailable'
   /** No session cookie, several, or an empty one. */
   | 'missing_session'
@@ -38,6 +38,8 @@ export type LoginErrorCode =
   | 'origin_not_allowed'
   | 'not_found'
   | 'method_not_allowed'
+  /** The secret store (SSM, Secrets Manager) did not answer in time and no last good key is at hand: retry. */
+  | 'secrets_unavailable'
   /** Keys could not be loaded or a configured source is unusable; details in the logs only. */
   | 'internal_error';
 
@@ -60,6 +62,7 @@ export const LOGIN_ERROR_STATUS: { readonly [code in LoginErrorCode]: number } =
   origin_not_allowed: 403,
   not_found: 404,
   method_not_allowed: 405,
+  secrets_unavailable: 503,
   internal_error: 500,
 };
 

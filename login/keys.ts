@@ -11,8 +11,11 @@ import { createPrivateKey, createPublicKey, createSecretKey, type JsonWebKey, ty
 import type { GateConfig, KeyConfig } from '../config/gate';
 import { createKeyRing } from '../functions/key-ring';
 import type { KeyLookup } from '../src/token';
-import type { LoginConfig } from '../config/login';
-import { describeSource, once, readSecret, type SecretReaders } from './secrets';
+import type { LoginConfig, SecretSource } from '../config/login';
+import { LoginError } from './errors';
+import { SECRET_MAX_STALENESS_SECONDS, SECRET_RETRY_INTERVAL_SECONDS, SECRET_TTL_SECONDS } from './limits';
+import { createRefreshing } from './refreshing';
+import { describeSource, readSecret, type SecretReaders } from './secrets';
 
 export interface SigningKey {
   kid: string;
@@ -61,8 +64,9 @@ export async function parseSigningKey(text: string, keyConfig: KeyConfig): Promi
   let privateKey: KeyObject;
   try {
     privateKey = parsePrivateKey(text);
-  } catch (error) {
-    throw new Error(`the signing key is neither a private PEM nor a private JWK (${(error as Error).message})`);
+  } catch {
+    // Not the parser's message: JSON.parse quotes its input, and the input is the secret.
+    throw new Error('the signing key is neither a private PEM nor a private JWK');
   }
   // Same public half as the configured verification key, member by member.
   const publicJwk = createPublicKey(privateKey).export({ format: 'jwk' }) as Record<string, unknown>;
@@ -80,8 +84,8 @@ export function parseCloudFrontPrivateKey(text: string): KeyObject {
   let key: KeyObject;
   try {
     key = createPrivateKey(text.trim());
-  } catch (error) {
-    throw new Error(`the CloudFront private key is not a private PEM (${(error as Error).message})`);
+  } catch {
+    throw new Error('the CloudFront private key is not a private PEM');
   }
   if (key.asymmetricKeyType !== 'rsa' || key.asymmetricKeyDetails?.modulusLength !== 2048) {
     throw new Error('the CloudFront private key must be RSA-2048');
@@ -94,45 +98,77 @@ export function cloudFrontPublicKeyPem(privateKey: KeyObject): string {
   return createPublicKey(privateKey).export({ type: 'spki', format: 'pem' }).toString();
 }
 
+/** The secrets' text, read in parallel: a stalled store costs one timeout, not one per secret. */
+async function readAll(login: LoginConfig, readers: SecretReaders): Promise<{ signing: string; cf: string | null }> {
+  const cfSource = login.cloudfront !== null ? login.secrets.cloudfrontPrivateKey : null;
+  try {
+    const [signing, cf] = await Promise.all([
+      readSecret(login.secrets.signingKey, readers),
+      cfSource === null ? null : readSecret(cfSource, readers),
+    ]);
+    return { signing, cf };
+  } catch (error) {
+    // A store that did not answer (timeout, throttling, network): the caller's retry may succeed — 503.
+    throw new LoginError('secrets_unavailable', (error as Error).message, { cause: error });
+  }
+}
+
+/** A stored value that is not what the configuration says: an operator's fix, not a retry — 500. */
+function misconfigured(source: SecretSource, error: unknown): LoginError {
+  return new LoginError('internal_error', `${describeSource(source)}: ${(error as Error).message}`);
+}
+
 export async function loadLoginKeys(
   config: GateConfig,
   login: LoginConfig,
   readers: SecretReaders,
 ): Promise<LoginKeys> {
   const keyConfig = config.keys.find((k) => k.kid === login.signingKid);
-  if (keyConfig === undefined) throw new Error(`login.signingKid "${login.signingKid}" is not a configured key`);
-  const signingText = await readSecret(login.secrets.signingKey, readers);
+  if (keyConfig === undefined)
+    throw new LoginError('internal_error', `login.signingKid "${login.signingKid}" is not a configured key`);
+  const text = await readAll(login, readers);
   let signing: SigningKey;
   try {
-    signing = await parseSigningKey(signingText, keyConfig);
+    signing = await parseSigningKey(text.signing, keyConfig);
   } catch (error) {
-    throw new Error(`${describeSource(login.secrets.signingKey)}: ${(error as Error).message}`);
+    throw misconfigured(login.secrets.signingKey, error);
   }
   let cloudfront: KeyObject | null = null;
-  if (login.cloudfront !== null && login.secrets.cloudfrontPrivateKey !== null) {
-    const source = login.secrets.cloudfrontPrivateKey;
-    const cfText = await readSecret(source, readers);
+  if (text.cf !== null) {
     try {
-      cloudfront = parseCloudFrontPrivateKey(cfText);
+      cloudfront = parseCloudFrontPrivateKey(text.cf);
     } catch (error) {
-      throw new Error(`${describeSource(source)}: ${(error as Error).message}`);
+      throw misconfigured(login.secrets.cloudfrontPrivateKey!, error);
     }
   }
   const verification = createKeyRing(
     config.keys
       .map((key) =>
-        key.alg === 'HS256' && key.kid === login.signingKid ? { ...key, secret: signingText.trim() } : key,
+        key.alg === 'HS256' && key.kid === login.signingKid ? { ...key, secret: text.signing.trim() } : key,
       )
       .filter((key) => key.alg !== 'HS256' || key.secret !== ''),
   );
   return { signing, cloudfront, verification };
 }
 
-/** The keys, loaded on first call and shared afterwards (one load per cold start; retried after a failure). */
+/**
+ * The keys, shared by every request and read again after `SECRET_TTL_SECONDS` (a rotated secret is picked up
+ * without a cold start). A failed re-read — the store down, or a malformed new value — keeps the last good keys
+ * for up to `SECRET_MAX_STALENESS_SECONDS`; a failed first read is retried at most every
+ * `SECRET_RETRY_INTERVAL_SECONDS`, and answered 503 (store) or 500 (malformed) meanwhile.
+ */
 export function createKeyLoader(
   config: GateConfig,
   login: LoginConfig,
   readers: SecretReaders,
+  now: () => number = () => Math.floor(Date.now() / 1000),
 ): () => Promise<LoginKeys> {
-  return once(() => loadLoginKeys(config, login, readers));
+  const keys = createRefreshing({
+    load: () => loadLoginKeys(config, login, readers),
+    now,
+    ttlSeconds: SECRET_TTL_SECONDS,
+    maxStalenessSeconds: SECRET_MAX_STALENESS_SECONDS,
+    retryIntervalSeconds: SECRET_RETRY_INTERVAL_SECONDS,
+  });
+  return () => keys.get();
 }

@@ -14,6 +14,7 @@ import type { LoginConfig } from '../config/login';
 import { LoginError } from './errors';
 import type { SigningKey } from './keys';
 import type { TenantTokenMinter } from './tenant-token';
+import { isIpv4 } from './viewer-ip';
 
 export interface LinkRequest {
   paths: string[];
@@ -99,7 +100,9 @@ export async function createLinks(
     let url = `https://${config.domain}${path}?${config.linkTokenParam}=${token}`;
     if (login.cloudfront !== null && login.cloudfront.signedUrls) {
       if (context.cloudfrontKey === null) throw new Error('CloudFront signing configured but no private key loaded');
-      url = signUrl(context.cloudfrontKey, login.cloudfront, url, exp, ip);
+      // The link token binds either family; CloudFront's IpAddress condition only IPv4
+      // (docs/platform.md#signed-urls-and-cookies), so an IPv6 viewer's policy carries no IP.
+      url = signUrl(context.cloudfrontKey, login.cloudfront, url, exp, ip !== undefined && isIpv4(ip) ? ip : undefined);
     }
     links.push({ path, url, expires: exp });
   }

@@ -12,6 +12,8 @@ import { createTokenVerifier, type VerifiedToken } from '../src/token';
 import { cookieResource, customPolicy, signCookies } from './cloudfront-signing';
 import type { LoginGateConfig } from '../config/login';
 import { LoginError, type LoginErrorCode } from './errors';
+import { RETRY_AFTER_SECONDS } from './limits';
+import { failureName } from './secrets';
 import { createIdentityVerifier, type IdentityVerifier } from './identity';
 import type { LoginKeys } from './keys';
 import { createLinks, parseLinkRequest } from './links';
@@ -108,7 +110,8 @@ export function createLoginService(config: LoginGateConfig, deps: LoginDeps): Lo
     try {
       return await deps.keys();
     } catch (error) {
-      throw new LoginError('internal_error', `keys unavailable: ${(error as Error).message}`, { cause: error });
+      if (error instanceof LoginError) throw error;
+      throw new LoginError('internal_error', `keys: ${failureName(error)}`, { cause: error });
     }
   }
 
@@ -189,7 +192,10 @@ export function createLoginService(config: LoginGateConfig, deps: LoginDeps): Lo
     return { token: result.token, sub: typeof sub === 'string' && sub !== '' ? sub : 'unknown' };
   }
 
-  /** Decides whether to bind, and to which IPv4 address; undefined means "do not bind". */
+  /**
+   * Decides whether to bind, and to which viewer address (IPv4 dotted quad or canonical IPv6, RFC 5952);
+   * undefined means "do not bind". A link token binds either family.
+   */
   function binding(request: LoginRequest, requested: boolean): string | undefined {
     if (login.bindIp === 'never') {
       if (requested) throw new LoginError('ip_binding_unavailable', 'bindIp is disabled (login.bindIp: never)');
@@ -199,7 +205,19 @@ export function createLoginService(config: LoginGateConfig, deps: LoginDeps): Lo
     const ip = viewerIp(login.viewerIpSource, request.sourceIp, request.header);
     const code = login.bindIp === 'always' ? 'ip_binding_required' : 'ip_binding_unavailable';
     if (ip === undefined) throw new LoginError(code, `no viewer address from ${login.viewerIpSource}`);
-    if (!isIpv4(ip)) throw new LoginError(code, 'IPv6 viewer: CloudFront policies and link tokens bind IPv4 only');
+    return ip;
+  }
+
+  /**
+   * A session binds through the CloudFront cookies' policy alone (the tenant token has no IP claim), and
+   * CloudFront's `IpAddress` condition is IPv4-only (docs/platform.md#signed-urls-and-cookies).
+   */
+  function cloudFrontBinding(request: LoginRequest, requested: boolean): string | undefined {
+    const ip = binding(request, requested);
+    if (ip !== undefined && !isIpv4(ip)) {
+      const code = login.bindIp === 'always' ? 'ip_binding_required' : 'ip_binding_unavailable';
+      throw new LoginError(code, 'IPv6 viewer: a CloudFront policy binds IPv4 only');
+    }
     return ip;
   }
 
@@ -213,12 +231,15 @@ export function createLoginService(config: LoginGateConfig, deps: LoginDeps): Lo
       throw new LoginError('malformed_request', 'body: { "bindIp"?: boolean }');
     const token = identityToken(request);
     const iat = now();
+    // The keys and the identity's keys come from two dependencies: wait for both at once, not one after the other.
+    const loading = keys();
+    loading.catch(() => undefined);
     const who = await identity.verify(token, iat);
     // Session binding applies to the CloudFront cookies: the tenant token has no IP claim (src/token.ts).
     if (requested && !signedCookies)
       throw new LoginError('ip_binding_unavailable', 'no CloudFront signed cookies to bind');
-    const ip = signedCookies ? binding(request, requested) : undefined;
-    const loaded = await keys();
+    const ip = signedCookies ? cloudFrontBinding(request, requested) : undefined;
+    const loaded = await loading;
     // Never longer than configured, and never past the identity the session stands for.
     const exp = Math.min(iat + login.sessionLifetimeSeconds, who.exp);
     if (exp <= iat) throw new LoginError('invalid_identity', 'identity token expires now');
@@ -243,8 +264,9 @@ export function createLoginService(config: LoginGateConfig, deps: LoginDeps): Lo
   }
 
   async function readSession(request: LoginRequest): Promise<LoginResponse> {
-    const { token } = await session(request, now());
-    const response = json(200, { tenant: token.tenant, expires: token.exp });
+    const { token, sub } = await session(request, now());
+    // Who is signed in, for a new tab: the session token's own claims, never a credential.
+    const response = json(200, { tenant: token.tenant, user: { sub }, expires: token.exp });
     Object.assign(response.headers, corsHeaders(allowedOrigin(request)));
     return response;
   }
@@ -295,10 +317,9 @@ export function createLoginService(config: LoginGateConfig, deps: LoginDeps): Lo
       try {
         return await route(request);
       } catch (error) {
+        // Not the message of an unexpected error: it could quote what failed to parse.
         const refused =
-          error instanceof LoginError
-            ? error
-            : new LoginError('internal_error', (error as Error)?.message ?? 'unknown', { cause: error });
+          error instanceof LoginError ? error : new LoginError('internal_error', failureName(error), { cause: error });
         log({
           login: refused.code === 'internal_error' ? 'error' : 'refused',
           route: `${request.method} ${request.path}`,
@@ -312,6 +333,7 @@ export function createLoginService(config: LoginGateConfig, deps: LoginDeps): Lo
           response.headers.allow = [...ROUTES[request.path]!, 'OPTIONS'].join(', ');
         }
         if (refused.status === 401) response.headers['www-authenticate'] = 'Bearer realm="tenant-gate"';
+        if (refused.status === 503) response.headers['retry-after'] = String(RETRY_AFTER_SECONDS);
         return response;
       }
     },

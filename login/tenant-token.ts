@@ -16,6 +16,7 @@ import type { GateConfig } from '../config/gate';
 import { isSafeTenantSegment } from '../src/tenant-path';
 import { LINK_TYP, SESSION_TYP } from '../src/token';
 import type { SigningKey } from './keys';
+import { canonicalIp } from './viewer-ip';
 
 export interface SessionClaims {
   sub: string;
@@ -27,7 +28,7 @@ export interface SessionClaims {
 export interface LinkClaims extends SessionClaims {
   /** The exact viewer path, percent-encoded as the browser sends it. */
   path: string;
-  /** The viewer IPv4 address the link is bound to, if any. */
+  /** The viewer address the link is bound to, if any: IPv4 dotted quad or canonical IPv6 (RFC 5952). */
   ip?: string;
 }
 
@@ -40,8 +41,6 @@ export interface TenantTokenMinter {
   session(key: SigningKey, claims: SessionClaims): Promise<string>;
   link(key: SigningKey, claims: LinkClaims): Promise<string>;
 }
-
-const IPV4 = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
 
 /** The JWS signature (RFC 7515/7518) of `input` under the key: what jose would compute, synchronously. */
 function signature(key: SigningKey, input: string): string {
@@ -108,7 +107,9 @@ export function createTenantTokenMinter(rules: TokenRulesForMinting): TenantToke
     async link(key, claims) {
       check(claims, rules.maxLinkLifetimeSeconds);
       if (typeof claims.path !== 'string' || !claims.path.startsWith('/')) throw new Error('link path required');
-      if (claims.ip !== undefined && !IPV4.test(claims.ip)) throw new Error('link ip must be an IPv4 dotted quad');
+      // The gate compares `cip` with the viewer address as text: one spelling per address (RFC 5952 for IPv6).
+      if (claims.ip !== undefined && canonicalIp(claims.ip) !== claims.ip)
+        throw new Error('link ip must be an IPv4 dotted quad or a canonical IPv6 address');
       return build(
         claims.ip === undefined ? { pth: claims.path } : { pth: claims.path, cip: claims.ip },
         key,

@@ -9,7 +9,16 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { toLoginRequest } from '../../functions/login';
 import { built } from '../helpers/targets';
-import { CF_PRIVATE_PEM, cloudfrontJudges, codeOf, identityToken, NOW, parseSetCookie, ROOT } from './helpers';
+import {
+  CF_PRIVATE_PEM,
+  cloudfrontJudges,
+  codeOf,
+  identityHeaders,
+  identityToken,
+  NOW,
+  parseSetCookie,
+  ROOT,
+} from './helpers';
 
 type Handler = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
 let handler: Handler;
@@ -71,7 +80,7 @@ describe('built login function', () => {
     const result = await handler(
       event('POST', '/auth/session', {
         headers: {
-          'x-identity-token': `Bearer ${await identityToken()}`,
+          ...identityHeaders(await identityToken()),
           'content-type': 'application/json',
           'cloudfront-viewer-address': '192.0.2.10:5555',
         },
@@ -93,7 +102,10 @@ describe('built login function', () => {
     const session = await handler(
       event('GET', '/auth/session', { cookies: [`__Host-tenant=${cookies['__Host-tenant']}`, 'other=1'] }),
     );
-    expect([session.statusCode, JSON.parse(session.body!)]).toEqual([200, { tenant: 'acme', expires: NOW + 900 }]);
+    expect([session.statusCode, JSON.parse(session.body!)]).toEqual([
+      200,
+      { tenant: 'acme', user: { sub: 'alice' }, expires: NOW + 900 },
+    ]);
   });
 
   it('answers refusals as JSON codes', async () => {

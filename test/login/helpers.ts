@@ -68,6 +68,17 @@ export async function identityToken(options: IdentityOptions = {}): Promise<stri
   return new SignJWT(claims).setProtectedHeader({ alg, kid: options.kid ?? IDP_KID, typ: 'JWT' }).sign(key);
 }
 
+/** The header the login reads the identity token from (`login.identity.tokenHeader` of the shipped config). */
+export const IDENTITY_HEADER = LOGIN_CONFIG.login.identity.tokenHeader;
+
+/**
+ * The identity token as a client sends it: the bare token in the dedicated header (behind origin access control,
+ * CloudFront overwrites `Authorization` with its own signature), `Bearer` only if the header is `authorization`.
+ */
+export function identityHeaders(token: string, header: string = IDENTITY_HEADER): Record<string, string> {
+  return { [header]: header === 'authorization' ? `Bearer ${token}` : token };
+}
+
 export function request(
   partial: Partial<Omit<LoginRequest, 'header'>> & { headers?: Record<string, string> },
 ): LoginRequest {
@@ -153,7 +164,7 @@ export async function login(
     request({
       method: 'POST',
       headers: {
-        'x-identity-token': `Bearer ${await identityToken()}`,
+        ...identityHeaders(await identityToken()),
         ...(extra.body ? { 'content-type': 'application/json' } : {}),
         ...extra.headers,
       },

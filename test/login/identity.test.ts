@@ -5,7 +5,8 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IdentityConfig } from '../../config/login';
 import { LoginError } from '../../login/errors';
-import { createIdentityVerifier, identityKeySet } from '../../login/identity';
+import { createIdentityVerifier } from '../../login/identity';
+import { createIdentityKeySource } from '../../login/identity-keys';
 import { IDP_KID, IDP_PRIVATE_KEY, identityToken, LOGIN_CONFIG, NOW } from './helpers';
 
 const IDENTITY = LOGIN_CONFIG.login.identity;
@@ -132,7 +133,10 @@ describe('remote JWKS (OIDC jwksUrl)', () => {
     expect(await outcome(await identityToken(), NOW, closed)).toMatch(/^identity_unavailable: /);
   });
 
-  it('builds a local key set from a static JWKS', () => {
-    expect(typeof identityKeySet(IDENTITY)).toBe('function');
+  it('makes KeyObjects once from a static JWKS', async () => {
+    const source = createIdentityKeySource(IDENTITY);
+    const keys = await source.keys();
+    expect(keys.map((k) => [k.kid, k.key?.asymmetricKeyType])).toEqual([[IDP_KID, 'ec']]);
+    expect(await source.keys()).toBe(keys);
   });
 });

@@ -14,6 +14,7 @@ import {
   cloudfrontJudges,
   codeOf,
   cookiesOf,
+  identityHeaders,
   identityToken,
   LOGIN_CONFIG,
   login,
@@ -200,13 +201,41 @@ describe('POST /auth/links', () => {
       expect([response.status, JSON.parse(response.body)]).toEqual([403, { error: 'origin_not_allowed' }]);
     });
 
-    it('refuses to bind an IPv6 caller', async () => {
+    it('refuses to bind when the trusted source gives no single address', async () => {
       const response = await links(
         { paths: ['/files/x'], expiresIn: 60, bindIp: true },
-        { headers: viewerAddress('2001:db8::5') },
+        { headers: { 'cloudfront-viewer-address': '2001:db8::5:1:46532, 192.0.2.1:1' } },
       );
       expect([response.status, JSON.parse(response.body)]).toEqual([400, { error: 'ip_binding_unavailable' }]);
     });
+  });
+});
+
+describe('IPv6 viewers: the link token binds the canonical address, the CloudFront policy binds no IP', () => {
+  it.each([
+    ['2001:db8::5', '2001:db8::5'],
+    ['2001:DB8:0:0:0:0:0:5', '2001:db8::5'],
+    ['2001:0db8:0000:0001:0000:0000:0000:0005', '2001:db8:0:1::5'],
+    ['::ffff:192.0.2.9', '192.0.2.9'],
+  ])('%s → cip %s', async (viewer, cip) => {
+    const response = await links(
+      { paths: ['/files/film.mp4'], expiresIn: 60, bindIp: true },
+      { headers: viewerAddress(viewer) },
+    );
+    expect(response.status).toBe(200);
+    const url = JSON.parse(response.body).links[0].url as string;
+    expect(decodeJwt(/token=([^&]+)/.exec(url)![1]!)).toMatchObject({ cip });
+    const result = cloudfrontJudges(url, NOW + 1, cip);
+    // CloudFront's IpAddress condition is IPv4-only (docs/platform.md#signed-urls-and-cookies).
+    expect(result.ok && result.policy.ipAddress?.text).toBe(cip.includes(':') ? undefined : `${cip}/32`);
+  });
+
+  it('a session cannot bind an IPv6 viewer: its only binding is the CloudFront policy', async () => {
+    const response = await login(service(), {
+      headers: viewerAddress('2001:db8::5'),
+      body: '{"bindIp":true}',
+    });
+    expect([response.status, JSON.parse(response.body)]).toEqual([400, { error: 'ip_binding_unavailable' }]);
   });
 });
 
@@ -253,9 +282,7 @@ describe('use case (a): a unique, time-limited link per file', () => {
   it('is useless to another tenant: the tenant is in the signed token, not in the URL', async () => {
     const globex = service();
     const token = await identityToken({ claims: { 'custom:tenant_id': 'globex' } });
-    const response = await globex.handle(
-      request({ method: 'POST', headers: { 'x-identity-token': `Bearer ${token}` } }),
-    );
+    const response = await globex.handle(request({ method: 'POST', headers: { ...identityHeaders(token) } }));
     const other = JSON.parse(
       (
         await links(

@@ -5,7 +5,10 @@
 import { createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { KeyConfig } from '../../config/gate';
 import {
   cloudFrontPublicKeyPem,
@@ -14,38 +17,30 @@ import {
   parseSigningKey,
   withheldSecrets,
 } from '../../login/keys';
-import { defaultSecretReaders, once, readSecret, type SecretReaders } from '../../login/secrets';
+import { defaultSecretReaders, readSecret, type SecretReaders } from '../../login/secrets';
 import { privateKey } from '../helpers/keys';
 import { CF_PRIVATE_PEM, LOGIN_CONFIG, ROOT } from './helpers';
 
-const sent: { client: string; input: Record<string, unknown> }[] = [];
-vi.mock('@aws-sdk/client-ssm', () => ({
-  GetParameterCommand: class {
-    constructor(readonly input: Record<string, unknown>) {}
-  },
-  SSMClient: class {
-    async send(command: { input: Record<string, unknown> }) {
-      sent.push({ client: 'ssm', input: command.input });
-      if (command.input.Name === '/plain') return { Parameter: { Type: 'String', Value: 'x' } };
-      return { Parameter: { Type: 'SecureString', Value: `secret-of-${String(command.input.Name)}` } };
-    }
-  },
-}));
-vi.mock('@aws-sdk/client-secrets-manager', () => ({
-  GetSecretValueCommand: class {
-    constructor(readonly input: Record<string, unknown>) {}
-  },
-  SecretsManagerClient: class {
-    async send(command: { input: Record<string, unknown> }) {
-      sent.push({ client: 'secrets-manager', input: command.input });
-      if (command.input.SecretId === 'binary') return { SecretBinary: new Uint8Array([1]) };
-      return { SecretString: `secret-of-${String(command.input.SecretId)}` };
-    }
-  },
-}));
+const ssm = mockClient(SSMClient);
+const secretsManager = mockClient(SecretsManagerClient);
 
-afterEach(() => {
-  sent.length = 0;
+beforeEach(() => {
+  ssm.reset();
+  secretsManager.reset();
+  ssm
+    .on(GetParameterCommand)
+    .callsFake(async (input: { Name: string }) =>
+      input.Name === '/plain'
+        ? { Parameter: { Type: 'String', Value: 'x' } }
+        : { Parameter: { Type: 'SecureString', Value: `secret-of-${input.Name}` } },
+    );
+  secretsManager
+    .on(GetSecretValueCommand)
+    .callsFake(async (input: { SecretId: string }) =>
+      input.SecretId === 'binary'
+        ? { SecretBinary: new Uint8Array([1]) }
+        : { SecretString: `secret-of-${input.SecretId}` },
+    );
 });
 
 const SIGNING_SECRET = readFileSync(join(ROOT, 'test/fixtures/login-signing-key.txt'), 'utf8');
@@ -57,7 +52,9 @@ describe('secret readers', () => {
 
   it('reads an SSM SecureString with decryption', async () => {
     expect(await readSecret({ ssmParameter: '/tg/signing' }, readers)).toBe('secret-of-/tg/signing');
-    expect(sent).toEqual([{ client: 'ssm', input: { Name: '/tg/signing', WithDecryption: true } }]);
+    expect(ssm.commandCalls(GetParameterCommand).map((call) => call.args[0].input)).toEqual([
+      { Name: '/tg/signing', WithDecryption: true },
+    ]);
   });
 
   it('refuses a plain String parameter (the key would sit unencrypted)', async () => {
@@ -68,32 +65,19 @@ describe('secret readers', () => {
 
   it('reads a Secrets Manager SecretString, and refuses a binary secret', async () => {
     expect(await readSecret({ secretsManagerSecret: 'tg/cf' }, readers)).toBe('secret-of-tg/cf');
-    expect(sent).toEqual([{ client: 'secrets-manager', input: { SecretId: 'tg/cf' } }]);
+    expect(secretsManager.commandCalls(GetSecretValueCommand).map((call) => call.args[0].input)).toEqual([
+      { SecretId: 'tg/cf' },
+    ]);
     await expect(readSecret({ secretsManagerSecret: 'binary' }, readers)).rejects.toThrow(/no SecretString/);
   });
 
   it('reads a file relative to the base directory, naming it when missing', async () => {
     expect(await readSecret({ file: 'test/fixtures/login-signing-key.txt' }, readers)).toBe(SIGNING_SECRET);
-    await expect(readSecret({ file: 'nope.pem' }, readers)).rejects.toThrow(/^cannot read file nope\.pem: ENOENT/);
+    await expect(readSecret({ file: 'nope.pem' }, readers)).rejects.toThrow(/^cannot read file nope\.pem: ENOENT$/);
   });
 });
 
-describe('once per cold start', () => {
-  it('shares one load between callers', async () => {
-    const load = vi.fn(async () => 42);
-    const get = once(load);
-    expect(await Promise.all([get(), get(), get()])).toEqual([42, 42, 42]);
-    expect(load).toHaveBeenCalledTimes(1);
-  });
-
-  it('forgets a failed load so the next invocation retries', async () => {
-    const load = vi.fn().mockRejectedValueOnce(new Error('throttled')).mockResolvedValueOnce('ok');
-    const get = once(load as () => Promise<string>);
-    await expect(get()).rejects.toThrow('throttled');
-    expect(await get()).toBe('ok');
-    expect(load).toHaveBeenCalledTimes(2);
-  });
-
+describe('loading the keys', () => {
   it('loads the configured keys through the port, each source read once', async () => {
     const calls: string[] = [];
     const readers: SecretReaders = {

@@ -6,11 +6,14 @@
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { decodeCloudFrontBase64 } from '../../lib/cloudfront-signature/index';
+import { RETRY_AFTER_SECONDS } from '../../login/limits';
 import { coreFor } from '../helpers/core';
 import {
   cloudfrontJudges,
   codeOf,
   cookiesOf,
+  IDENTITY_HEADER,
+  identityHeaders,
   identityToken,
   jarFor,
   LOGIN_CONFIG,
@@ -69,7 +72,7 @@ describe('POST /auth/session', () => {
     const response = await svc.handle(
       request({
         method: 'POST',
-        headers: { 'x-identity-token': `Bearer ${await identityToken({ claims: { exp: NOW + 120 } })}` },
+        headers: { ...identityHeaders(await identityToken({ claims: { exp: NOW + 120 } })) },
       }),
     );
     const tenant = cookiesOf(response)['__Host-tenant']!;
@@ -193,75 +196,76 @@ describe('POST /auth/session', () => {
   });
 
   describe('refusals', () => {
-    const bearer = async (options?: Parameters<typeof identityToken>[0]) => `Bearer ${await identityToken(options)}`;
+    const bearer = async (options?: Parameters<typeof identityToken>[0]) =>
+      identityHeaders(await identityToken(options));
     it.each<[string, () => Promise<Record<string, string>>, string | undefined, number, string]>([
-      ['no Authorization header', async () => ({}), undefined, 401, 'missing_identity'],
+      ['no identity header', async () => ({}), undefined, 401, 'missing_identity'],
       [
         'not a Bearer token',
-        async () => ({ 'x-identity-token': 'Basic YWxpY2U6cHc=' }),
+        async () => ({ [IDENTITY_HEADER]: 'Basic YWxpY2U6cHc=' }),
         undefined,
         401,
         'missing_identity',
       ],
       [
         'an expired identity',
-        async () => ({ 'x-identity-token': await bearer({ claims: { exp: NOW - 60, iat: NOW - 3600 } }) }),
+        async () => ({ ...(await bearer({ claims: { exp: NOW - 60, iat: NOW - 3600 } })) }),
         undefined,
         401,
         'invalid_identity',
       ],
       [
         'another audience',
-        async () => ({ 'x-identity-token': await bearer({ claims: { aud: 'other-app' } }) }),
+        async () => ({ ...(await bearer({ claims: { aud: 'other-app' } })) }),
         undefined,
         401,
         'invalid_identity',
       ],
       [
         'another issuer',
-        async () => ({ 'x-identity-token': await bearer({ claims: { iss: 'https://evil.example' } }) }),
+        async () => ({ ...(await bearer({ claims: { iss: 'https://evil.example' } })) }),
         undefined,
         401,
         'invalid_identity',
       ],
       [
         'no tenant claim',
-        async () => ({ 'x-identity-token': await bearer({ without: ['custom:tenant_id'] }) }),
+        async () => ({ ...(await bearer({ without: ['custom:tenant_id'] })) }),
         undefined,
         403,
         'tenant_invalid',
       ],
       [
         'a tenant the gate would refuse',
-        async () => ({ 'x-identity-token': await bearer({ claims: { 'custom:tenant_id': '../globex' } }) }),
+        async () => ({ ...(await bearer({ claims: { 'custom:tenant_id': '../globex' } })) }),
         undefined,
         403,
         'tenant_invalid',
       ],
       [
         'a body that is not JSON',
-        async () => ({ 'x-identity-token': await bearer(), 'content-type': 'application/json' }),
+        async () => ({ ...(await bearer()), 'content-type': 'application/json' }),
         '{',
         400,
         'malformed_request',
       ],
       [
         'a body of another type',
-        async () => ({ 'x-identity-token': await bearer(), 'content-type': 'text/plain' }),
+        async () => ({ ...(await bearer()), 'content-type': 'text/plain' }),
         '{}',
         415,
         'unsupported_media_type',
       ],
       [
         'an unknown body member',
-        async () => ({ 'x-identity-token': await bearer(), 'content-type': 'application/json' }),
+        async () => ({ ...(await bearer()), 'content-type': 'application/json' }),
         '{"tenant":"globex"}',
         400,
         'malformed_request',
       ],
       [
         'a foreign Origin (CSRF)',
-        async () => ({ 'x-identity-token': await bearer(), origin: 'https://evil.example' }),
+        async () => ({ ...(await bearer()), origin: 'https://evil.example' }),
         undefined,
         403,
         'origin_not_allowed',
@@ -280,7 +284,7 @@ describe('POST /auth/session', () => {
     it('logs the reason, never the token', async () => {
       const svc = service();
       const token = await identityToken({ claims: { aud: 'other-app' } });
-      await svc.handle(request({ method: 'POST', headers: { 'x-identity-token': `Bearer ${token}` } }));
+      await svc.handle(request({ method: 'POST', headers: { ...identityHeaders(token) } }));
       expect(svc.logs).toEqual([
         {
           login: 'refused',
@@ -300,24 +304,46 @@ describe('POST /auth/session', () => {
       expect([put.status, put.headers.allow]).toEqual([405, 'POST, GET, DELETE, OPTIONS']);
     });
 
-    it('answers 500 internal_error (reason logged) when the keys cannot be read', async () => {
+    it('answers 503 secrets_unavailable with Retry-After (reason logged) when the keys cannot be read', async () => {
       const config = loginConfig({
         secrets: { ...LOGIN_CONFIG.login.secrets, signingKey: { file: 'test/fixtures/no-such-file' } },
       });
       const svc = service(config);
       const response = await login(svc);
+      expect([response.status, JSON.parse(response.body), response.headers['retry-after']]).toEqual([
+        503,
+        { error: 'secrets_unavailable' },
+        String(RETRY_AFTER_SECONDS),
+      ]);
+      expect(svc.logs.at(-1)?.reason).toBe('cannot read file test/fixtures/no-such-file: ENOENT');
+    });
+
+    it('answers 500 internal_error when a stored key is malformed, and logs nothing of it', async () => {
+      const config = loginConfig({
+        secrets: {
+          ...LOGIN_CONFIG.login.secrets,
+          cloudfrontPrivateKey: { file: 'test/fixtures/login-signing-key.txt' },
+        },
+      });
+      const svc = service(config);
+      const response = await login(svc);
       expect([response.status, JSON.parse(response.body)]).toEqual([500, { error: 'internal_error' }]);
-      expect(svc.logs.at(-1)?.reason).toMatch(/no-such-file/);
+      expect(svc.logs.at(-1)?.reason).toBe(
+        'file test/fixtures/login-signing-key.txt: the CloudFront private key is not a private PEM',
+      );
     });
   });
 });
 
 describe('GET /auth/session', () => {
-  it('reports the tenant and expiry of a valid session', async () => {
+  it('reports the tenant, the user and the expiry of a valid session, and no credential', async () => {
     const svc = service();
     const token = cookiesOf(await login(svc))['__Host-tenant']!.value;
     const response = await svc.handle(request({ cookies: [`__Host-tenant=${token}`] }));
-    expect([response.status, JSON.parse(response.body)]).toEqual([200, { tenant: 'acme', expires: NOW + 900 }]);
+    expect([response.status, JSON.parse(response.body)]).toEqual([
+      200,
+      { tenant: 'acme', user: { sub: 'alice' }, expires: NOW + 900 },
+    ]);
   });
 
   it.each([
@@ -376,7 +402,7 @@ describe('CORS for the app origin', () => {
       'access-control-allow-origin': 'https://app.example.com',
       'access-control-allow-credentials': 'true',
       'access-control-allow-methods': 'POST, GET, DELETE',
-      'access-control-allow-headers': 'content-type, x-identity-token, x-amz-content-sha256',
+      'access-control-allow-headers': `content-type, ${IDENTITY_HEADER}, x-amz-content-sha256`,
     });
   });
 

@@ -85,9 +85,9 @@ describe('the minter refuses to mint what the gate would refuse', () => {
       'lifetime 172801s exceeds 172800s',
     ],
     [
-      'an IPv6 link binding',
-      () => minter.link(key, { ...claims, path: '/files/x', ip: '2001:db8::1' }),
-      'link ip must be an IPv4 dotted quad',
+      'an IPv6 link binding not in canonical form (RFC 5952)',
+      () => minter.link(key, { ...claims, path: '/files/x', ip: '2001:DB8:0::1' }),
+      'link ip must be an IPv4 dotted quad or a canonical IPv6 address',
     ],
     ['exp before iat', () => minter.session(key, { ...claims, exp: claims.iat }), 'bad iat/exp'],
   ])('%s', async (_name, mint, message) => {
