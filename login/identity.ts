@@ -159,10 +159,10 @@ export function createIdentityVerifier(
       candidates = (await source.refetch()).filter((jwk) => usable(jwk, rule, alg, header.kid));
       if (candidates.length === 0) throw invalid('ERR_JWKS_NO_MATCHING_KEY');
     }
-    for (const jwk of candidates) {
-      if (jwk.key !== null && rule.check(data, jwk.key, signature)) return;
-    }
-    throw invalid('ERR_JWS_SIGNATURE_VERIFICATION_FAILED');
+    // Several usable keys (no kid, or a kid used twice): ambiguous, refused as jose's jwtVerify refuses it.
+    if (candidates.length > 1) throw invalid('ERR_JWKS_MULTIPLE_MATCHING_KEYS');
+    const key = candidates[0]!.key;
+    if (key === null || !rule.check(data, key, signature)) throw invalid('ERR_JWS_SIGNATURE_VERIFICATION_FAILED');
   }
 
   return {
