@@ -1,11 +1,16 @@
 /**
  * `tenant-gate keys`: new key material — an HS256 secret, an ES256 pair for tenant tokens, or an RSA-2048 pair
  * for CloudFront signed URLs and cookies. Public halves are printed ready to paste (the gate config's `keys[]`
- * entry, or the PEM CloudFront's "Public keys" page takes); private halves go to files with mode 0600 when
- * `--out` is given, and only then leave stdout.
+ * entry, or the PEM CloudFront's "Public keys" page takes); with `--out` every file holding a secret is written
+ * mode 0600 (exactly, whatever the umask) into a folder created 0700, under a name `.gitignore` covers.
+ *
+ * An existing `--out` folder is used whatever its mode: each secret file is created anew (O_EXCL: never an
+ * existing file, never through a planted symlink) and readable by its owner alone, so the folder's mode exposes
+ * no secret; and the public CloudFront key belongs in `cloudfront-keys/<stage>/`, an ordinary folder of the
+ * repository.
  */
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { closeSync, fchmodSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { UsageError, type CliIO, type Command } from '../command';
@@ -21,15 +26,32 @@ const usage = `usage: tenant-gate keys <hs256|es256|cloudfront> [--kid KID] [--o
               (PKCS#8 PEM) for login.secrets.cloudfrontPrivateKey
 
 options:
-  --kid KID   the key id (default: <type>-<YYYY-MM>)
-  --out DIR   write <kid>.private.pem / <kid>.secret (mode 0600) and the public half to DIR instead of printing
-              the private half; existing files are never overwritten
+  --kid KID   the key id (default: <type>-<YYYY-MM>; for cloudfront 1 to 64 of A-Z a-z 0-9 _ -)
+  --out DIR   write the files below to DIR (created mode 0700) instead of printing the private half; files
+              holding a secret are mode 0600 and git-ignored; existing files are never overwritten
+                hs256       <kid>.secret, <kid>.secret.json (the keys[] entry: it holds the secret too)
+                es256       <kid>.private.pem, <kid>.key.json (public)
+                cloudfront  <kid>.private.key, <kid>.pem (public: packaging publishes every *.pem of
+                            cloudfront-keys/<stage>/, so --out cloudfront-keys/<stage> is ready to deploy)
 
 Store private halves as an SSM SecureString or a Secrets Manager secret, never in the repository.`;
 
+/** Packaging's rule for a CloudFront public key's file name (deploy/package-artifacts.ts, readCloudFrontKeys). */
+const CLOUDFRONT_KEY_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+const SECRET_MODE = 0o600;
+const PUBLIC_MODE = 0o644;
+const FOLDER_MODE = 0o700;
+
 function writeNew(path: string, content: string, mode: number): void {
   // 'wx': fail if the file exists, so a new key never silently replaces one in use.
-  writeFileSync(path, content, { mode, flag: 'wx' });
+  const fd = openSync(path, 'wx', mode);
+  try {
+    // The mode given to open is cut by the umask; set it exactly (a umask can only remove bits, but say so).
+    fchmodSync(fd, mode);
+    writeSync(fd, content);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 export const command: Command = {
@@ -56,6 +78,8 @@ export const command: Command = {
     const kid = parsed.values.kid ?? `${type === 'cloudfront' ? 'cf' : type}-${new Date().toISOString().slice(0, 7)}`;
     if (!/^[\x21-\x7e]{1,128}$/.test(kid) || /[/\\]/.test(kid))
       throw new UsageError('--kid must be 1 to 128 printable characters without slashes');
+    if (type === 'cloudfront' && !CLOUDFRONT_KEY_NAME.test(kid))
+      throw new UsageError('--kid of a CloudFront key must be 1 to 64 of A-Z a-z 0-9 _ - (its file is <kid>.pem)');
     const out =
       parsed.values.out === undefined
         ? undefined
@@ -67,6 +91,7 @@ export const command: Command = {
     let privateText: string;
     let privateName: string;
     let publicName: string;
+    let publicMode = PUBLIC_MODE;
     let publicLabel: string;
     switch (type as KeyType) {
       case 'hs256': {
@@ -75,7 +100,8 @@ export const command: Command = {
         publicLabel = 'gatekeeper.config.json keys[] entry (HS256: the verifier holds the secret too)';
         privateText = `${secret}\n`;
         privateName = `${kid}.secret`;
-        publicName = `${kid}.key.json`;
+        publicName = `${kid}.secret.json`;
+        publicMode = SECRET_MODE;
         break;
       }
       case 'es256': {
@@ -97,8 +123,9 @@ export const command: Command = {
         publicLabel =
           'public key: paste into CloudFront > Public keys, add it to the key group, put its ID in login.cloudfront.keyPairId';
         privateText = pair.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-        privateName = `${kid}.private.pem`;
-        publicName = `${kid}.public.pem`;
+        // Not `.pem`: packaging reads every *.pem of the folder as a public key and refuses a private one.
+        privateName = `${kid}.private.key`;
+        publicName = `${kid}.pem`;
         break;
       }
     }
@@ -109,12 +136,12 @@ export const command: Command = {
       );
       return 0;
     }
-    mkdirSync(out, { recursive: true });
+    mkdirSync(out, { recursive: true, mode: FOLDER_MODE });
     const privatePath = join(out, privateName);
     const publicPath = join(out, publicName);
     try {
-      writeNew(privatePath, privateText, 0o600);
-      writeNew(publicPath, `${publicText}\n`, 0o644);
+      writeNew(privatePath, privateText, SECRET_MODE);
+      writeNew(publicPath, `${publicText}\n`, publicMode);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'EEXIST')
         throw new Error(
@@ -122,7 +149,10 @@ export const command: Command = {
         );
       throw error;
     }
-    io.out(`# ${publicLabel}\n${publicText}\n\nwrote ${privatePath} (private, mode 0600)\nwrote ${publicPath}`);
+    const publicNote = publicMode === SECRET_MODE ? ' (holds the secret, mode 0600)' : '';
+    io.out(
+      `# ${publicLabel}\n${publicText}\n\nwrote ${privatePath} (private, mode 0600)\nwrote ${publicPath}${publicNote}`,
+    );
     return 0;
   },
 };

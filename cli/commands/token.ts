@@ -4,7 +4,7 @@
  */
 import { localSigningKey } from '../../login/local-keys';
 import { createTenantTokenMinter } from '../../login/tenant-token';
-import { isIpv4 } from '../../login/viewer-ip';
+import { canonicalIp } from '../../login/viewer-ip';
 import { isSafeTenantSegment } from '../../src/tenant-path';
 import { UsageError, type CliIO, type Command } from '../command';
 import { cliConfig, cliNow, cliOptions, cliPath, positiveInt } from '../options';
@@ -19,7 +19,8 @@ options:
   --sub SUBJECT       the sub claim (default: cli)
   --expires-in SECS   lifetime (default: login.sessionLifetimeSeconds, or 3600 for a link; capped by the config)
   --path PATH         mint a link token for this exact viewer path (e.g. /files/film.mp4)
-  --ip IPV4           bind the link token to this viewer IPv4 address (needs --path)
+  --ip IP             bind the link token to this viewer address, IPv4 or IPv6 (needs --path; IPv6 is
+                      written in its canonical form, RFC 5952, as the gate compares it)
   --kid KID           the signing key id (default: login.signingKid)
   --key FILE          the signing key: HS256 secret or private PEM/JWK (default: login.secrets.signingKey if a file)
   --config FILE       the gate configuration (default: gatekeeper.config.json)
@@ -37,8 +38,9 @@ export const command: Command = {
       throw new UsageError(`--tenant "${o.tenant}" does not match tenantPattern ${config.tenantPattern}`);
     }
     if (o.ip !== undefined && o.path === undefined) throw new UsageError('--ip binds a link token: give --path too');
-    if (o.ip !== undefined && !isIpv4(o.ip))
-      throw new UsageError(`--ip must be an IPv4 address (link tokens bind IPv4 only), got "${o.ip}"`);
+    const ip = o.ip === undefined ? undefined : canonicalIp(o.ip);
+    if (o.ip !== undefined && ip === undefined)
+      throw new UsageError(`--ip must be an IPv4 or IPv6 address, got "${o.ip}"`);
     if (o.path !== undefined) cliPath(config, o.path);
     const link = o.path !== undefined;
     const max = link ? config.maxLinkLifetimeSeconds : config.maxTokenLifetimeSeconds;
@@ -53,7 +55,7 @@ export const command: Command = {
     const minter = createTenantTokenMinter(config);
     const claims = { sub: o.sub ?? 'cli', tenant: o.tenant, iat, exp: iat + expiresIn };
     const token = link
-      ? await minter.link(key, { ...claims, path: o.path!, ...(o.ip === undefined ? {} : { ip: o.ip }) })
+      ? await minter.link(key, { ...claims, path: o.path!, ...(ip === undefined ? {} : { ip }) })
       : await minter.session(key, claims);
     io.out(token);
     return 0;

@@ -4,12 +4,14 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createPublicKey } from 'node:crypto';
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { decodeJwt } from 'jose';
 import { describe, expect, it } from 'vitest';
 import type { CliIO } from '../../cli/command';
 import { main } from '../../cli/main';
+import { readCloudFrontKeys } from '../../deploy/package-artifacts';
 import { coreFor } from '../helpers/core';
 import { ROOT } from '../helpers/keys';
 import { cloudfrontJudges, codeOf, NOW } from '../login/helpers';
@@ -73,12 +75,15 @@ describe('tenant-gate keys', () => {
     expect(entry).toEqual({ kid: 'hs-test', alg: 'HS256', secret: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/) });
   });
 
+  const mode = (path: string) => statSync(path).mode & 0o777;
+
   it('writes an ES256 pair: private 0600, public as a keys[] entry', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tg-keys-'));
     const { code, out } = await run('keys', 'es256', '--kid', 'es-test', '--out', dir);
     expect(code).toBe(0);
     expect(out).not.toContain('PRIVATE KEY');
-    expect(statSync(join(dir, 'es-test.private.pem')).mode & 0o777).toBe(0o600);
+    expect(mode(join(dir, 'es-test.private.pem'))).toBe(0o600);
+    expect(mode(join(dir, 'es-test.key.json'))).toBe(0o644);
     expect(JSON.parse(readFileSync(join(dir, 'es-test.key.json'), 'utf8'))).toMatchObject({
       kid: 'es-test',
       alg: 'ES256',
@@ -87,6 +92,51 @@ describe('tenant-gate keys', () => {
     // Never overwrites.
     const again = await run('keys', 'es256', '--kid', 'es-test', '--out', dir);
     expect([again.code, again.err]).toEqual([1, expect.stringContaining('already exists')]);
+  });
+
+  it('writes an HS256 secret and its keys[] entry (which holds the secret too) mode 0600, in a new folder 0700', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'tg-keys-')), '.keys', 'prod');
+    const { code, out } = await run('keys', 'hs256', '--kid', 'hs-test', '--out', dir);
+    expect(code).toBe(0);
+    expect([mode(dir), mode(join(dir, '..'))]).toEqual([0o700, 0o700]);
+    expect([mode(join(dir, 'hs-test.secret')), mode(join(dir, 'hs-test.secret.json'))]).toEqual([0o600, 0o600]);
+    const secret = readFileSync(join(dir, 'hs-test.secret'), 'utf8').trim();
+    expect(JSON.parse(readFileSync(join(dir, 'hs-test.secret.json'), 'utf8'))).toEqual({
+      kid: 'hs-test',
+      alg: 'HS256',
+      secret,
+    });
+    expect(out).toContain('hs-test.secret.json (holds the secret, mode 0600)');
+  });
+
+  it('writes secrets 0600 into an existing folder whatever its mode (the file mode protects them)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tg-keys-'));
+    chmodSync(dir, 0o755);
+    expect((await run('keys', 'hs256', '--kid', 'hs-open', '--out', dir)).code).toBe(0);
+    expect([mode(dir), mode(join(dir, 'hs-open.secret')), mode(join(dir, 'hs-open.secret.json'))]).toEqual([
+      0o755, 0o600, 0o600,
+    ]);
+  });
+
+  it('writes a CloudFront pair that packaging publishes as is: <kid>.pem public, <kid>.private.key 0600', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'tg-keys-')), 'cloudfront-keys', 'prod');
+    const { code } = await run('keys', 'cloudfront', '--kid', 'cf-2026-11', '--out', dir);
+    expect(code).toBe(0);
+    expect(readdirSync(dir).sort()).toEqual(['cf-2026-11.pem', 'cf-2026-11.private.key']);
+    expect([mode(join(dir, 'cf-2026-11.private.key')), mode(join(dir, 'cf-2026-11.pem'))]).toEqual([0o600, 0o644]);
+    // deploy/package-artifacts.ts's own reader, its rules unchanged.
+    expect(readCloudFrontKeys(dir)?.keys.map((k) => k.name)).toEqual(['cf-2026-11']);
+    const { code: bad, err } = await run('keys', 'cloudfront', '--kid', 'cf.2026', '--out', dir);
+    expect([bad, err]).toEqual([2, expect.stringContaining('--kid of a CloudFront key must be')]);
+  });
+
+  it('.gitignore covers every file holding a secret that keys writes, and no public one', () => {
+    const ignored = (name: string) =>
+      spawnSync('git', ['check-ignore', '--no-index', '-q', `cloudfront-keys/prod/${name}`], { cwd: ROOT }).status ===
+      0;
+    const secrets = ['k.secret', 'k.secret.json', 'k.private.pem', 'k.private.key'];
+    const publics = ['k.pem', 'k.key.json'];
+    expect([secrets.map(ignored), publics.map(ignored)]).toEqual([secrets.map(() => true), publics.map(() => false)]);
   });
 
   it('makes an RSA-2048 CloudFront pair with a PEM public key ready to paste', async () => {
@@ -107,6 +157,14 @@ describe('tenant-gate keys', () => {
 });
 
 describe('tenant-gate token', () => {
+  it.each([
+    ['192.0.2.4', '192.0.2.4'],
+    ['2001:DB8:0:0:0:0:0:4', '2001:db8::4'],
+  ])('binds a link token to %s as cip %s (IPv6 canonical, RFC 5952)', async (ip, cip) => {
+    const { code, out } = await run('token', '--tenant', 'acme', '--now', at, '--path', '/files/f.mp4', '--ip', ip);
+    expect([code, decodeJwt(out).cip]).toEqual([0, cip]);
+  });
+
   it('mints a session token the gate accepts until its expiry', async () => {
     const { code, out } = await run('token', '--tenant', 'acme', '--now', at, '--expires-in', '600');
     expect(code).toBe(0);
@@ -149,7 +207,7 @@ describe('tenant-gate token', () => {
     [['--tenant', 'acme', '--expires-in', '3601'], 2, 'exceeds maxTokenLifetimeSeconds (3600)'],
     [['--tenant', 'acme', '--expires-in', '0'], 2, '--expires-in must be a positive whole number'],
     [['--tenant', 'acme', '--ip', '192.0.2.1'], 2, 'give --path too'],
-    [['--tenant', 'acme', '--path', '/files/x', '--ip', '2001:db8::1'], 2, 'IPv4 only'],
+    [['--tenant', 'acme', '--path', '/files/x', '--ip', '2001:db8::1%eth0'], 2, 'must be an IPv4 or IPv6 address'],
     [['--tenant', 'acme', '--path', '/files/../x'], 2, 'invalid_path'],
     [['--tenant', 'acme', '--kid', 'nope'], 1, 'kid "nope" is not one of the configured keys'],
     [['--tenant', 'acme', '--key', 'missing.txt'], 1, 'cannot read signing key for hs-2026-11 missing.txt: ENOENT'],
