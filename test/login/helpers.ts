@@ -8,6 +8,7 @@ import { validateConfig } from '../../config/gate';
 import type { LoginGateConfig } from '../../config/login';
 import { createKeyLoader } from '../../login/keys';
 import { defaultSecretReaders } from '../../login/secrets';
+import { signInHeaders } from '../../login/sign-in-headers';
 import { createLoginService, type LogEntry, type LoginRequest, type LoginResponse } from '../../login/service';
 import { CONFIG, ROOT } from '../helpers/keys';
 import { NOW } from '../helpers/tokens';
@@ -156,6 +157,7 @@ export function codeOf(result: CloudFrontVerifyResult): string {
   return result.ok ? 'ok' : result.code;
 }
 
+/** A sign-in as a client behind CloudFront sends it (login/sign-in-headers.ts): token header and body hash. */
 export async function login(
   svc: ReturnType<typeof service>,
   extra: { headers?: Record<string, string>; body?: string } = {},
@@ -164,8 +166,7 @@ export async function login(
     request({
       method: 'POST',
       headers: {
-        ...identityHeaders(await identityToken()),
-        ...(extra.body ? { 'content-type': 'application/json' } : {}),
+        ...signInHeaders(await identityToken(), extra.body ?? '', IDENTITY_HEADER),
         ...extra.headers,
       },
       ...(extra.body ? { body: extra.body } : {}),

@@ -335,6 +335,30 @@ describe('POST /auth/session', () => {
   });
 });
 
+describe('the identity header behind origin access control', () => {
+  const config = loginConfig({ identity: { ...LOGIN_CONFIG.login.identity, tokenHeader: 'x-identity-token' } });
+  // What CloudFront puts in Authorization when it signs the origin request (SigV4), never an identity.
+  const sigv4 = 'AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261128/us-east-1/lambda/aws4_request, Signature=abc';
+
+  it.each<[string, (token: string) => Record<string, string>, number]>([
+    [
+      'the bare token in x-identity-token, beside CloudFront’s signature',
+      (t) => ({ 'x-identity-token': t, authorization: sigv4 }),
+      204,
+    ],
+    ['Bearer in x-identity-token', (t) => ({ 'x-identity-token': `Bearer ${t}` }), 204],
+    [
+      'the token in Authorization only (overwritten behind the access control)',
+      (t) => ({ authorization: `Bearer ${t}` }),
+      401,
+    ],
+    ['a token with a space in it', (t) => ({ 'x-identity-token': `${t} x` }), 401],
+  ])('%s → %i', async (_name, headers, status) => {
+    const response = await service(config).handle(request({ method: 'POST', headers: headers(await identityToken()) }));
+    expect(response.status).toBe(status);
+  });
+});
+
 describe('GET /auth/session', () => {
   it('reports the tenant, the user and the expiry of a valid session, and no credential', async () => {
     const svc = service();
