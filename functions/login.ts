@@ -2,8 +2,9 @@
  * Lambda function URL adapter (payload format 2.0) for the login origin: event → core → result. Nothing else.
  *
  * The validated configuration is embedded by the build (`__LOGIN_CONFIG__`); the private keys are not. They
- * are read at cold start — from SSM Parameter Store, Secrets Manager or files, as `login.secrets` says — and
- * the load starts during init, so the first request usually finds them ready.
+ * are read from SSM Parameter Store, Secrets Manager or files, as `login.secrets` says, and re-read after a TTL
+ * (login/keys.ts `createKeyLoader`); the first load starts during init, so the first request usually finds
+ * them ready.
  */
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { LoginGateConfig } from '../config/login';

@@ -27,7 +27,8 @@ export function fileReader(baseDir: string = process.cwd()): SecretReaders['file
 
 /**
  * The SDK client settings of every secret read: a per-attempt connect and request timeout that throws (the
- * Node handler only warns on `requestTimeout` unless `throwOnRequestTimeout` is set) and one retry. The whole
+ * Node handler only warns on `requestTimeout` unless `throwOnRequestTimeout` is set) and one retry
+ * (docs/platform.md#sdk-timeouts-and-retries). The whole
  * call, retries and credential lookup included, is also bounded by an AbortSignal (see `sdkCallSignal`).
  * `overrides` lets tests point a real client at a local endpoint.
  */
