@@ -17,8 +17,11 @@ export const SDK_MAX_ATTEMPTS = 2;
 export const SECRET_TTL_SECONDS = 300;
 /** When re-reading fails, the last good secret keeps serving until it is this old; then 503. */
 export const SECRET_MAX_STALENESS_SECONDS = 3600;
-/** After a failed read, no new read for this long (the last good value, or 503, meanwhile): no stampede. */
-export const SECRET_RETRY_INTERVAL_SECONDS = 10;
+/**
+ * After a failed read, no new read for this long (the last good value, or 503, meanwhile): no stampede. As long as
+ * `Retry-After`, so a viewer retrying when told finds a new attempt due.
+ */
+export const SECRET_RETRY_INTERVAL_SECONDS = 5;
 
 /** The identity provider's JWKS: one fetch, timeout included. */
 export const JWKS_FETCH_TIMEOUT_MS = 2000;
