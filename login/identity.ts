@@ -5,9 +5,9 @@
  * Why not jose's `jwtVerify` per request: it verifies through WebCrypto, which costs about as much again as
  * the signature itself on Node (issue 12: a session at 1.77× its floor). The rules are jose's, configured as the
  * login always configured it — the algorithms (asymmetric only), the issuer, the audience, required `exp`,
- * `sub` and the tenant claim, the clock tolerance (docs/platform.md#tooling) — and the refusal reasons are jose's error codes;
- * test/login/identity-differential.test.ts runs the identity-token cases through both and expects the same
- * outcome. Stricter than jose in two places: a `crit` header is refused (jose accepts `crit: ["b64"]`), and
+ * `sub` and the tenant claim, the clock tolerance (docs/platform.md#tooling) — and the refusal reasons are
+ * jose's error codes; test/login/identity-differential.test.ts runs the identity-token cases through both and
+ * expects the same outcome. Stricter than jose in two places: a `crit` header is refused (jose accepts `crit: ["b64"]`), and
  * base64url must be unpadded (jose's decoder is lenient).
  */
 import { constants, verify as verifySignature, type KeyObject } from 'node:crypto';

@@ -35,7 +35,7 @@ export interface LoginKeys {
 /**
  * The configuration as embedded in the login bundle: HS256 secrets blanked. An HS256 verification secret is
  * also a signing secret, and the bundle must hold no key material; the signing key's own secret comes back
- * from `login.secrets` at cold start, and sessions signed by other HS256 kids (rotation) are refused here —
+ * from `login.secrets` when the keys load, and sessions signed by other HS256 kids (rotation) are refused here —
  * they live minutes, and the viewer logs in again.
  */
 export function withheldSecrets<T extends Pick<GateConfig, 'keys'>>(config: T): T {

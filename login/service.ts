@@ -55,7 +55,7 @@ export interface LogEntry {
 }
 
 export interface LoginDeps {
-  /** The private keys, loaded once per cold start (see ./keys.ts `createKeyLoader`). */
+  /** The private keys, cached with a TTL and served stale within a bound (see ./keys.ts `createKeyLoader`). */
   keys: () => Promise<LoginKeys>;
   /** The identity verifier; built from the configuration when omitted. */
   identity?: IdentityVerifier;

@@ -299,7 +299,7 @@ describe('the identity provider under faults (a JWKS fake behind jose’s fetch)
     expect(fetches).toBe(2);
   });
 
-  it('answers 503 identity_unavailable at once when the provider is down with no keys cached, and logs no page', async () => {
+  it('answers 503 at once when the provider is down with no keys cached, and logs none of its page', async () => {
     mode = 'down';
     const { post, logs } = svc();
     expect(outcome(await post())).toEqual(UNAVAILABLE('identity_unavailable'));
