@@ -6,10 +6,11 @@
 import { createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { LoginGateConfig } from '../../config/login';
+import type { LoginGateConfig, SecretSource } from '../../config/login';
 import { createIdentityVerifier } from '../../login/identity';
 import { createIdentityKeySource } from '../../login/identity-keys';
 import { createKeyLoader } from '../../login/keys';
@@ -74,11 +75,12 @@ describe('a stalled secret store', () => {
       credentials: { accessKeyId: 'AKIDTESTTESTTESTTEST', secretAccessKey: 'test' },
     });
 
-  it(`ends an SSM call after ${SDK_CALL_TIMEOUT_MS} ms, retries included`, async () => {
+  it.each<[string, SecretSource]>([
+    ['SSM GetParameter', { ssmParameter: '/tg/hs' }],
+    ['Secrets Manager GetSecretValue', { secretsManagerSecret: 'tg/hs' }],
+  ])(`ends a %s call after ${SDK_CALL_TIMEOUT_MS} ms, retries included`, async (_name, source) => {
     const started = Date.now();
-    await expect(readSecret({ ssmParameter: '/tg/hs' }, readers())).rejects.toThrow(
-      /^cannot read SSM parameter \/tg\/hs: (TimeoutError|AbortError)/,
-    );
+    await expect(readSecret(source, readers())).rejects.toThrow(/^cannot read .+: (TimeoutError|AbortError)$/);
     expect(Date.now() - started).toBeLessThan(SDK_CALL_TIMEOUT_MS + 500);
   });
 
@@ -205,6 +207,46 @@ describe('secrets cached with a TTL (SSM through aws-sdk-client-mock)', () => {
       'SSM parameter /tg/es: the signing key is neither a private PEM nor a private JWK',
     );
     expect(JSON.stringify(logs) + JSON.stringify(response)).not.toMatch(/SECRET/);
+  });
+});
+
+describe('a failing Secrets Manager (aws-sdk-client-mock)', () => {
+  let sm: ReturnType<typeof mockClient>;
+  beforeAll(() => {
+    sm = mockClient(SecretsManagerClient);
+  });
+  afterAll(() => sm.restore());
+  const config = loginConfig({
+    secrets: {
+      signingKey: { file: 'test/fixtures/login-signing-key.txt' },
+      cloudfrontPrivateKey: { secretsManagerSecret: 'tg/cf' },
+    },
+  });
+
+  it.each([
+    ['throttled', Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }), 'ThrottlingException'],
+    [
+      'access denied',
+      Object.assign(new Error('User is not authorized'), { name: 'AccessDeniedException' }),
+      'AccessDeniedException',
+    ],
+    [
+      'unreachable',
+      Object.assign(new Error('connect ECONNREFUSED 10.0.0.1:443'), { code: 'ECONNREFUSED' }),
+      'ECONNREFUSED',
+    ],
+  ])('%s → 503 secrets_unavailable, the failure named and not quoted', async (_name, error, named) => {
+    sm.reset();
+    sm.on(GetSecretValueCommand).rejects(error);
+    const logs: LogEntry[] = [];
+    const svc = createLoginService(config, {
+      keys: createKeyLoader(config, config.login, defaultSecretReaders(ROOT), () => NOW),
+      now: () => NOW,
+      log: (entry) => logs.push(entry),
+    });
+    const response = await svc.handle(request({ method: 'POST', headers: identityHeaders(await identityToken()) }));
+    expect(outcome(response)).toEqual(UNAVAILABLE('secrets_unavailable'));
+    expect(logs.at(-1)?.reason).toBe(`cannot read Secrets Manager secret tg/cf: ${named}`);
   });
 });
 
