@@ -18,6 +18,7 @@ import {
   JWKS_TTL_SECONDS,
   JWKS_UNKNOWN_KID_COOLDOWN_SECONDS,
 } from './limits';
+import { logDegraded, type DegradedReport } from './degraded';
 import { createRefreshing } from './refreshing';
 import { failureName } from './secrets';
 
@@ -72,6 +73,8 @@ export interface RemoteOptions {
   now?: () => number;
   /** The `fetch` jose uses (tests: a provider that stalls or goes down). */
   fetch?: typeof fetch;
+  /** Told of every failed fetch (a log line by default). */
+  report?: DegradedReport;
 }
 
 export function createIdentityKeySource(identity: IdentityConfig, options: RemoteOptions = {}): IdentityKeySource {
@@ -84,7 +87,9 @@ export function createIdentityKeySource(identity: IdentityConfig, options: Remot
     timeoutDuration: JWKS_FETCH_TIMEOUT_MS,
     ...(options.fetch === undefined ? {} : { [customFetch]: options.fetch }),
   });
+  const report = options.report ?? logDegraded;
   const cache = createRefreshing({
+    onFailure: (error, servingStale) => report('jwks', error, servingStale),
     async load() {
       try {
         await remote.reload();

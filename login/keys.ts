@@ -14,6 +14,7 @@ import type { KeyLookup } from '../src/token';
 import type { LoginConfig, SecretSource } from '../config/login';
 import { LoginError } from './errors';
 import { SECRET_MAX_STALENESS_SECONDS, SECRET_RETRY_INTERVAL_SECONDS, SECRET_TTL_SECONDS } from './limits';
+import { logDegraded, type DegradedReport } from './degraded';
 import { createRefreshing } from './refreshing';
 import { describeSource, readSecret, type SecretReaders } from './secrets';
 
@@ -162,8 +163,10 @@ export function createKeyLoader(
   login: LoginConfig,
   readers: SecretReaders,
   now: () => number = () => Math.floor(Date.now() / 1000),
+  report: DegradedReport = logDegraded,
 ): () => Promise<LoginKeys> {
   const keys = createRefreshing({
+    onFailure: (error, servingStale) => report('secrets', error, servingStale),
     load: () => loadLoginKeys(config, login, readers),
     now,
     ttlSeconds: SECRET_TTL_SECONDS,

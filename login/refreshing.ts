@@ -15,6 +15,11 @@ export interface RefreshingOptions<T> {
   ttlSeconds: number;
   maxStalenessSeconds: number;
   retryIntervalSeconds: number;
+  /**
+   * Told of every failed load, and whether the last good value still serves: a refresh failing behind a stale
+   * value is invisible to viewers, so operators must hear of it before the staleness bound runs out.
+   */
+  onFailure?: (error: unknown, servingStale: boolean) => void;
 }
 
 export interface Refreshing<T> {
@@ -51,6 +56,7 @@ export function createRefreshing<T>(options: RefreshingOptions<T>): Refreshing<T
         (error: unknown) => {
           failedAt = options.now();
           lastError = error;
+          options.onFailure?.(error, usable(failedAt));
           throw error;
         },
       );

@@ -13,6 +13,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { LoginGateConfig, SecretSource } from '../../config/login';
 import { createIdentityVerifier } from '../../login/identity';
 import { createIdentityKeySource } from '../../login/identity-keys';
+import { degradedReason, type DegradedReport } from '../../login/degraded';
 import { createKeyLoader } from '../../login/keys';
 import {
   JWKS_MAX_STALENESS_SECONDS,
@@ -44,6 +45,14 @@ const SIGNING_SECRET = (await import('node:fs')).readFileSync(`${ROOT}/test/fixt
 /** The shipped config with both secrets in SSM. */
 const SSM_CONFIG: LoginGateConfig = loginConfig({
   secrets: { signingKey: { ssmParameter: '/tg/hs' }, cloudfrontPrivateKey: { ssmParameter: '/tg/cf' } },
+});
+
+/** What the login reported as degraded: [dependency, reason, serving the last good value]. */
+const reports: [string, string, boolean][] = [];
+const report: DegradedReport = (dependency, error, servingStale) =>
+  reports.push([dependency, degradedReason(error), servingStale]);
+beforeEach(() => {
+  reports.length = 0;
 });
 
 function outcome(response: LoginResponse): [number, unknown, string | undefined] {
@@ -87,7 +96,7 @@ describe('a stalled secret store', () => {
   it('answers POST /auth/session 503 secrets_unavailable with Retry-After within 3 s', async () => {
     const logs: LogEntry[] = [];
     const svc = createLoginService(SSM_CONFIG, {
-      keys: createKeyLoader(SSM_CONFIG, SSM_CONFIG.login, readers(), () => NOW),
+      keys: createKeyLoader(SSM_CONFIG, SSM_CONFIG.login, readers(), () => NOW, report),
       now: () => NOW,
       log: (entry) => logs.push(entry),
     });
@@ -113,7 +122,7 @@ describe('reading the secrets', () => {
       ssmParameter: (name) => slow(name === '/tg/hs' ? SIGNING_SECRET : CF_PRIVATE_PEM)(name),
       secretsManagerSecret: async () => '',
     };
-    const loading = createKeyLoader(SSM_CONFIG, SSM_CONFIG.login, readers, () => NOW)();
+    const loading = createKeyLoader(SSM_CONFIG, SSM_CONFIG.login, readers, () => NOW, report)();
     await new Promise((done) => setImmediate(done));
     expect(started).toEqual(['/tg/hs', '/tg/cf']);
     for (const go of release) go();
@@ -150,7 +159,7 @@ describe('secrets cached with a TTL (SSM through aws-sdk-client-mock)', () => {
   const publicPem = (pem: string) => createPublicKey(pem).export({ type: 'spki', format: 'pem' }).toString();
 
   it('picks up a rotated secret after the TTL, without a cold start', async () => {
-    const load = createKeyLoader(SSM_CONFIG, SSM_CONFIG.login, defaultSecretReaders(ROOT), () => clock);
+    const load = createKeyLoader(SSM_CONFIG, SSM_CONFIG.login, defaultSecretReaders(ROOT), () => clock, report);
     expect(await publicOf(load)).toBe(publicPem(CF_PRIVATE_PEM));
     cfValue = rotated;
     clock = NOW + SECRET_TTL_SECONDS - 1;
@@ -164,7 +173,7 @@ describe('secrets cached with a TTL (SSM through aws-sdk-client-mock)', () => {
   it('keeps serving the last good keys while the store fails, then answers 503 past the staleness bound', async () => {
     const logs: LogEntry[] = [];
     const svc = createLoginService(SSM_CONFIG, {
-      keys: createKeyLoader(SSM_CONFIG, SSM_CONFIG.login, defaultSecretReaders(ROOT), () => clock),
+      keys: createKeyLoader(SSM_CONFIG, SSM_CONFIG.login, defaultSecretReaders(ROOT), () => clock, report),
       now: () => clock,
       log: (entry) => logs.push(entry),
     });
@@ -184,6 +193,13 @@ describe('secrets cached with a TTL (SSM through aws-sdk-client-mock)', () => {
     clock = NOW + SECRET_MAX_STALENESS_SECONDS;
     expect(outcome(await post())).toEqual(UNAVAILABLE('secrets_unavailable'));
     expect(logs.at(-1)?.reason).toBe('cannot read SSM parameter /tg/cf: ThrottlingException');
+    // Operators hear of the failing refresh while viewers are still served.
+    const reason = 'cannot read SSM parameter /tg/cf: ThrottlingException';
+    // (The last answer made no new attempt: the previous one failed within the retry interval.)
+    expect(reports).toEqual([
+      ['secrets', reason, true],
+      ['secrets', reason, true],
+    ]);
   });
 
   it('a malformed secret reaches no log line and no answer', async () => {
@@ -197,7 +213,7 @@ describe('secrets cached with a TTL (SSM through aws-sdk-client-mock)', () => {
     });
     const logs: LogEntry[] = [];
     const svc = createLoginService(es, {
-      keys: createKeyLoader(es, es.login, defaultSecretReaders(ROOT), () => NOW),
+      keys: createKeyLoader(es, es.login, defaultSecretReaders(ROOT), () => NOW, report),
       now: () => NOW,
       log: (entry) => logs.push(entry),
     });
@@ -206,7 +222,8 @@ describe('secrets cached with a TTL (SSM through aws-sdk-client-mock)', () => {
     expect(logs.at(-1)?.reason).toBe(
       'SSM parameter /tg/es: the signing key is neither a private PEM nor a private JWK',
     );
-    expect(JSON.stringify(logs) + JSON.stringify(response)).not.toMatch(/SECRET/);
+    expect(JSON.stringify(logs) + JSON.stringify(response) + JSON.stringify(reports)).not.toMatch(/SECRET/);
+    expect(reports).toHaveLength(1);
   });
 });
 
@@ -240,7 +257,7 @@ describe('a failing Secrets Manager (aws-sdk-client-mock)', () => {
     sm.on(GetSecretValueCommand).rejects(error);
     const logs: LogEntry[] = [];
     const svc = createLoginService(config, {
-      keys: createKeyLoader(config, config.login, defaultSecretReaders(ROOT), () => NOW),
+      keys: createKeyLoader(config, config.login, defaultSecretReaders(ROOT), () => NOW, report),
       now: () => NOW,
       log: (entry) => logs.push(entry),
     });
@@ -277,11 +294,11 @@ describe('the identity provider under faults (a JWKS fake behind jose’s fetch)
     const identity = REMOTE.login.identity;
     const logs: LogEntry[] = [];
     const service = createLoginService(REMOTE, {
-      keys: createKeyLoader(REMOTE, REMOTE.login, defaultSecretReaders(ROOT), () => clock),
+      keys: createKeyLoader(REMOTE, REMOTE.login, defaultSecretReaders(ROOT), () => clock, report),
       identity: createIdentityVerifier(
         identity,
         REMOTE,
-        createIdentityKeySource(identity, { now: () => clock, fetch: fakeFetch }),
+        createIdentityKeySource(identity, { now: () => clock, fetch: fakeFetch, report }),
       ),
       now: () => clock,
       log: (entry) => logs.push(entry),
@@ -312,6 +329,10 @@ describe('the identity provider under faults (a JWKS fake behind jose’s fetch)
     expect((await post()).status).toBe(204);
     clock = NOW + JWKS_MAX_STALENESS_SECONDS;
     expect(outcome(await post())).toEqual(UNAVAILABLE('identity_unavailable'));
+    expect(reports).toEqual([
+      ['jwks', 'JWKS: JOSEError ERR_JOSE_GENERIC', true],
+      ['jwks', 'JWKS: JOSEError ERR_JOSE_GENERIC', true],
+    ]);
   });
 
   it('refetches at a bounded rate: one fetch in flight, none within the retry interval after a failure', async () => {
@@ -347,7 +368,8 @@ describe('the identity provider under faults (a JWKS fake behind jose’s fetch)
     expect(outcome(await post())).toEqual(UNAVAILABLE('identity_unavailable'));
     expect(outcome(await post())).toEqual(UNAVAILABLE('identity_unavailable'));
     expect(fetches).toBe(1);
-    expect(JSON.stringify(logs)).not.toMatch(/html|Service Unavailable/);
+    expect(reports).toEqual([['jwks', 'JWKS: JOSEError ERR_JOSE_GENERIC', false]]);
+    expect(JSON.stringify(logs) + JSON.stringify(reports)).not.toMatch(/html|Service Unavailable/);
   });
 
   it('answers 503 within 3 s when the provider stalls', async () => {
