@@ -62,6 +62,7 @@ export const LOGIN_SENTENCES: { readonly [code in LoginErrorCode]: string } = {
   origin_not_allowed: 'This page is not an origin the service accepts sign-ins from.',
   not_found: 'No such sign-in route.',
   method_not_allowed: 'That method is not allowed on this sign-in route.',
+  secrets_unavailable: 'The sign-in service could not read its keys just now; try again in a moment.',
   internal_error: 'The sign-in service failed; the details are in its logs.',
 };
 
