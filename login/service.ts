@@ -266,7 +266,7 @@ export function createLoginService(config: LoginGateConfig, deps: LoginDeps): Lo
   async function readSession(request: LoginRequest): Promise<LoginResponse> {
     const { token, sub } = await session(request, now());
     // Who is signed in, for a new tab: the session token's own claims, never a credential.
-    const response = json(200, { tenant: token.tenant, user: { sub }, expires: token.exp });
+    const response = json(200, { tenant: token.tenant, sub, expires: token.exp });
     Object.assign(response.headers, corsHeaders(allowedOrigin(request)));
     return response;
   }

@@ -104,7 +104,7 @@ describe('built login function', () => {
     );
     expect([session.statusCode, JSON.parse(session.body!)]).toEqual([
       200,
-      { tenant: 'acme', user: { sub: 'alice' }, expires: NOW + 900 },
+      { tenant: 'acme', sub: 'alice', expires: NOW + 900 },
     ]);
   });
 
