@@ -227,8 +227,11 @@ describe('property: the build is never more lenient than the JSON Schema', () =>
     let accepted = 0;
     fc.assert(
       fc.property(fc.constantFrom(...FIELDS), anyValue, (path, value) => {
-        const config = structuredClone(example);
-        set(config, path, value);
+        const changed = structuredClone(example);
+        set(changed, path, value);
+        // What a configuration file can hold: JSON has no -0, undefined or NaN (a generated -0 once made the
+        // round trip below differ from the original, 0 against -0).
+        const config = JSON.parse(JSON.stringify(changed)) as typeof changed;
         if (!buildAccepts(config)) return;
         accepted++;
         expect(schemaAccepts(config)).toBe(true);
