@@ -14,7 +14,8 @@ import {
   type OriginRequestPolicyConfig,
   type ResponseHeadersPolicyConfig,
 } from '@aws-sdk/client-cloudfront';
-import { DEFAULT_AUTH_PATH_PATTERN } from '../../deploy/attach';
+import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { DEFAULT_AUTH_PATH_PATTERN, edgeAssociationsOf } from '../../deploy/attach';
 import {
   MANAGED_CACHE_POLICIES,
   MANAGED_ORIGIN_REQUEST_POLICIES,
@@ -36,11 +37,15 @@ export interface DistributionSource {
   originRequestPolicy(id: string): Promise<OriginRequestPolicyConfig | undefined>;
   /** The response headers policies of the gated behaviors (BROWSER_CACHE_NOT_PRIVATE judges only those it has). */
   responseHeadersPolicy(id: string): Promise<ResponseHeadersPolicyConfig | undefined>;
+  /** The runtime of a Lambda@Edge version (`nodejs22.x`); undefined when it cannot be read. */
+  lambdaRuntime?(versionArn: string): Promise<string | undefined>;
 }
 
 export const doctorSource = {
   create(): DistributionSource {
     const client = new CloudFrontClient({ region: 'us-east-1' });
+    // Lambda@Edge functions live in us-east-1 (docs/platform.md#lambda-edge).
+    const lambda = new LambdaClient({ region: 'us-east-1' });
     const orUndefined = async <T>(read: () => Promise<T | undefined>): Promise<T | undefined> => {
       try {
         return await read();
@@ -66,6 +71,12 @@ export const doctorSource = {
         orUndefined(
           async () =>
             (await client.send(new GetResponseHeadersPolicyConfigCommand({ Id: id }))).ResponseHeadersPolicyConfig,
+        ),
+      lambdaRuntime: (versionArn) =>
+        orUndefined(
+          async () =>
+            (await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: versionArn }))).Runtime as
+              string | undefined,
         ),
     };
   },
@@ -96,6 +107,16 @@ function responseHeadersPolicyIds(config: DistributionConfig, gated: readonly st
   return ids;
 }
 
+/** Every Lambda@Edge version the distribution names, once. */
+function lambdaEdgeArns(config: DistributionConfig): Set<string> {
+  const arns = new Set<string>();
+  for (const b of [config.DefaultCacheBehavior, ...(config.CacheBehaviors?.Items ?? [])]) {
+    if (b === undefined) continue;
+    for (const a of edgeAssociationsOf(b)) if (a.kind === 'lambda-edge') arns.add(a.arn);
+  }
+  return arns;
+}
+
 const OPTIONS = {
   'distribution-config': { type: 'string' },
   live: { type: 'string' },
@@ -115,8 +136,9 @@ Each finding has a severity, what is wrong, why it matters and how to fix it. Ex
 error, 0 otherwise (warnings and info included).
 
   --distribution-config FILE    a saved \`aws cloudfront get-distribution-config --id ID\` answer
-  --live ID                     read the distribution (and its custom cache / origin request policies, and the
-                                response headers policies of the gated behaviors) from AWS
+  --live ID                     read the distribution (and its custom cache / origin request policies, the
+                                response headers policies of the gated behaviors and the runtime of each
+                                Lambda@Edge function) from AWS
   --config FILE                 gate config the expectations come from (default ./gatekeeper.config.json):
                                 cookieName, maxTokenLifetimeSeconds, \${pathPrefix}* as the gated behavior, login.bindIp
   --path-pattern P              gated behavior instead of \${pathPrefix}* (repeatable)
@@ -176,7 +198,12 @@ ${RULES.map((r) => `  ${r.code} (${r.severity}): ${r.summary}`).join('\n')}`,
         const p = await source.responseHeadersPolicy(id);
         if (p !== undefined) responseHeadersPolicies[id] = p;
       }
-      full = { ...expectations, cachePolicies, originRequestPolicies, responseHeadersPolicies };
+      const lambdaRuntimes: Record<string, string> = {};
+      for (const arn of lambdaEdgeArns(config)) {
+        const runtime = await source.lambdaRuntime?.(arn);
+        if (runtime !== undefined) lambdaRuntimes[arn] = runtime;
+      }
+      full = { ...expectations, cachePolicies, originRequestPolicies, responseHeadersPolicies, lambdaRuntimes };
     }
 
     const findings = diagnose(config, full);

@@ -40,6 +40,10 @@ export interface DoctorExpectations {
   readonly originRequestPolicies?: Readonly<Record<string, OriginRequestPolicyConfig>> | undefined;
   /** Custom response headers policies by id (`aws cloudfront get-response-headers-policy-config`). */
   readonly responseHeadersPolicies?: Readonly<Record<string, ResponseHeadersPolicyConfig>> | undefined;
+  /** Runtime of each Lambda@Edge version ARN the distribution names (read live; unknown ones are not judged). */
+  readonly lambdaRuntimes?: Readonly<Record<string, string>> | undefined;
+  /** The time runtime dates are judged at (ms since the epoch); default now. */
+  readonly now?: number | undefined;
 }
 
 export interface BehaviorEntry {

@@ -284,6 +284,32 @@ describe('tenant-gate doctor', () => {
       expect(codes.includes('BROWSER_CACHE_NOT_PRIVATE')).toBe(warns);
     },
   );
+
+  it('--live reads the runtime of every Lambda@Edge version once, and refuses a gate Lambda no longer updates', async () => {
+    const asked: string[] = [];
+    vi.spyOn(doctorSource, 'create').mockReturnValue({
+      distributionConfig: async () => load('attached'),
+      cachePolicy: async () => undefined,
+      originRequestPolicy: async () => undefined,
+      responseHeadersPolicy: async () => undefined,
+      lambdaRuntime: async (arn) => {
+        asked.push(arn);
+        // nodejs20.x: Lambda blocks creating it since 2026-08-31 and updating it since 2026-09-30.
+        return arn.includes('tenant-gate') ? 'nodejs20.x' : 'nodejs22.x';
+      },
+    });
+    const r = await cli('doctor', '--live', ID, '--path-pattern', '/files/*', '--token-lifetime', '3600', '--json');
+    expect(asked.sort()).toEqual([
+      'arn:aws:lambda:us-east-1:123456789012:function:acme-api-request-id:12',
+      'arn:aws:lambda:us-east-1:123456789012:function:tenant-gate-viewer-request:7',
+    ]);
+    const findings = (JSON.parse(r.out) as { findings: { code: string; severity: string; what: string }[] }).findings;
+    const runtime = findings.filter((f) => f.code === 'EDGE_RUNTIME_RETIRING');
+    expect(runtime).toEqual([
+      expect.objectContaining({ severity: 'error', what: expect.stringContaining('tenant-gate-viewer-request:7') }),
+    ]);
+    expect(r.code).toBe(1);
+  });
 });
 
 /** A repository config as its runner reads it: the demo's `{origin}` is the local CloudFront's (local/emulator.ts). */

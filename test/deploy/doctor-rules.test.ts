@@ -70,6 +70,10 @@ const cachePolicy = (params: Partial<NonNullable<CachePolicyConfig['ParametersIn
   } satisfies CachePolicyConfig,
 });
 
+const NOW = Date.parse('2026-11-28T00:00:00Z');
+const GATE_ARN = 'arn:aws:lambda:us-east-1:123456789012:function:tenant-gate-viewer-request:7';
+const FOREIGN_ARN = 'arn:aws:lambda:us-east-1:123456789012:function:acme-api-request-id:12';
+
 type Trigger = [
   code: FindingCode,
   severity: Severity,
@@ -212,6 +216,17 @@ const TRIGGERS: Trigger[] = [
     (c) => void (c.CustomErrorResponses = { Quantity: 1, Items: [{ ErrorCode: 403, ErrorCachingMinTTL: 86400 }] }),
   ],
   ['ERROR_PAGE_MASKS_REFUSAL', 'warning', (c) => void (c.CustomErrorResponses = load('attached').CustomErrorResponses)],
+  // Read live: the gate's version runs a runtime Lambda no longer lets anyone create (2026-08-31) or update.
+  ['EDGE_RUNTIME_RETIRING', 'error', () => {}, { lambdaRuntimes: { [GATE_ARN]: 'nodejs20.x' }, now: NOW }],
+  // Someone else's function on a blocked runtime: worth knowing, not this setup's failure.
+  ['EDGE_RUNTIME_RETIRING', 'warning', () => {}, { lambdaRuntimes: { [FOREIGN_ARN]: 'nodejs20.x' }, now: NOW }],
+  // Within 90 days of deprecation (2027-04-30).
+  [
+    'EDGE_RUNTIME_RETIRING',
+    'warning',
+    () => {},
+    { lambdaRuntimes: { [GATE_ARN]: 'nodejs22.x' }, now: Date.parse('2027-03-01T00:00:00Z') },
+  ],
 ];
 
 describe('doctor rules', () => {
@@ -231,6 +246,15 @@ describe('doctor rules', () => {
     expect(found.map((f) => f.severity)).toEqual([severity]);
     expect(found[0]?.what.length).toBeGreaterThan(0);
     expect(diagnose(config, expectations).map((f) => f.code)).toContain(code);
+  });
+
+  it.each([
+    ['the gate on a supported runtime', { [GATE_ARN]: 'nodejs22.x', [FOREIGN_ARN]: 'nodejs24.x' }],
+    ['runtimes not read (a saved config, or no permission)', undefined],
+    ['a version the distribution does not name', { 'arn:aws:lambda:us-east-1:1:function:other:1': 'nodejs20.x' }],
+  ])('EDGE_RUNTIME_RETIRING is quiet for %s', (_name, lambdaRuntimes) => {
+    const rule = RULES.find((r) => r.code === 'EDGE_RUNTIME_RETIRING');
+    expect(rule && findingsOf(rule, createContext(clean(), { ...EXPECT, lambdaRuntimes, now: NOW }))).toEqual([]);
   });
 
   it('every rule has a trigger above, and the finding codes are the table of rules', () => {

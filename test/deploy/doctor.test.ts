@@ -148,6 +148,8 @@ describe('diagnose', () => {
 
   it('produces every finding code from some fixture', () => {
     const produced = new Set(TABLE.flatMap(([, , codes]) => codes.map(([code]) => code)));
+    // Needs what only --live reads (the functions' runtimes): test/deploy/doctor-rules.test.ts triggers it.
+    produced.add('EDGE_RUNTIME_RETIRING');
     expect(FINDING_CODES.filter((c) => !produced.has(c))).toEqual([]);
   });
 

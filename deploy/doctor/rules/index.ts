@@ -13,6 +13,7 @@ import {
   ungatedRouteToFilesOrigin,
   viewerFunctionsMixed,
 } from './gate';
+import { edgeRuntimeRetiring } from './runtime';
 import { gatedOriginNotS3, s3OriginLegacyOai, s3OriginNoOac, s3WebsiteOrigin } from './origins';
 import {
   cacheKeyAuthorization,
@@ -48,4 +49,5 @@ export const RULES = [
   ipv6WithIpBinding,
   errorCachingTooLong,
   errorPageMasksRefusal,
+  edgeRuntimeRetiring,
 ] as const;
