@@ -3,9 +3,22 @@
  * the built login function (its real remote-JWKS path, through the emulator), the trusted key group and the
  * built gate on /files/*, the SPA, and the access log — with either gate runtime.
  */
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOG_FIELDS } from '../../local/access-log';
 import { startEmulator, type Emulator, type GateRuntime } from '../../local/emulator';
+
+/** What origin access control requires of a POST/PUT to the login function URL: the body's SHA-256. */
+const bodyHash = (body: string) => createHash('sha256').update(body).digest('hex');
+
+/** A JSON POST to the login function, as production requires it (origin access control: the body's hash). */
+function postJson(body: string, headers: Record<string, string> = {}): RequestInit {
+  return {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-amz-content-sha256': bodyHash(body), ...headers },
+    body,
+  };
+}
 
 function cookieJar() {
   const jar = new Map<string, string>();
@@ -46,12 +59,12 @@ describe.each<GateRuntime>(['lambda-edge', 'cloudfront-function'])(
         body: JSON.stringify({ sub, tenant }),
       });
       const { id_token: idToken } = (await idp.json()) as { id_token: string };
-      const login = await fetch(`${emulator.url}/auth/session`, {
-        method: 'POST',
-        // What a browser on the SPA sends: its own origin, which the emulator presents as https://<domain>.
-        headers: { 'x-identity-token': `Bearer ${idToken}`, 'content-type': 'application/json', origin: emulator.url },
-        body: '{}',
-      });
+      // What a browser on the SPA sends: its own origin, which the emulator presents as https://<domain>; the
+      // identity token in x-identity-token (origin access control replaces Authorization); the body's hash.
+      const login = await fetch(
+        `${emulator.url}/auth/session`,
+        postJson('{}', { 'x-identity-token': idToken, origin: emulator.url }),
+      );
       jar.take(login);
       return { jar, login };
     }
@@ -93,16 +106,20 @@ describe.each<GateRuntime>(['lambda-edge', 'cloudfront-function'])(
 
     it('refuses across tenants: a link for another tenant, a file only another tenant has, no signed cookies', async () => {
       const { jar } = await signIn('alice', 'acme');
-      const link = await fetch(`${emulator.url}/auth/links`, {
-        method: 'POST',
-        headers: { cookie: jar.header(), 'content-type': 'application/json', origin: emulator.url },
-        body: JSON.stringify({ paths: ['/files/welcome.txt'], expiresIn: 60, tenant: 'globex' }),
-      });
-      expect([link.status, ((await link.json()) as { error: string }).error]).toEqual([403, 'tenant_mismatch']);
+      const link = await fetch(
+        `${emulator.url}/auth/links`,
+        postJson(JSON.stringify({ paths: ['/files/welcome.txt'], expiresIn: 60, tenant: 'globex' }), {
+          cookie: jar.header(),
+          origin: emulator.url,
+        }),
+      );
+      // The login's own 403 goes through the distribution's custom error response for 403, as in production.
+      expect([link.status, ((await link.json()) as { error: string }).error]).toEqual([403, 'cloudfront_forbidden']);
       const payroll = await fetch(`${emulator.url}/files/payroll.txt`, { headers: { cookie: jar.header() } });
       expect(payroll.status).toBe(404);
       const bare = await fetch(`${emulator.url}/files/welcome.txt`);
-      expect([bare.status, await bare.text()]).toEqual([403, expect.stringContaining('MissingKey')]);
+      // CloudFront's own refusal, through the demo distribution's custom error page for 403.
+      expect([bare.status, await bare.json()]).toEqual([403, expect.objectContaining({ by: 'CloudFront' })]);
       const direct = await fetch(`${emulator.url}/tenants/globex/files/payroll.txt`, {
         headers: { cookie: jar.header() },
       });
@@ -111,29 +128,32 @@ describe.each<GateRuntime>(['lambda-edge', 'cloudfront-function'])(
 
     it('refuses a cross-site POST to the login function (Origin not the distribution)', async () => {
       const { jar } = await signIn('alice', 'acme');
-      const forged = await fetch(`${emulator.url}/auth/links`, {
-        method: 'POST',
-        headers: { cookie: jar.header(), 'content-type': 'application/json', origin: 'https://evil.example' },
-        body: JSON.stringify({ paths: ['/files/welcome.txt'], expiresIn: 60 }),
-      });
+      const forged = await fetch(
+        `${emulator.url}/auth/links`,
+        postJson(JSON.stringify({ paths: ['/files/welcome.txt'], expiresIn: 60 }), {
+          cookie: jar.header(),
+          origin: 'https://evil.example',
+        }),
+      );
       expect(forged.status).toBe(403);
     });
 
-    it('binds a link to the viewer address CloudFront hands the login function (CloudFront-Viewer-Address)', async () => {
+    it('cannot bind a link to the viewer: AllViewerExceptHostHeader (what attach sets on /auth/*) does not forward CloudFront-Viewer-Address', async () => {
       const { jar } = await signIn('alice', 'acme');
-      const made = await fetch(`${emulator.url}/auth/links`, {
-        method: 'POST',
-        headers: { cookie: jar.header(), 'content-type': 'application/json' },
-        body: JSON.stringify({ paths: ['/files/welcome.txt'], expiresIn: 60, bindIp: true }),
-      });
-      expect(made.status).toBe(200);
-      const { links } = (await made.json()) as { links: { url: string }[] };
+      const made = await fetch(
+        `${emulator.url}/auth/links`,
+        postJson(JSON.stringify({ paths: ['/files/welcome.txt'], expiresIn: 60, bindIp: true }), {
+          cookie: jar.header(),
+        }),
+      );
+      // docs/platform.md#origin-request-and-cache-policies: the login fails closed without a viewer address.
+      expect([made.status, ((await made.json()) as { error: string }).error]).toEqual([400, 'ip_binding_unavailable']);
+      const unbound = await fetch(
+        `${emulator.url}/auth/links`,
+        postJson(JSON.stringify({ paths: ['/files/welcome.txt'], expiresIn: 60 }), { cookie: jar.header() }),
+      );
+      const { links } = (await unbound.json()) as { links: { url: string }[] };
       const url = new URL(links[0]!.url);
-      const policy = Buffer.from(
-        url.searchParams.get('Policy')!.replace(/-/g, '+').replace(/_/g, '=').replace(/~/g, '/'),
-        'base64',
-      ).toString();
-      expect(policy).toContain('"AWS:SourceIp":"127.0.0.1/32"');
       const opened = await fetch(`${emulator.url}${url.pathname}${url.search}`);
       expect([opened.status, await opened.text()]).toEqual([200, expect.stringContaining('Acme')]);
     });
@@ -182,11 +202,7 @@ describe("tenant files are never answered from the browser's own cache", () => {
         body: '{"sub":"alice","tenant":"acme"}',
       });
       const { id_token: token } = (await idp.json()) as { id_token: string };
-      const login = await fetch(`${emulator.url}/auth/session`, {
-        method: 'POST',
-        headers: { 'x-identity-token': `Bearer ${token}`, 'content-type': 'application/json' },
-        body: '{}',
-      });
+      const login = await fetch(`${emulator.url}/auth/session`, postJson('{}', { 'x-identity-token': token }));
       const cookie = login.headers
         .getSetCookie()
         .map((c) => c.split(';')[0])
