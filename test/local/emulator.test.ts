@@ -90,6 +90,26 @@ describe.each<GateRuntime>(['lambda-edge', 'cloudfront-function'])(
       expect(log.some((line) => line.includes('/dev/idp/.well-known/jwks.json'))).toBe(true);
     });
 
+    it('refuses a client that signs in the old way, as production does: the token in Authorization, or no body hash', async () => {
+      const idp = await fetch(`${emulator.url}/dev/idp/token`, postJson('{"sub":"alice","tenant":"acme"}'));
+      const { id_token: idToken } = (await idp.json()) as { id_token: string };
+      // Origin access control (signing: always) replaces the viewer's Authorization with its SigV4 signature.
+      const inAuthorization = await fetch(
+        `${emulator.url}/auth/session`,
+        postJson('{}', { authorization: `Bearer ${idToken}`, origin: emulator.url }),
+      );
+      expect(inAuthorization.status).toBe(401);
+      expect(inAuthorization.headers.getSetCookie()).toEqual([]);
+      // The function URL (AWS_IAM) does not accept an unsigned payload: a POST without x-amz-content-sha256.
+      const unhashed = await fetch(`${emulator.url}/auth/session`, {
+        method: 'POST',
+        headers: { 'x-identity-token': idToken, 'content-type': 'application/json', origin: emulator.url },
+        body: '{}',
+      });
+      expect([unhashed.status, unhashed.headers.getSetCookie()]).toEqual([403, []]);
+      expect(notes.join('\n')).toMatch(/\(AWS_IAM\) refused POST \/auth\/session: POST without x-amz-content-sha256/);
+    });
+
     it('serves each tenant its own bytes for the same viewer path, and the cache says so', async () => {
       const alice = await signIn('alice', 'acme');
       const bob = await signIn('bob', 'globex');
