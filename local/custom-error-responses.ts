@@ -1,6 +1,6 @@
 /**
  * The distribution's custom error responses (`CustomErrorResponses`: ErrorCode → ResponsePagePath, ResponseCode,
- * ErrorCachingMinTTL; docs/platform.md#custom-error-and-limits):
+ * ErrorCachingMinTTL; docs/platform.md#custom-error-responses-and-limits):
  *
  * - they replace 4xx/5xx answers from an origin and CloudFront's own refusals (a trusted key group's 403, a
  *   method the behavior does not allow, a function that failed) with the page at `ResponsePagePath`, fetched
