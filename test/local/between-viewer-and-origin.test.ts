@@ -5,9 +5,10 @@
  */
 import { createHash } from 'node:crypto';
 import type { CachePolicyConfig } from '@aws-sdk/client-cloudfront';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MANAGED_POLICIES, MANAGED_POLICY_IDS } from '../../lib/distribution/policies';
-import { cachePolicyFrom, MANAGED_CACHE_POLICIES, type CachePolicy } from '../../local/cache';
+import { cacheKey, cachePolicyFrom, MANAGED_CACHE_POLICIES, type CachePolicy } from '../../local/cache';
 import { manualClock } from '../../local/clock';
 import type { CustomErrorResponse } from '../../local/custom-error-responses';
 import { ALL_METHODS, Distribution, type Behavior } from '../../local/distribution';
@@ -491,5 +492,67 @@ describe("CloudFront's limits where a local server differs", () => {
     });
     const { response: answer, resultType } = await d.handle(viewerRequest('/a'));
     expect([answer.status, resultType]).toEqual([504, 'Error']);
+  });
+});
+
+describe('invariants over any viewer request', () => {
+  const token = fc.stringMatching(/^[A-Za-z0-9-]{1,12}$/);
+  const headerValue = fc.stringMatching(/^[ -~]{0,40}$/);
+  const viewerHeaders = fc.array(fc.tuple(token, headerValue), { maxLength: 8 });
+  const cookies = fc.array(fc.tuple(token, token), { maxLength: 5 });
+  const query = fc.array(fc.tuple(token, token), { maxLength: 5 });
+  const build = (headers: [string, string][], jar: [string, string][], q: [string, string][]): EdgeRequest => {
+    const target = `/files/a.txt${q.length === 0 ? '' : `?${q.map(([k, v]) => `${k}=${v}`).join('&')}`}`;
+    return viewerRequest(target, {
+      headers,
+      ...(jar.length === 0 ? {} : { cookie: jar.map(([k, v]) => `${k}=${v}`).join('; ') }),
+    });
+  };
+
+  it('CachingOptimized keys on the uri alone: no header, cookie or query value splits it', () => {
+    fc.assert(
+      fc.property(viewerHeaders, cookies, query, (headers, jar, q) => {
+        const request = build(headers, jar, q);
+        expect(cacheKey(OPTIMIZED, request, 'localhost')).toBe('GET|HEAD localhost/files/a.txt');
+      }),
+    );
+  });
+
+  it('without an origin request policy, no viewer header, cookie or query reaches the origin', () => {
+    fc.assert(
+      fc.property(viewerHeaders, cookies, query, (headers, jar, q) => {
+        const forwarded = toOriginRequest(build(headers, jar, q), DISABLED, NO_ORIGIN_REQUEST_POLICY, {
+          domainName: ORIGIN_DOMAIN,
+        });
+        const names = new Set(forwarded.headers.map(([n]) => n.toLowerCase()));
+        for (const name of names)
+          expect(['host', 'user-agent', 'x-forwarded-for', 'via', 'x-amz-cf-id']).toContain(name);
+        expect(header(forwarded.headers, 'host')).toBe(ORIGIN_DOMAIN);
+        expect(forwarded.querystring).toBe('');
+      }),
+    );
+  });
+
+  it('under signing "always", a viewer Authorization never reaches the function URL, and a body is accepted only with its own hash', () => {
+    const iam = createLocalIam();
+    fc.assert(
+      fc.property(headerValue, fc.string({ maxLength: 64 }), fc.boolean(), (authorization, body, honest) => {
+        const hashed = createHash('sha256').update(body).digest('hex');
+        const request: EdgeRequest = {
+          ...viewerRequest('/auth/session', {
+            method: 'POST',
+            headers: [
+              ['Authorization', authorization],
+              ['x-amz-content-sha256', honest ? hashed : createHash('sha256').update(`${body}!`).digest('hex')],
+            ],
+          }),
+          body: Buffer.from(body),
+        };
+        const signed = iam.sign(request, { id: 'oac', signingBehavior: 'always' }, NOW_S * 1000);
+        expect(header(signed.headers, 'authorization')).toMatch(/^AWS4-HMAC-SHA256 /);
+        expect(iam.refusal(signed) === undefined).toBe(honest);
+        expect(iam.refusal(request)).toBeDefined();
+      }),
+    );
   });
 });

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateConfig } from '../../config/gate';
 import { attach } from '../../deploy/attach';
 import { behaviorsInMatchOrder } from '../../lib/distribution/path-pattern';
-import { MANAGED_POLICIES, MANAGED_POLICY_IDS } from '../../lib/distribution/policies';
+import { MANAGED_POLICIES, MANAGED_POLICY_IDS, parsePolicyFile } from '../../lib/distribution/policies';
 import { attachLocally, localAttachPlan } from '../../local/attach-locally';
 import { localDistributionFrom, type LocalBindings } from '../../local/distribution-config';
 import { startEmulator, type Emulator } from '../../local/emulator';
@@ -216,5 +216,59 @@ describe('npm start -- --distribution-config FILE --origins MAP: a saved config 
   it('an unmapped origin answers 502 naming it', async () => {
     const api = await fetch(`${emulator.url}/api/orders`);
     expect([api.status, await api.text()]).toEqual([502, expect.stringContaining("--origins 'api=./folder'")]);
+  });
+});
+
+describe("npm start's options: what is refused before anything starts", () => {
+  it.each<[string, string[], RegExp]>([
+    [
+      '--origins without --distribution-config',
+      ['--origins', 'a=./x'],
+      /--origins and --policies go with --distribution-config/,
+    ],
+    [
+      '--policies without --distribution-config',
+      ['--policies', 'p.json'],
+      /--origins and --policies go with --distribution-config/,
+    ],
+    [
+      'an --origins entry without "="',
+      ['--distribution-config', 'd.json', '--origins', 'bucket'],
+      /is not originId=\.\/folder/,
+    ],
+    [
+      'an --origins URL with a path',
+      ['--distribution-config', 'd.json', '--origins', 'api=http://h:1/x'],
+      /without a path/,
+    ],
+    ['a port out of range', ['--port', '70000'], /PORT must be a port number/],
+    ['an unknown flag', ['--distribution'], /Unknown option/],
+  ])('%s', (_, argv, message) => {
+    expect(() => startOptions(argv, {}, ROOT)).toThrow(message);
+  });
+
+  it('maps --origins to folders (relative to the working directory) and endpoints', () => {
+    const options = startOptions(
+      ['--distribution-config', 'd.json', '--origins', 'files=./demo/bucket,api=http://127.0.0.1:9000/'],
+      {},
+      ROOT,
+    );
+    expect(options.origins).toEqual({
+      files: { type: 'folder', path: join(ROOT, 'demo', 'bucket'), missingKeyStatus: 404, cacheControl: undefined },
+      api: { type: 'http', url: 'http://127.0.0.1:9000' },
+    });
+    expect(options.distributionConfigPath).toBe(join(ROOT, 'd.json'));
+  });
+
+  it.each<[string, unknown, RegExp]>([
+    ['not an object', [], /an object with CachePolicies/],
+    ['an unknown member', { CachePolicy: {} }, /unknown member CachePolicy/],
+    [
+      'a policy that is not an object',
+      { CachePolicies: { id: 'x' } },
+      /CachePolicies\.id must be a policy config object/,
+    ],
+  ])('a policies file that is %s is refused', (_, raw, message) => {
+    expect(() => parsePolicyFile(raw)).toThrow(message);
   });
 });
