@@ -19,7 +19,11 @@
  */
 import type { Clock } from './clock';
 import { cacheKey, isCacheableMethod, LocalCache, ttlSeconds, type CachePolicy } from './cache';
-import { CUSTOMIZABLE_ERROR_CODES, type CustomErrorResponse } from './custom-error-responses';
+import {
+  CUSTOMIZABLE_ERROR_CODES,
+  DEFAULT_ERROR_CACHING_MIN_TTL,
+  type CustomErrorResponse,
+} from './custom-error-responses';
 import type { EdgeFunction, EdgeFunctionOutcome } from './edge-function';
 import { header, withHeader, xmlError, type EdgeRequest, type EdgeResponse } from './http-message';
 import { serveObject, type ByteRange } from './object-response';
@@ -315,7 +319,8 @@ export class Distribution {
     if (fromOrigin.status === 200) {
       this.cache.put(key, fromOrigin, ttlSeconds(policy, fromOrigin), now);
     } else if (CUSTOMIZABLE_ERROR_CODES.includes(fromOrigin.status)) {
-      const ttl = this.#options.customErrorResponses?.get(fromOrigin.status)?.errorCachingMinTtl ?? 10;
+      const ttl =
+        this.#options.customErrorResponses?.get(fromOrigin.status)?.errorCachingMinTtl ?? DEFAULT_ERROR_CACHING_MIN_TTL;
       this.cache.put(key, fromOrigin, ttl, now);
     }
   }

@@ -78,9 +78,11 @@ async function main(): Promise<void> {
   }
   const emulator = await startEmulator({
     ...options,
-    ...(options.print ? { port: 0, log: () => {}, note: () => {} } : {}),
-    // Rebuilt on every start, next to the repository (git-ignored), so that a developer can read what runs.
-    workDir: join(ROOT, '.local'),
+    // Printing builds in a temporary folder, so that a running `npm start` keeps its own.
+    ...(options.print
+      ? { port: 0, log: () => {}, note: () => {} }
+      : // Rebuilt on every start, next to the repository (git-ignored), so that a developer can read what runs.
+        { workDir: join(ROOT, '.local') }),
   });
   if (options.print) {
     console.log(JSON.stringify(emulator.distributionConfig, null, 2));
