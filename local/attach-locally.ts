@@ -1,15 +1,15 @@
 /**
  * The local distribution is what a deploy writes: a base DistributionConfig with the gate attached by the same
- * pure transform `tenant-gate attach` (and the osls plugin through it) applies — deploy/attach.ts, plus the
- * origin access control the CLI sets on the login origin — with local stand-ins for what the stack would output
- * (the gate's ARN, the login function URL, the key group, the response headers policy, the OAC).
+ * pure transform `tenant-gate attach` (and the osls plugin through it) applies — deploy/attach.ts — with local
+ * stand-ins for what the stack would output (the gate's ARN, the login function URL, the key group, the response
+ * headers policy, the origin access control).
  *
  * The plan is the plugin's (deploy/serverless-plugin.cjs): the gated behaviors from `pathPrefix`, the login at
  * `/auth/*` when the configuration has a login, the key group only when the login signs for CloudFront
  * (`login.cloudfront`), the private-files response headers policy, the OAC on the login origin.
  */
 import type { DistributionConfig } from '@aws-sdk/client-cloudfront';
-import { DEFAULT_AUTH_ORIGIN_ID, withAuthOriginAccessControl } from '../cli/commands/attach';
+import { DEFAULT_AUTH_ORIGIN_ID } from '../cli/commands/attach';
 import type { GateConfig } from '../config/gate';
 import { attach, DEFAULT_AUTH_PATH_PATTERN, type AttachPlan, type ConfigEdit } from '../deploy/attach';
 import { gatedPathPatterns } from '../deploy/package-artifacts';
@@ -41,6 +41,7 @@ export function localAttachPlan(config: GateConfig, gate: GateRuntime): AttachPl
             pathPattern: DEFAULT_AUTH_PATH_PATTERN,
             originDomainName: LOCAL_STAND_INS.authOriginDomainName,
             originId: LOCAL_STAND_INS.authOriginId,
+            originAccessControlId: LOCAL_STAND_INS.originAccessControlId,
           },
     trustedKeyGroupId: config.login?.cloudfront ? LOCAL_STAND_INS.keyGroupId : undefined,
     responseHeadersPolicyId: LOCAL_STAND_INS.responseHeadersPolicyId,
@@ -49,8 +50,5 @@ export function localAttachPlan(config: GateConfig, gate: GateRuntime): AttachPl
 
 /** `base` with the gate attached as a deploy would attach it. */
 export function attachLocally(base: DistributionConfig, config: GateConfig, gate: GateRuntime): ConfigEdit {
-  const edit = attach(base, localAttachPlan(config, gate));
-  return config.login === undefined
-    ? edit
-    : withAuthOriginAccessControl(edit, LOCAL_STAND_INS.authOriginId, LOCAL_STAND_INS.originAccessControlId);
+  return attach(base, localAttachPlan(config, gate));
 }
