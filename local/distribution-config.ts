@@ -16,6 +16,7 @@ import type {
   Origin as ConfigOrigin,
 } from '@aws-sdk/client-cloudfront';
 import { behaviorsInMatchOrder } from '../lib/distribution/path-pattern';
+import { TenantGateError } from '../lib/errors';
 import type { PolicyCatalog } from '../lib/distribution/policies';
 import { cachePolicyFrom, legacyCachePolicy } from './cache';
 import { customErrorResponsesFrom, type CustomErrorResponse } from './custom-error-responses';
@@ -33,8 +34,11 @@ import {
 import { responseHeadersPolicyFrom } from './response-headers-policy';
 import type { TrustedKeyGroup } from './signed-requests';
 
-export class LocalDistributionError extends Error {
-  readonly code = 'ERR_LOCAL_DISTRIBUTION';
+export class LocalDistributionError extends TenantGateError {
+  override name = 'LocalDistributionError';
+  constructor(message: string) {
+    super('ERR_LOCAL_DISTRIBUTION_UNSUPPORTED', message);
+  }
 }
 
 export type EdgeFunctionKind = 'lambda-edge' | 'cloudfront-function';

@@ -15,6 +15,7 @@ import type {
   ResponseHeadersPolicyConfig,
 } from '@aws-sdk/client-cloudfront';
 import { MANAGED_POLICY_IDS } from '../../deploy/attach';
+import { TenantGateError } from '../errors';
 import { MANAGED_CACHE_POLICIES, MANAGED_ORIGIN_REQUEST_POLICIES } from '../../deploy/doctor/managed-policies';
 
 export { MANAGED_POLICY_IDS };
@@ -59,8 +60,11 @@ export const PRIVATE_FILES_HEADERS_POLICY: ResponseHeadersPolicyConfig = {
   },
 };
 
-export class PolicyFileError extends Error {
-  readonly code = 'ERR_POLICY_FILE_INVALID';
+export class PolicyFileError extends TenantGateError {
+  override name = 'PolicyFileError';
+  constructor(message: string) {
+    super('ERR_POLICY_FILE_INVALID', message);
+  }
 }
 
 function section(raw: Record<string, unknown>, name: string): Record<string, never> {
