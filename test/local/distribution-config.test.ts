@@ -92,7 +92,7 @@ describe('what the config names is bound locally, or refused with a message nami
   it('an unmapped origin answers 502 naming the origin and the flag to map it', async () => {
     const notes: string[] = [];
     const model = localDistributionFrom(BASE, bindings(notes));
-    expect(model.unmappedOrigins).toEqual(['dev-idp', 'errors', 'bucket']);
+    expect(model.unmappedOrigins).toEqual(['dev-idp', 'bucket']);
     const files = model.behaviors.find((b) => b.pathPattern === '/files/*')!;
     const answer = await files.origin.fetch(viewerRequest('/files/a.txt'));
     expect([answer.status, answer.body.toString()]).toEqual([
