@@ -1,37 +1,34 @@
 /**
- * The `local` section of a gate configuration: the emulated distribution, in CloudFront's own terms —
- * origins, trusted key groups, and behaviors by path pattern (first match wins; the last is the default
- * `*`). Part of the gate's schema (config/gate.ts); `validateLocalSection` also resolves its file paths.
+ * The `local` section of a gate configuration: what `npm start` needs besides the gate configuration itself.
+ * The distribution is a CloudFront DistributionConfig (`distributionConfig`, the JSON `aws cloudfront
+ * get-distribution-config` prints), to which the gate is attached at start exactly as a deploy attaches it
+ * (local/attach-locally.ts); this section only says what stands in locally for what the config names. Part of the
+ * gate's schema (config/gate.ts); `validateLocalSection` also resolves its file paths.
  *
  *   "local": {
- *     "defaultRootObject": "index.html",
- *     "trustedKeyGroups": { "demo": { "K2TENANTGATEDEMO": "../test/fixtures/login-cloudfront-public-key.pem" } },
- *     "origins": { "bucket": { "type": "folder", "path": "bucket" }, "login": { "type": "login" }, … },
- *     "behaviors": [ { "pathPattern": "/files/*", "origin": "bucket", "viewerRequest": "gate",
- *                      "trustedKeyGroup": "demo", "cachePolicy": "CachingOptimized" }, …, { "pathPattern": "*", … } ]
+ *     "distributionConfig": "distribution.base.json",
+ *     "origins": { "bucket": { "type": "folder", "path": "bucket" }, "spa": { "type": "spa", "source": "spa" }, … },
+ *     "keyGroup": { "K2TENANTGATEDEMO": "../test/fixtures/login-cloudfront-public-key.pem" },
+ *     "demoUsers": [ { "sub": "alice", "tenant": "acme" } ]
  *   }
  *
- * Origin types: `folder` (a local folder laid out as the bucket), `s3` (an S3-compatible endpoint),
- * `login` (the built login function behind a function URL), `dev-idp` (the development identity provider),
- * `spa` (a folder of HTML and TypeScript, built by esbuild at start). Relative paths are relative to the
- * configuration file. Functions: `gate` (the built gate: Lambda@Edge, or the CloudFront Function when asked
- * for), `gate:lambda-edge`, `gate:cloudfront-function`; origin-request takes Lambda@Edge only.
+ * `origins` maps the config's origin ids to: `folder` (a local folder laid out as the bucket), `s3` (an
+ * S3-compatible endpoint), `http` (any HTTP endpoint, e.g. a dev server), `login` (the built login function behind
+ * a function URL; the login origin attach adds is bound to it without saying), `dev-idp` (the development
+ * identity provider), `spa` (a folder of HTML and TypeScript, built by esbuild at start). `keyGroup` holds the
+ * public keys of the stack's trusted key group (the one attach requires when the login signs for CloudFront);
+ * `trustedKeyGroups` the keys of other key groups the config names, by id. Relative paths are relative to the
+ * configuration file.
  */
 import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
-import { MANAGED_CACHE_POLICIES } from '../local/cache';
-import { ALL_METHODS, GET_HEAD, GET_HEAD_OPTIONS } from '../local/distribution';
-import { matching, oneOf, strictObject, text } from './fields';
+import { matching, strictObject, text } from './fields';
 import { ConfigError, configIssues } from './issues';
 
-const METHOD_SETS = {
-  'GET,HEAD': GET_HEAD,
-  'GET,HEAD,OPTIONS': GET_HEAD_OPTIONS,
-  ALL: ALL_METHODS,
-} as const;
 /** CloudFront: at most 5 public keys in a key group (docs/platform.md#custom-error-responses-and-limits). */
 const MAX_KEYS_PER_GROUP = 5;
-const CACHE_POLICIES = Object.keys(MANAGED_CACHE_POLICIES) as [string, ...string[]];
+const ORIGIN_TYPES = 'folder, s3, http, login, dev-idp, spa';
+const HTTP_ORIGIN = /^https?:\/\/[^/]+\/?$/;
 
 const origin = z.discriminatedUnion(
   'type',
@@ -46,6 +43,12 @@ const origin = z.discriminatedUnion(
       cacheControl: text().optional(),
     }),
     strictObject({ type: z.literal('s3'), bucket: text(), endpoint: text().optional(), region: text().optional() }),
+    strictObject({
+      type: z.literal('http'),
+      url: matching(HTTP_ORIGIN, 'must be an http(s) URL without a path, e.g. http://127.0.0.1:9000').describe(
+        'An HTTP endpoint: a development server, a local API.',
+      ),
+    }),
     strictObject({ type: z.literal('login') }),
     strictObject({ type: z.literal('dev-idp') }),
     strictObject({ type: z.literal('spa'), source: text().describe('A folder of HTML and TypeScript.') }),
@@ -53,55 +56,37 @@ const origin = z.discriminatedUnion(
   {
     error: (issue) =>
       issue.code === 'invalid_union'
-        ? `must be one of folder, s3, login, dev-idp, spa, got ${JSON.stringify((issue.input as { type?: unknown } | undefined)?.type)}`
+        ? `must be one of ${ORIGIN_TYPES}, got ${JSON.stringify((issue.input as { type?: unknown } | undefined)?.type)}`
         : 'must be an object with a "type"',
   },
 );
 
-const FUNCTION_REFS = ['gate', 'gate:lambda-edge', 'gate:cloudfront-function'] as const;
-export type FunctionRef = (typeof FUNCTION_REFS)[number];
-
-const behavior = strictObject({
-  pathPattern: text().max(255, 'at most 255 characters'),
-  origin: text().describe('The name of one of origins.'),
-  allowedMethods: oneOf(['GET,HEAD', 'GET,HEAD,OPTIONS', 'ALL'])
-    .default('GET,HEAD')
-    .describe("CloudFront's three choices."),
-  cachePolicy: oneOf(CACHE_POLICIES).default('CachingOptimized').describe('A managed cache policy, by name.'),
-  trustedKeyGroup: text().optional().describe('The name of one of trustedKeyGroups.'),
-  viewerRequest: oneOf(FUNCTION_REFS).optional(),
-  originRequest: oneOf(['gate', 'gate:lambda-edge'])
-    .optional()
-    .describe('Lambda@Edge only: CloudFront Functions run on viewer events only.'),
-  responseHeaders: z
-    .record(matching(/^[A-Za-z0-9-]+$/, 'must be a header name'), z.string({ error: 'must be a string' }), {
-      error: 'must map header names to string values (a response headers policy, override origin)',
-    })
-    .default(() => ({}))
-    .describe('A response headers policy (override origin).'),
-});
+const keyFiles = z
+  .record(z.string(), text(), { error: 'must map key IDs to public key PEM files' })
+  .refine(
+    (keys) => Object.keys(keys).length >= 1 && Object.keys(keys).length <= MAX_KEYS_PER_GROUP,
+    `must map 1 to ${MAX_KEYS_PER_GROUP} key IDs to public key PEM files (CloudFront: ${MAX_KEYS_PER_GROUP} keys per group)`,
+  )
+  .meta({ minProperties: 1, maxProperties: MAX_KEYS_PER_GROUP });
 
 export const localSchema = strictObject(
   {
-    defaultRootObject: matching(/^[^/]/, 'must be an object name without a leading "/", e.g. "index.html"').optional(),
-    trustedKeyGroups: z
-      .record(
-        z.string(),
-        z
-          .record(z.string(), text(), { error: 'must map key IDs to public key PEM files' })
-          .refine(
-            (keys) => Object.keys(keys).length >= 1 && Object.keys(keys).length <= MAX_KEYS_PER_GROUP,
-            `must map 1 to ${MAX_KEYS_PER_GROUP} key IDs to public key PEM files (CloudFront: ${MAX_KEYS_PER_GROUP} keys per group)`,
-          )
-          .meta({ minProperties: 1, maxProperties: MAX_KEYS_PER_GROUP }),
-        { error: 'must be an object: name → { key ID → public key PEM file }' },
-      )
-      .default(() => ({})),
+    distributionConfig: text().describe(
+      'The DistributionConfig the gate is attached to at start (aws cloudfront get-distribution-config).',
+    ),
     origins: z
-      .record(z.string(), origin, { error: 'required, an object of named origins' })
-      .refine((origins) => Object.keys(origins).length > 0, 'required, an object of named origins')
-      .meta({ minProperties: 1 }),
-    behaviors: z.array(behavior, { error: 'required, a non-empty array' }).min(1, 'required, a non-empty array'),
+      .record(z.string(), origin, { error: 'must map origin ids to local origins' })
+      .default(() => ({}))
+      .describe("What stands in for the config's origins, by origin id."),
+    keyGroup: keyFiles
+      .optional()
+      .describe(
+        "The stack's trusted key group: key ID → public key PEM file (required when the login signs for CloudFront).",
+      ),
+    trustedKeyGroups: z
+      .record(z.string(), keyFiles, { error: 'must be an object: key group id → { key ID → public key PEM file }' })
+      .default(() => ({}))
+      .describe('Other key groups the config names: key group id → { key ID → public key PEM file }.'),
     demoUsers: z
       .array(strictObject({ sub: text(), tenant: text() }, '{ "sub": string, "tenant": string }'), {
         error: 'must be an array of { sub, tenant }',
@@ -109,78 +94,82 @@ export const localSchema = strictObject(
       .default(() => []),
   },
   'an object describing the local distribution',
-)
-  .superRefine((section, ctx) => {
-    const last = section.behaviors.length - 1;
-    if (section.behaviors[last]?.pathPattern !== '*') {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['behaviors', last, 'pathPattern'],
-        message: 'the last behavior is the default one: "*"',
-      });
-    }
-    section.behaviors.forEach((b, i) => {
-      if (section.origins[b.origin] === undefined) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['behaviors', i, 'origin'],
-          message: `names no origin (${Object.keys(section.origins).join(', ')})`,
-        });
-      }
-      if (b.trustedKeyGroup !== undefined && section.trustedKeyGroups[b.trustedKeyGroup] === undefined) {
-        ctx.addIssue({ code: 'custom', path: ['behaviors', i, 'trustedKeyGroup'], message: 'names no key group' });
-      }
-    });
-  })
-  .describe('The local distribution of npm start: origins, trusted key groups, behaviors.');
+).describe('The local distribution of npm start: its DistributionConfig and what stands in for what it names.');
 
 type LocalInput = z.output<typeof localSchema>;
+type OriginInput = LocalInput['origins'][string];
 
 function absolute(baseDir: string, value: string): string {
   return isAbsolute(value) ? value : resolve(baseDir, value);
 }
 
+function resolvedOrigin(spec: OriginInput, baseDir: string): OriginInput {
+  if (spec.type === 'folder') return { ...spec, path: absolute(baseDir, spec.path) };
+  if (spec.type === 'spa') return { ...spec, source: absolute(baseDir, spec.source) };
+  if (spec.type === 'http') return { ...spec, url: spec.url.replace(/\/$/, '') };
+  return spec;
+}
+
+function resolvedKeys(keys: Record<string, string>, baseDir: string): Record<string, string> {
+  return Object.fromEntries(Object.entries(keys).map(([id, file]) => [id, absolute(baseDir, file)]));
+}
+
 function resolved(section: LocalInput, baseDir: string) {
-  const trustedKeyGroups: Record<string, Record<string, string>> = {};
-  for (const [name, keys] of Object.entries(section.trustedKeyGroups)) {
-    trustedKeyGroups[name] = Object.fromEntries(
-      Object.entries(keys).map(([id, file]) => [id, absolute(baseDir, file)]),
-    );
-  }
-  const origins = Object.fromEntries(
-    Object.entries(section.origins).map(([name, spec]) => {
-      if (spec.type === 'folder') return [name, { ...spec, path: absolute(baseDir, spec.path) }];
-      if (spec.type === 'spa') return [name, { ...spec, source: absolute(baseDir, spec.source) }];
-      return [name, spec];
-    }),
-  ) as Record<string, LocalInput['origins'][string]>;
-  const behaviors = section.behaviors.map((b) => ({
-    ...b,
-    allowedMethods: METHOD_SETS[b.allowedMethods] as readonly string[],
-  }));
   return {
-    defaultRootObject: section.defaultRootObject,
-    trustedKeyGroups,
-    origins,
-    behaviors,
+    distributionConfig: absolute(baseDir, section.distributionConfig),
+    origins: Object.fromEntries(
+      Object.entries(section.origins).map(([id, spec]) => [id, resolvedOrigin(spec, baseDir)]),
+    ) as Record<string, OriginInput>,
+    keyGroup: section.keyGroup === undefined ? {} : resolvedKeys(section.keyGroup, baseDir),
+    trustedKeyGroups: Object.fromEntries(
+      Object.entries(section.trustedKeyGroups).map(([id, keys]) => [id, resolvedKeys(keys, baseDir)]),
+    ),
     demoUsers: section.demoUsers,
   };
 }
 
 export type LocalSection = ReturnType<typeof resolved>;
 export type OriginSpec = LocalSection['origins'][string];
-export type BehaviorSpec = LocalSection['behaviors'][number];
 export type DemoUser = LocalSection['demoUsers'][number];
+
+function prefixed(root: string, path: string): string {
+  return path === '(root)' ? root : path.startsWith('[') ? `${root}${path}` : `${root}.${path}`;
+}
 
 /** Checks the `local` section (required for npm start) and makes its paths absolute, relative to `baseDir`. */
 export function validateLocalSection(raw: unknown, baseDir: string): LocalSection {
   const result = localSchema.safeParse(raw);
   if (!result.success) {
-    throw new ConfigError(configIssues(result.error).map((issue) => ({ ...issue, path: prefixed(issue.path) })));
+    throw new ConfigError(
+      configIssues(result.error).map((issue) => ({ ...issue, path: prefixed('local', issue.path) })),
+    );
   }
   return resolved(result.data, baseDir);
 }
 
-function prefixed(path: string): string {
-  return path === '(root)' ? 'local' : path.startsWith('[') ? `local${path}` : `local.${path}`;
+/**
+ * `--origins MAP`: `originId=./folder,otherId=http://127.0.0.1:9000` — a path is a folder laid out as the bucket
+ * (relative to `cwd`), an http(s) URL an endpoint.
+ */
+export function parseOriginsMap(map: string, cwd: string): Record<string, OriginSpec> {
+  const out: Record<string, OriginSpec> = {};
+  for (const entry of map.split(',')) {
+    if (entry.trim() === '') continue;
+    const eq = entry.indexOf('=');
+    const id = eq === -1 ? '' : entry.slice(0, eq).trim();
+    const target = eq === -1 ? '' : entry.slice(eq + 1).trim();
+    if (id === '' || target === '')
+      throw new ConfigError([
+        { path: '--origins', message: `"${entry}" is not originId=./folder or originId=http://host:port` },
+      ]);
+    const raw = /^https?:\/\//i.test(target) ? { type: 'http', url: target } : { type: 'folder', path: target };
+    const result = origin.safeParse(raw);
+    if (!result.success) {
+      throw new ConfigError(
+        configIssues(result.error).map((issue) => ({ ...issue, path: prefixed(`--origins ${id}`, issue.path) })),
+      );
+    }
+    out[id] = resolvedOrigin(result.data, cwd);
+  }
+  return out;
 }

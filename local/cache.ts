@@ -2,43 +2,125 @@
  * The edge cache, keyed as CloudFront keys it: on the request *as it stands after the viewer-request
  * function* — so a gate that rewrites `/files/a.png` to `/tenants/acme/files/a.png` there keeps each
  * tenant's bytes under its own key. GET and HEAD share an entry (CloudFront caches both methods together).
- * The key holds the query string only when the cache policy says so, and then the query as forwarded (the
- * gate has already removed its link token); never cookies or headers (the managed policies used here key on
- * neither).
+ * Besides the uri, the key holds what the behavior's cache policy names (`ParametersInCacheKeyAndForwardedToOrigin`):
+ * the listed headers, the cookies and the query string parameters by its behaviors (`none`, `whitelist`,
+ * `allExcept`, `all`), taken from the request as forwarded (the gate has already removed its link token). A
+ * behavior with legacy `ForwardedValues` keys on everything it forwards, with the behavior's own TTLs
+ * (docs/platform.md#origin-request-and-cache-policies).
  *
  * Lifetime follows the origin's `Cache-Control` within the policy's bounds (DG "Managing how long content
  * stays in the cache"): `s-maxage` or `max-age` clamped to [MinTTL, MaxTTL]; `no-store`, `no-cache` or
- * `private` → MinTTL (so not cached when MinTTL is 0); none → DefaultTTL. Only 200 responses are kept;
- * Range, HEAD and 304 are answered from the whole object (object-response.ts).
+ * `private` → MinTTL (so not cached when MinTTL is 0); none → DefaultTTL. Only 200 responses are kept this
+ * way (errors: custom-error-responses.ts); Range, HEAD and 304 are answered from the whole object
+ * (object-response.ts).
  */
-import { header, type EdgeRequest, type EdgeResponse } from './http-message';
+import type { CacheBehavior, CachePolicyConfig, DefaultCacheBehavior } from '@aws-sdk/client-cloudfront';
+import { MANAGED_POLICIES, MANAGED_POLICY_IDS } from '../lib/distribution/policies';
+import { header, headerValues, type EdgeRequest, type EdgeResponse } from './http-message';
+
+export type ItemBehavior = 'none' | 'whitelist' | 'allExcept' | 'all';
+
+/** A policy's choice of cookies or query string parameters: by its behavior and the names it lists. */
+export interface ItemSelection {
+  behavior: ItemBehavior;
+  names: readonly string[];
+}
 
 export interface CachePolicy {
   name: string;
   minTtl: number;
   defaultTtl: number;
   maxTtl: number;
-  queryStrings: 'none' | 'all';
+  /** Header names in the key, lower case (cache policies list headers; they have no "all"). */
+  headers: readonly string[];
+  cookies: ItemSelection;
+  queryStrings: ItemSelection;
 }
 
-/** The managed policies the emulator knows, by name (DG "Using the managed cache policies"). */
+export const NOTHING: ItemSelection = { behavior: 'none', names: [] };
+export const EVERYTHING: ItemSelection = { behavior: 'all', names: [] };
+
+/** Whether a cookie or query parameter `name` is selected (names are case-sensitive, as in CloudFront). */
+export function selects(selection: ItemSelection, name: string): boolean {
+  switch (selection.behavior) {
+    case 'none':
+      return false;
+    case 'all':
+      return true;
+    case 'whitelist':
+      return selection.names.includes(name);
+    case 'allExcept':
+      return !selection.names.includes(name);
+  }
+}
+
+function itemBehavior(value: string | undefined, at: string): ItemBehavior {
+  if (value === undefined || value === 'none') return 'none';
+  if (value === 'whitelist' || value === 'allExcept' || value === 'all') return value;
+  throw new Error(`${at}: behavior ${JSON.stringify(value)} is not one CloudFront defines`);
+}
+
+/** A `CachePolicyConfig` (managed or custom) as the local cache applies it. */
+export function cachePolicyFrom(config: CachePolicyConfig): CachePolicy {
+  const key = config.ParametersInCacheKeyAndForwardedToOrigin;
+  const name = config.Name ?? 'custom';
+  const headerBehavior = key?.HeadersConfig?.HeaderBehavior ?? 'none';
+  if (headerBehavior !== 'none' && headerBehavior !== 'whitelist')
+    throw new Error(
+      `cache policy ${name}: HeaderBehavior ${JSON.stringify(headerBehavior)} is not one CloudFront defines`,
+    );
+  return {
+    name,
+    minTtl: config.MinTTL ?? 0,
+    defaultTtl: config.DefaultTTL ?? 86400,
+    maxTtl: config.MaxTTL ?? 31536000,
+    headers:
+      headerBehavior === 'whitelist' ? (key?.HeadersConfig?.Headers?.Items ?? []).map((h) => h.toLowerCase()) : [],
+    cookies: {
+      behavior: itemBehavior(key?.CookiesConfig?.CookieBehavior, `cache policy ${name} cookies`),
+      names: key?.CookiesConfig?.Cookies?.Items ?? [],
+    },
+    queryStrings: {
+      behavior: itemBehavior(key?.QueryStringsConfig?.QueryStringBehavior, `cache policy ${name} query strings`),
+      names: key?.QueryStringsConfig?.QueryStrings?.Items ?? [],
+    },
+  };
+}
+
+/**
+ * Legacy cache settings (`ForwardedValues` with the behavior's `MinTTL`/`DefaultTTL`/`MaxTTL`): what is forwarded
+ * is also in the key. `Headers: ["*"]` forwards every header and turns caching off (DG "Caching content based on
+ * request headers").
+ */
+export function legacyCachePolicy(behavior: CacheBehavior | DefaultCacheBehavior): CachePolicy {
+  const forwarded = behavior.ForwardedValues;
+  const headers = (forwarded?.Headers?.Items ?? []).map((h) => h.toLowerCase());
+  const allHeaders = headers.includes('*');
+  const cookies = forwarded?.Cookies;
+  const cookieBehavior = cookies?.Forward ?? 'none';
+  return {
+    name: 'legacy ForwardedValues',
+    minTtl: allHeaders ? 0 : (behavior.MinTTL ?? 0),
+    defaultTtl: allHeaders ? 0 : (behavior.DefaultTTL ?? 86400),
+    maxTtl: allHeaders ? 0 : (behavior.MaxTTL ?? 31536000),
+    headers: allHeaders ? [] : headers,
+    cookies: {
+      behavior: cookieBehavior === 'whitelist' ? 'whitelist' : cookieBehavior === 'all' ? 'all' : 'none',
+      names: cookies?.WhitelistedNames?.Items ?? [],
+    },
+    queryStrings:
+      forwarded?.QueryString === true
+        ? (forwarded.QueryStringCacheKeys?.Items ?? []).length > 0
+          ? { behavior: 'whitelist', names: forwarded.QueryStringCacheKeys!.Items! }
+          : EVERYTHING
+        : NOTHING,
+  };
+}
+
+/** The managed cache policies by name, as the cache applies them (docs/platform.md#origin-request-and-cache-policies). */
 export const MANAGED_CACHE_POLICIES: Readonly<Record<string, CachePolicy>> = {
-  CachingOptimized: { name: 'CachingOptimized', minTtl: 1, defaultTtl: 86400, maxTtl: 31536000, queryStrings: 'none' },
-  CachingDisabled: { name: 'CachingDisabled', minTtl: 0, defaultTtl: 0, maxTtl: 0, queryStrings: 'none' },
-  UseOriginCacheControlHeaders: {
-    name: 'UseOriginCacheControlHeaders',
-    minTtl: 0,
-    defaultTtl: 0,
-    maxTtl: 31536000,
-    queryStrings: 'none',
-  },
-  'UseOriginCacheControlHeaders-QueryStrings': {
-    name: 'UseOriginCacheControlHeaders-QueryStrings',
-    minTtl: 0,
-    defaultTtl: 0,
-    maxTtl: 31536000,
-    queryStrings: 'all',
-  },
+  CachingOptimized: cachePolicyFrom(MANAGED_POLICIES.cache[MANAGED_POLICY_IDS.CachingOptimized]!),
+  CachingDisabled: cachePolicyFrom(MANAGED_POLICIES.cache[MANAGED_POLICY_IDS.CachingDisabled]!),
 };
 
 /** Objects larger than this are served but not kept: the cache lives in this process's memory. */
@@ -49,14 +131,48 @@ export function isCacheableMethod(method: string): boolean {
   return method === 'GET' || method === 'HEAD';
 }
 
+/** `name=value` pairs of a query string, in order (raw, as forwarded). */
+export function queryPairs(querystring: string): { name: string; raw: string }[] {
+  if (querystring === '') return [];
+  return querystring.split('&').map((raw) => {
+    const eq = raw.indexOf('=');
+    return { name: eq === -1 ? raw : raw.slice(0, eq), raw };
+  });
+}
+
+/** The cookies of the `Cookie` headers, in order. */
+export function cookiePairs(headers: EdgeRequest['headers']): { name: string; raw: string }[] {
+  const pairs: { name: string; raw: string }[] = [];
+  for (const line of headerValues(headers, 'cookie')) {
+    for (const part of line.split(';')) {
+      const raw = part.trim();
+      if (raw === '') continue;
+      const eq = raw.indexOf('=');
+      pairs.push({ name: eq === -1 ? raw : raw.slice(0, eq), raw });
+    }
+  }
+  return pairs;
+}
+
 /** The cache key of a request as forwarded (after the viewer-request function). */
 export function cacheKey(
   policy: CachePolicy,
-  request: Pick<EdgeRequest, 'uri' | 'querystring'>,
+  request: Pick<EdgeRequest, 'uri' | 'querystring'> & Partial<Pick<EdgeRequest, 'headers'>>,
   domain: string,
 ): string {
-  const query = policy.queryStrings === 'all' && request.querystring !== '' ? `?${request.querystring}` : '';
-  return `GET|HEAD ${domain}${request.uri}${query}`;
+  const query = queryPairs(request.querystring)
+    .filter((p) => selects(policy.queryStrings, p.name))
+    .map((p) => p.raw)
+    .join('&');
+  let key = `GET|HEAD ${domain}${request.uri}${query === '' ? '' : `?${query}`}`;
+  const headers = request.headers ?? [];
+  for (const name of policy.headers) key += `\n${name}: ${headerValues(headers, name).join(',')}`;
+  const cookies = cookiePairs(headers)
+    .filter((c) => selects(policy.cookies, c.name))
+    .map((c) => c.raw)
+    .sort();
+  if (cookies.length > 0) key += `\ncookie: ${cookies.join('; ')}`;
+  return key;
 }
 
 /** Seconds to keep a response, 0 for not at all. */

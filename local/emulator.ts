@@ -1,7 +1,8 @@
 /**
  * `npm start` and the tests in one place: read a gate configuration with its `local` section, listen, build
  * the real artifacts (Lambda@Edge bundle, CloudFront Function, login function) and the SPA for that
- * address, and serve the distribution.
+ * address, attach the gate to the DistributionConfig as a deploy would (attach-locally.ts), and serve that
+ * distribution (distribution-config.ts): its behaviors, origins, policies and custom error responses.
  *
  * The build happens after the port is known because the login function's configuration names the
  * development identity provider's JWKS URL, and that URL carries the port: `{origin}` in the configuration
@@ -16,46 +17,53 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, stat
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { Server } from 'node:http';
+import type { DistributionConfig } from '@aws-sdk/client-cloudfront';
 import * as esbuild from 'esbuild';
 import { buildArtifacts, usesKeyValueStore } from '../build/artifacts';
+import { readDistributionConfigFile } from '../cli/commands/attach';
 import { ConfigError, DEFAULTS, validateConfig, type GateConfig } from '../config/gate';
+import { validateLocalSection, type DemoUser, type LocalSection, type OriginSpec } from '../config/local';
+import {
+  MANAGED_POLICIES,
+  mergeCatalogs,
+  parsePolicyFile,
+  PRIVATE_FILES_HEADERS_POLICY,
+  type PolicyCatalog,
+} from '../lib/distribution/policies';
 import { CLOUDFRONT_SIGNED_COOKIES, CLOUDFRONT_SIGNED_PARAMS } from './access-log';
-import { LocalCache, MANAGED_CACHE_POLICIES } from './cache';
+import { attachLocally, LOCAL_STAND_INS, type GateRuntime } from './attach-locally';
+import { LocalCache } from './cache';
 import { systemClock, type Clock } from './clock';
 import { createDevIdentityProvider, type DevIdentityProvider } from './dev-idp';
-import { Distribution, type Behavior, type Exchange } from './distribution';
+import { Distribution, type Exchange } from './distribution';
+import { localDistributionFrom, type LocalBindings } from './distribution-config';
 import { cloudFrontFunction } from './edge-cloudfront-function';
 import type { EdgeFunction } from './edge-function';
 import { lambdaEdgeFunction, loadLambdaHandler } from './edge-lambda';
-import {
-  validateLocalSection,
-  type DemoUser,
-  type FunctionRef,
-  type LocalSection,
-  type OriginSpec,
-} from '../config/local';
 import { xmlError, type EdgeRequest } from './http-message';
 import { keyEntriesOf } from '../deploy/key-value-entries';
 import { LocalKeyValueStore } from './key-value-store';
-import { withOriginTimeout, type Origin } from './origin';
+import type { Origin } from './origin';
+import { createLocalIam } from './origin-access-control';
 import { folderOrigin } from './origin-folder';
+import { httpOrigin } from './origin-http';
 import { lambdaUrlOrigin, type FunctionUrlHandler } from './origin-lambda-url';
 import { s3Origin } from './origin-s3';
 import { redactingNote } from './redact-credentials';
 import { close, createEdgeServer, listen } from './server';
 import type { TrustedKeyGroup } from './signed-requests';
 
+export type { GateRuntime };
+
 export const ROOT = resolve(import.meta.dirname, '..');
 export const DEMO_CONFIG = join(ROOT, 'demo', 'local.config.json');
-
-export type GateRuntime = 'lambda-edge' | 'cloudfront-function';
 
 export interface EmulatorOptions {
   configPath?: string;
   /** 0: any free port. */
   port?: number;
   host?: string;
-  /** Which built gate `"viewerRequest": "gate"` means. */
+  /** Which built gate attach puts on the gated behaviors. */
   gate?: GateRuntime;
   clock?: Clock;
   /** Where artifacts and the SPA are built; a fresh temporary folder by default. */
@@ -64,7 +72,16 @@ export interface EmulatorOptions {
   log?: ((line: string) => void) | false;
   /** Developer notes: refusal reasons, function logs, build steps. */
   note?: (message: string) => void;
-  /** Replace behaviors' origins by name (tests). */
+  /**
+   * A saved DistributionConfig to serve (`npm start -- --distribution-config FILE`) instead of the
+   * configuration's `local.distributionConfig`; the gate is attached to it the same way.
+   */
+  distributionConfigPath?: string;
+  /** Origin id → local stand-in, over the configuration's `local.origins` (`npm start -- --origins MAP`). */
+  origins?: Record<string, OriginSpec>;
+  /** Custom cache / origin request / response headers policies by id (`npm start -- --policies FILE`). */
+  policiesPath?: string;
+  /** Replace origins by origin id (tests). */
   originOverrides?: Record<string, Origin>;
   /** CloudFront's origin response timeout, for every origin (504 past it); 30 s by default. */
   originTimeoutMs?: number;
@@ -77,6 +94,10 @@ export interface Emulator {
   port: number;
   config: GateConfig;
   local: LocalSection;
+  /** The DistributionConfig served: the base with the gate attached, as a deploy would write it. */
+  distributionConfig: DistributionConfig;
+  /** What attach changed in the base config. */
+  attachChanges: string[];
   distribution: Distribution;
   gate: GateRuntime;
   idp: DevIdentityProvider | undefined;
@@ -203,10 +224,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     const outdir = join(workDir, 'build');
     await buildArtifacts({ config: gateRaw, outdir, root: ROOT });
 
-    const functions = new Map<string, EdgeFunction>();
-    const fn = (ref: FunctionRef): EdgeFunction => {
-      const runtime: GateRuntime =
-        ref === 'gate' ? gateRuntime : ref === 'gate:cloudfront-function' ? 'cloudfront-function' : 'lambda-edge';
+    const functions = new Map<GateRuntime, EdgeFunction>();
+    const gateFunction = (runtime: GateRuntime): EdgeFunction => {
       let loaded = functions.get(runtime);
       if (loaded === undefined) {
         if (runtime === 'lambda-edge') {
@@ -232,27 +251,45 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       return loaded;
     };
 
+    const base = readDistributionConfigFile(options.distributionConfigPath ?? local.distributionConfig);
+    const attached = attachLocally(base, config, gateRuntime);
+    const distributionConfig = attached.config;
+    let policies: PolicyCatalog = mergeCatalogs(MANAGED_POLICIES, {
+      cache: {},
+      originRequest: {},
+      responseHeaders: { [LOCAL_STAND_INS.responseHeadersPolicyId]: PRIVATE_FILES_HEADERS_POLICY },
+    });
+    if (options.policiesPath !== undefined)
+      policies = mergeCatalogs(policies, parsePolicyFile(JSON.parse(readFileSync(options.policiesPath, 'utf8'))));
+
+    const originSpecs: Record<string, OriginSpec> = {
+      ...(config.login === undefined ? {} : { [LOCAL_STAND_INS.authOriginId]: { type: 'login' } }),
+      ...local.origins,
+      ...options.origins,
+    };
     let idp: DevIdentityProvider | undefined;
     const spaDemo = {
       users: local.demoUsers,
       crossTenantProbes: crossTenantProbes(
-        Object.values(local.origins).find((o): o is Extract<OriginSpec, { type: 'folder' }> => o.type === 'folder')
-          ?.path,
+        Object.values(originSpecs).find((o): o is Extract<OriginSpec, { type: 'folder' }> => o.type === 'folder')?.path,
         local.demoUsers,
       ),
       domain: config.domain,
     };
+    const iam = createLocalIam();
+    let loginHandler: FunctionUrlHandler | undefined;
     const origins = new Map<string, Origin>();
-    for (const [name, spec] of Object.entries(local.origins)) {
-      const override = options.originOverrides?.[name];
+    for (const [id, spec] of Object.entries(originSpecs)) {
+      const override = options.originOverrides?.[id];
       if (override !== undefined) {
-        origins.set(name, override);
+        origins.set(id, override);
         continue;
       }
+      const domainName = distributionConfig.Origins?.Items?.find((o) => o.Id === id)?.DomainName;
       switch (spec.type) {
         case 'folder':
           origins.set(
-            name,
+            id,
             folderOrigin({
               root: spec.path,
               missingKeyStatus: spec.missingKeyStatus,
@@ -262,7 +299,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
           break;
         case 's3':
           origins.set(
-            name,
+            id,
             s3Origin({
               bucket: spec.bucket,
               ...(spec.endpoint ? { endpoint: spec.endpoint } : {}),
@@ -270,18 +307,26 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
             }),
           );
           break;
+        case 'http':
+          origins.set(id, httpOrigin(spec.url));
+          break;
         case 'login': {
           if (config.login === undefined)
-            throw new Error(`local.origins.${name}: a login origin needs the configuration's "login" section`);
+            throw new Error(`local.origins.${id}: a login origin needs the configuration's "login" section`);
+          loginHandler ??= loadLambdaHandler(join(outdir, 'login', 'index.js'), {
+            clock,
+            log: (line) => note(`login: ${line}`),
+          }) as unknown as FunctionUrlHandler;
+          // The stack's function URL: AuthType AWS_IAM, reached through the origin access control.
           origins.set(
-            name,
-            lambdaUrlOrigin(
-              loadLambdaHandler(join(outdir, 'login', 'index.js'), {
-                clock,
-                log: (line) => note(`login: ${line}`),
-              }) as unknown as FunctionUrlHandler,
+            id,
+            lambdaUrlOrigin(loginHandler, {
               clock,
-            ),
+              authType: 'AWS_IAM',
+              iam,
+              note,
+              ...(domainName === undefined ? {} : { domainName }),
+            }),
           );
           break;
         }
@@ -289,7 +334,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
           const identity = config.login?.identity;
           if (identity === undefined)
             throw new Error(
-              `local.origins.${name}: the development identity provider serves the "login.identity" section`,
+              `local.origins.${id}: the development identity provider serves the "login.identity" section`,
             );
           idp = await createDevIdentityProvider({
             issuer: identity.issuer,
@@ -297,39 +342,55 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
             tenantClaim: identity.tenantClaim,
             clock,
           });
-          origins.set(name, idp);
+          origins.set(id, idp);
           break;
         }
         case 'spa': {
           const out = join(workDir, 'spa');
           await buildSpa(spec.source, out, spaDemo);
-          origins.set(name, folderOrigin({ root: out, cacheControl: 'no-cache' }));
+          origins.set(id, folderOrigin({ root: out, cacheControl: 'no-cache' }));
           break;
         }
       }
     }
 
-    const groups = new Map<string, TrustedKeyGroup>();
-    for (const [name, keys] of Object.entries(local.trustedKeyGroups)) {
+    const keyGroup = (keys: Record<string, string>): TrustedKeyGroup => {
       const publicKeys: Record<string, ReturnType<typeof createPublicKey>> = {};
       for (const [id, file] of Object.entries(keys)) publicKeys[id] = createPublicKey(readFileSync(file, 'utf8'));
-      groups.set(name, { publicKeys });
-    }
-
-    const behaviors: Behavior[] = local.behaviors.map((spec) => ({
-      pathPattern: spec.pathPattern,
-      origin: withOriginTimeout(origins.get(spec.origin)!, options.originTimeoutMs),
-      allowedMethods: spec.allowedMethods,
-      cachePolicy: MANAGED_CACHE_POLICIES[spec.cachePolicy]!,
-      ...(spec.trustedKeyGroup ? { trustedKeyGroup: groups.get(spec.trustedKeyGroup)! } : {}),
-      ...(spec.viewerRequest ? { viewerRequest: fn(spec.viewerRequest) } : {}),
-      ...(spec.originRequest ? { originRequest: fn('gate:lambda-edge') } : {}),
-      ...(Object.keys(spec.responseHeaders).length > 0 ? { responseHeaders: spec.responseHeaders } : {}),
-    }));
+      return { publicKeys };
+    };
+    const bindings: LocalBindings = {
+      origin: (id) => origins.get(id),
+      edgeFunction: (arn, kind) =>
+        kind === 'lambda-edge' && arn === LOCAL_STAND_INS.lambdaEdgeArn
+          ? gateFunction('lambda-edge')
+          : kind === 'cloudfront-function' && arn === LOCAL_STAND_INS.cloudFrontFunctionArn
+            ? gateFunction('cloudfront-function')
+            : undefined,
+      keyGroup: (id) => {
+        if (id === LOCAL_STAND_INS.keyGroupId) {
+          if (Object.keys(local.keyGroup).length === 0)
+            throw new Error(
+              'the login signs for CloudFront (login.cloudfront), so attach requires the stack key group: give its public keys in local.keyGroup',
+            );
+          return keyGroup(local.keyGroup);
+        }
+        const keys = local.trustedKeyGroups[id];
+        return keys === undefined ? undefined : keyGroup(keys);
+      },
+      originAccessControl: (id) =>
+        id === LOCAL_STAND_INS.originAccessControlId ? { id, signingBehavior: 'always' } : undefined,
+      policies,
+      note,
+    };
+    const model = localDistributionFrom(distributionConfig, bindings);
     distribution = new Distribution({
       domain: config.domain,
-      behaviors,
-      ...(local.defaultRootObject ? { defaultRootObject: local.defaultRootObject } : {}),
+      behaviors: model.behaviors,
+      ...(model.defaultRootObject ? { defaultRootObject: model.defaultRootObject } : {}),
+      customErrorResponses: model.customErrorResponses,
+      iam,
+      ...(options.originTimeoutMs === undefined ? {} : { originTimeoutMs: options.originTimeoutMs }),
       clock,
       cache: new LocalCache(),
       note,
@@ -340,6 +401,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       port,
       config,
       local,
+      distributionConfig,
+      attachChanges: attached.changes,
       distribution,
       gate: gateRuntime,
       idp,

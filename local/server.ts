@@ -236,7 +236,8 @@ export function createEdgeServer(options: EdgeServerOptions): Server {
     );
   }
 
-  return createServer((req, res) => {
+  // Above CloudFront's own 20,480-byte limit (Node's default is 16 KB), so that the distribution answers 413 as CloudFront.
+  return createServer({ maxHeaderSize: 64 * 1024 }, (req, res) => {
     handle(req, res).catch((error: unknown) => {
       note?.(`request failed: ${(error as Error)?.stack ?? String(error)}`);
       if (!res.headersSent) res.writeHead(502);

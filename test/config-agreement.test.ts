@@ -129,7 +129,11 @@ const rows: [string, (c: Json) => void, Expected][] = [
     (c) => (c.login.sessionLifetimeSeconds = c.maxTokenLifetimeSeconds + 1),
     'build refuses, schema cannot tell',
   ],
-  ['local.origins of an unknown type', (c) => (c.local = { origins: { a: { type: 'ftp' } }, behaviors: [] }), 'refuse'],
+  [
+    'local.origins of an unknown type',
+    (c) => (c.local = { distributionConfig: 'd.json', origins: { a: { type: 'ftp' } } }),
+    'refuse',
+  ],
 ];
 
 describe('the JSON Schema and the build agree', () => {

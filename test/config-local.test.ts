@@ -3,21 +3,20 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../config/issues';
-import { validateLocalSection } from '../config/local';
+import { parseOriginsMap, validateLocalSection } from '../config/local';
 import { ROOT } from './helpers/keys';
 
 const demo = JSON.parse(readFileSync(join(ROOT, 'demo', 'local.config.json'), 'utf8')) as {
   local: Record<string, unknown>;
 };
 const base = {
+  distributionConfig: 'distribution.json',
   origins: { bucket: { type: 'folder', path: 'bucket' } },
-  behaviors: [{ pathPattern: '*', origin: 'bucket' }],
 };
-const behavior = (patch: Record<string, unknown>) => ({ ...base, behaviors: [{ ...base.behaviors[0], ...patch }] });
 
-function refusal(raw: unknown): string {
+function refusal(check: () => unknown): string {
   try {
-    validateLocalSection(raw, '/base');
+    check();
   } catch (error) {
     if (error instanceof ConfigError) return error.message;
     throw error;
@@ -26,31 +25,25 @@ function refusal(raw: unknown): string {
 }
 
 describe('validateLocalSection', () => {
-  it('accepts the demo, resolving paths against the configuration folder and naming the method sets', () => {
+  it('accepts the demo, resolving paths against the configuration folder', () => {
     const local = validateLocalSection(demo.local, '/srv/demo');
+    expect(local.distributionConfig).toBe('/srv/demo/distribution.base.json');
     expect(local.origins.bucket).toEqual({ type: 'folder', path: '/srv/demo/bucket', missingKeyStatus: 404 });
     expect(local.origins.spa).toEqual({ type: 'spa', source: '/srv/demo/spa' });
-    expect(local.trustedKeyGroups.demo).toEqual({
-      K2TENANTGATEDEMO: join('/srv', 'test/fixtures/login-cloudfront-public-key.pem'),
-    });
-    expect(local.behaviors[0]!.allowedMethods).toEqual(['GET', 'HEAD', 'OPTIONS', 'PUT', 'PATCH', 'POST', 'DELETE']);
-    expect(local.behaviors[3]!).toMatchObject({
-      pathPattern: '*',
-      allowedMethods: ['GET', 'HEAD'],
-      responseHeaders: {},
-    });
+    expect(local.keyGroup).toEqual({ K2TENANTGATEDEMO: join('/srv', 'test/fixtures/login-cloudfront-public-key.pem') });
+    expect(local.trustedKeyGroups).toEqual({});
     expect(local.demoUsers).toHaveLength(2);
   });
 
   it.each<[string, unknown, RegExp]>([
     ['no section', undefined, /^local: required, an object describing the local distribution/],
     ['not an object', 7, /^local: must be an object describing the local distribution/],
-    ['a misspelt member', { ...base, behavior: [] }, /^local\.behavior: unknown field, did you mean `behaviors`\?/],
-    ['no origins', { ...base, origins: {} }, /^local\.origins: required, an object of named origins/],
+    ['no distribution config', { origins: {} }, /^local\.distributionConfig: required/],
+    ['a misspelt member', { ...base, origin: {} }, /^local\.origin: unknown field, did you mean `origins`\?/],
     [
       'an unknown origin type',
       { ...base, origins: { bucket: { type: 'ftp' } } },
-      /^local\.origins\.bucket\.type: must be one of folder, s3, login, dev-idp, spa, got "ftp"/,
+      /^local\.origins\.bucket\.type: must be one of folder, s3, http, login, dev-idp, spa, got "ftp"/,
     ],
     [
       'a folder without its path',
@@ -67,62 +60,12 @@ describe('validateLocalSection', () => {
       { ...base, origins: { bucket: { type: 's3', bucket: 'b', regoin: 'x' } } },
       /^local\.origins\.bucket\.regoin: unknown field, did you mean `region`\?/,
     ],
-    ['no behaviors', { ...base, behaviors: [] }, /^local\.behaviors: required, a non-empty array/],
     [
-      'a last behavior that is not the default',
-      behavior({ pathPattern: '/files/*' }),
-      /^local\.behaviors\[0\]\.pathPattern: the last behavior is the default one: "\*"/,
+      'an http origin with a path',
+      { ...base, origins: { api: { type: 'http', url: 'http://127.0.0.1:9000/api' } } },
+      /^local\.origins\.api\.url: must be an http\(s\) URL without a path/,
     ],
-    [
-      'a path pattern over 255 characters',
-      { ...base, behaviors: [{ pathPattern: `/${'a'.repeat(255)}`, origin: 'bucket' }, base.behaviors[0]] },
-      /^local\.behaviors\[0\]\.pathPattern: at most 255 characters/,
-    ],
-    [
-      'a behavior naming no origin',
-      behavior({ origin: 'nope' }),
-      /^local\.behaviors\[0\]\.origin: names no origin \(bucket\)/,
-    ],
-    [
-      'methods CloudFront does not offer',
-      behavior({ allowedMethods: 'GET' }),
-      /^local\.behaviors\[0\]\.allowedMethods: must be one of "GET,HEAD", "GET,HEAD,OPTIONS", "ALL"/,
-    ],
-    [
-      'an unknown cache policy',
-      behavior({ cachePolicy: 'Forever' }),
-      /^local\.behaviors\[0\]\.cachePolicy: must be one of "CachingOptimized"/,
-    ],
-    [
-      'an unknown key group',
-      behavior({ trustedKeyGroup: 'nope' }),
-      /^local\.behaviors\[0\]\.trustedKeyGroup: names no key group/,
-    ],
-    [
-      'an unknown viewer-request function',
-      behavior({ viewerRequest: 'auth' }),
-      /^local\.behaviors\[0\]\.viewerRequest: must be one of "gate"/,
-    ],
-    [
-      'a CloudFront Function at origin request',
-      behavior({ originRequest: 'gate:cloudfront-function' }),
-      /^local\.behaviors\[0\]\.originRequest: must be one of "gate", "gate:lambda-edge"/,
-    ],
-    [
-      'a header value that is not a string',
-      behavior({ responseHeaders: { 'cache-control': 1 } }),
-      /^local\.behaviors\[0\]\.responseHeaders\.cache-control: must be a string/,
-    ],
-    [
-      'a header name with a space',
-      behavior({ responseHeaders: { 'cache control': 'x' } }),
-      /^local\.behaviors\[0\]\.responseHeaders/,
-    ],
-    [
-      'an empty key group',
-      { ...base, trustedKeyGroups: { g: {} } },
-      /^local\.trustedKeyGroups\.g: must map 1 to 5 key IDs/,
-    ],
+    ['an empty key group', { ...base, keyGroup: {} }, /^local\.keyGroup: must map 1 to 5 key IDs/],
     [
       'a key group of six keys',
       { ...base, trustedKeyGroups: { g: Object.fromEntries([1, 2, 3, 4, 5, 6].map((i) => [`K${i}`, 'k.pem'])) } },
@@ -138,20 +81,35 @@ describe('validateLocalSection', () => {
       { ...base, demoUsers: [{ sub: 'alice' }] },
       /^local\.demoUsers\[0\]\.tenant: required/,
     ],
-    [
-      'a root object with a leading slash',
-      { ...base, defaultRootObject: '/index.html' },
-      /^local\.defaultRootObject: must be an object name without a leading "\/"/,
-    ],
   ])('refuses %s, naming the field', (_name, raw, message) => {
-    expect(refusal(raw)).toMatch(message);
+    expect(refusal(() => validateLocalSection(raw, '/base'))).toMatch(message);
   });
 
-  it('reports every problem of shape at once; references between fields are checked once the shapes are right', () => {
-    const message = refusal({ ...behavior({ origin: 'nope', cachePolicy: 'Forever' }), defaultRootObject: '/x' });
-    expect(message.split('\n')).toEqual([
-      expect.stringMatching(/^local\.defaultRootObject: /),
-      expect.stringMatching(/^local\.behaviors\[0\]\.cachePolicy: /),
-    ]);
+  it('reports every problem at once', () => {
+    const message = refusal(() => validateLocalSection({ origins: { a: { type: 'ftp' } }, keyGroup: {} }, '/base'));
+    expect(message.split('\n')).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^local\.distributionConfig: /),
+        expect.stringMatching(/^local\.origins\.a\.type: /),
+        expect.stringMatching(/^local\.keyGroup: /),
+      ]),
+    );
+  });
+});
+
+describe('--origins MAP', () => {
+  it('maps folders (relative to the working directory) and endpoints', () => {
+    expect(parseOriginsMap('files=./bucket, api=https://api.example:8443/', '/work')).toEqual({
+      files: { type: 'folder', path: '/work/bucket', missingKeyStatus: 404 },
+      api: { type: 'http', url: 'https://api.example:8443' },
+    });
+  });
+
+  it.each<[string, RegExp]>([
+    ['bucket', /^--origins: "bucket" is not originId=\.\/folder/],
+    ['=./x', /^--origins: "=\.\/x" is not originId/],
+    ['api=http://h:1/x', /^--origins api\.url: must be an http\(s\) URL without a path/],
+  ])('refuses %s', (map, message) => {
+    expect(refusal(() => parseOriginsMap(map, '/work'))).toMatch(message);
   });
 });

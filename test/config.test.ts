@@ -138,7 +138,7 @@ describe('validateConfig', () => {
   it('a validated configuration validates to itself, without $schema or local', () => {
     const config = validateConfig({
       ...example,
-      local: { origins: { a: { type: 'login' } }, behaviors: [{ pathPattern: '*', origin: 'a' }] },
+      local: { distributionConfig: 'distribution.json', origins: { a: { type: 'login' } } },
     });
     expect(config).not.toHaveProperty('$schema');
     expect(config).not.toHaveProperty('local');

@@ -12,6 +12,7 @@ import type {
 } from '@aws-sdk/client-cloudfront';
 import { DEFAULTS } from '../../config/gate';
 import { DEFAULT_AUTH_PATH_PATTERN, DEFAULT_MARKER, edgeAssociationsOf, isOurs } from '../attach';
+import { behaviorsInMatchOrder } from '../../lib/distribution/path-pattern';
 import { MANAGED_CACHE_POLICIES, MANAGED_ORIGIN_REQUEST_POLICIES } from './managed-policies';
 import { originsOf } from './origins';
 import { cacheKeyOf, originRequestOf, type AnyBehavior, type Policies, type RequestShape } from './request-shape';
@@ -90,17 +91,13 @@ export function createContext(config: DistributionConfig, expectations: DoctorEx
     cache: { ...MANAGED_CACHE_POLICIES, ...expectations.cachePolicies },
     originRequest: { ...MANAGED_ORIGIN_REQUEST_POLICIES, ...expectations.originRequestPolicies },
   };
-  const items = config.CacheBehaviors?.Items ?? [];
-  const def = config.DefaultCacheBehavior;
-  const behaviors: BehaviorEntry[] = [
-    ...items.map((b, index) => ({
-      pattern: b.PathPattern ?? '',
-      label: labelOf(b.PathPattern ?? ''),
-      behavior: b,
-      index,
-    })),
-    ...(def === undefined ? [] : [{ pattern: '*', label: labelOf('*'), behavior: def, index: items.length }]),
-  ];
+  // CloudFront's matching order, as attach places behaviors and the local distribution routes them.
+  const behaviors: BehaviorEntry[] = behaviorsInMatchOrder(config).map(({ pathPattern, behavior }, index) => ({
+    pattern: pathPattern,
+    label: labelOf(pathPattern),
+    behavior,
+    index,
+  }));
   const find = (pattern: string): BehaviorEntry | undefined => behaviors.find((e) => e.pattern === pattern);
   const gated = expectations.gatedPathPatterns.map(find).filter((e): e is BehaviorEntry => e !== undefined);
   const reach = (b: AnyBehavior): Origin[] => originsOf(config, b.TargetOriginId);

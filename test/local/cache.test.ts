@@ -8,7 +8,14 @@ import { join } from 'node:path';
 import type { DistributionConfig } from '@aws-sdk/client-cloudfront';
 import { describe, expect, it } from 'vitest';
 import { diagnose } from '../../deploy/doctor';
-import { cacheKey, LocalCache, MANAGED_CACHE_POLICIES, ttlSeconds, type CachePolicy } from '../../local/cache';
+import {
+  cacheKey,
+  cachePolicyFrom,
+  LocalCache,
+  MANAGED_CACHE_POLICIES,
+  ttlSeconds,
+  type CachePolicy,
+} from '../../local/cache';
 import { Distribution } from '../../local/distribution';
 import { functionOrigin } from '../../local/origin';
 import { response } from '../../local/http-message';
@@ -16,7 +23,8 @@ import { filesDistribution, headerOf, NOW_S, ROOT, sessionToken, viewerRequest, 
 
 const OPTIMIZED = MANAGED_CACHE_POLICIES.CachingOptimized!;
 const DISABLED = MANAGED_CACHE_POLICIES.CachingDisabled!;
-const ORIGIN_HEADERS = MANAGED_CACHE_POLICIES.UseOriginCacheControlHeaders!;
+/** A custom policy that leaves the lifetime to the origin: TTL 0 / 0 / 1 year, nothing but the uri in the key. */
+const ORIGIN_HEADERS = cachePolicyFrom({ Name: 'origin-headers', MinTTL: 0, DefaultTTL: 0, MaxTTL: 31536000 });
 
 describe('TTL from Cache-Control within the policy bounds', () => {
   const ok = (cacheControl?: string) =>
@@ -46,7 +54,18 @@ describe('TTL from Cache-Control within the policy bounds', () => {
     expect(cacheKey(OPTIMIZED, { uri: '/tenants/acme/files/a.png', querystring: 'v=2' }, 'localhost')).toBe(
       'GET|HEAD localhost/tenants/acme/files/a.png',
     );
-    const withQuery = MANAGED_CACHE_POLICIES['UseOriginCacheControlHeaders-QueryStrings']!;
+    const withQuery = cachePolicyFrom({
+      Name: 'with-query',
+      MinTTL: 0,
+      DefaultTTL: 0,
+      MaxTTL: 31536000,
+      ParametersInCacheKeyAndForwardedToOrigin: {
+        EnableAcceptEncodingGzip: false,
+        QueryStringsConfig: { QueryStringBehavior: 'all' },
+        HeadersConfig: { HeaderBehavior: 'none' },
+        CookiesConfig: { CookieBehavior: 'none' },
+      },
+    });
     expect(cacheKey(withQuery, { uri: '/a', querystring: 'v=2' }, 'localhost')).toBe('GET|HEAD localhost/a?v=2');
   });
 

@@ -3,9 +3,22 @@
  * the built login function (its real remote-JWKS path, through the emulator), the trusted key group and the
  * built gate on /files/*, the SPA, and the access log — with either gate runtime.
  */
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOG_FIELDS } from '../../local/access-log';
 import { startEmulator, type Emulator, type GateRuntime } from '../../local/emulator';
+
+/** What origin access control requires of a POST/PUT to the login function URL: the body's SHA-256. */
+const bodyHash = (body: string) => createHash('sha256').update(body).digest('hex');
+
+/** A JSON POST to the login function, as production requires it (origin access control: the body's hash). */
+function postJson(body: string, headers: Record<string, string> = {}): RequestInit {
+  return {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-amz-content-sha256': bodyHash(body), ...headers },
+    body,
+  };
+}
 
 function cookieJar() {
   const jar = new Map<string, string>();
@@ -46,12 +59,12 @@ describe.each<GateRuntime>(['lambda-edge', 'cloudfront-function'])(
         body: JSON.stringify({ sub, tenant }),
       });
       const { id_token: idToken } = (await idp.json()) as { id_token: string };
-      const login = await fetch(`${emulator.url}/auth/session`, {
-        method: 'POST',
-        // What a browser on the SPA sends: its own origin, which the emulator presents as https://<domain>.
-        headers: { 'x-identity-token': `Bearer ${idToken}`, 'content-type': 'application/json', origin: emulator.url },
-        body: '{}',
-      });
+      // What a browser on the SPA sends: its own origin, which the emulator presents as https://<domain>; the
+      // identity token in x-identity-token (origin access control replaces Authorization); the body's hash.
+      const login = await fetch(
+        `${emulator.url}/auth/session`,
+        postJson('{}', { 'x-identity-token': idToken, origin: emulator.url }),
+      );
       jar.take(login);
       return { jar, login };
     }
@@ -77,6 +90,26 @@ describe.each<GateRuntime>(['lambda-edge', 'cloudfront-function'])(
       expect(log.some((line) => line.includes('/dev/idp/.well-known/jwks.json'))).toBe(true);
     });
 
+    it('refuses a client that signs in the old way, as production does: the token in Authorization, or no body hash', async () => {
+      const idp = await fetch(`${emulator.url}/dev/idp/token`, postJson('{"sub":"alice","tenant":"acme"}'));
+      const { id_token: idToken } = (await idp.json()) as { id_token: string };
+      // Origin access control (signing: always) replaces the viewer's Authorization with its SigV4 signature.
+      const inAuthorization = await fetch(
+        `${emulator.url}/auth/session`,
+        postJson('{}', { authorization: `Bearer ${idToken}`, origin: emulator.url }),
+      );
+      expect(inAuthorization.status).toBe(401);
+      expect(inAuthorization.headers.getSetCookie()).toEqual([]);
+      // The function URL (AWS_IAM) does not accept an unsigned payload: a POST without x-amz-content-sha256.
+      const unhashed = await fetch(`${emulator.url}/auth/session`, {
+        method: 'POST',
+        headers: { 'x-identity-token': idToken, 'content-type': 'application/json', origin: emulator.url },
+        body: '{}',
+      });
+      expect([unhashed.status, unhashed.headers.getSetCookie()]).toEqual([403, []]);
+      expect(notes.join('\n')).toMatch(/\(AWS_IAM\) refused POST \/auth\/session: POST without x-amz-content-sha256/);
+    });
+
     it('serves each tenant its own bytes for the same viewer path, and the cache says so', async () => {
       const alice = await signIn('alice', 'acme');
       const bob = await signIn('bob', 'globex');
@@ -93,11 +126,13 @@ describe.each<GateRuntime>(['lambda-edge', 'cloudfront-function'])(
 
     it('refuses across tenants: a link for another tenant, a file only another tenant has, no signed cookies', async () => {
       const { jar } = await signIn('alice', 'acme');
-      const link = await fetch(`${emulator.url}/auth/links`, {
-        method: 'POST',
-        headers: { cookie: jar.header(), 'content-type': 'application/json', origin: emulator.url },
-        body: JSON.stringify({ paths: ['/files/welcome.txt'], expiresIn: 60, tenant: 'globex' }),
-      });
+      const link = await fetch(
+        `${emulator.url}/auth/links`,
+        postJson(JSON.stringify({ paths: ['/files/welcome.txt'], expiresIn: 60, tenant: 'globex' }), {
+          cookie: jar.header(),
+          origin: emulator.url,
+        }),
+      );
       expect([link.status, ((await link.json()) as { error: string }).error]).toEqual([403, 'tenant_mismatch']);
       const payroll = await fetch(`${emulator.url}/files/payroll.txt`, { headers: { cookie: jar.header() } });
       expect(payroll.status).toBe(404);
@@ -111,29 +146,32 @@ describe.each<GateRuntime>(['lambda-edge', 'cloudfront-function'])(
 
     it('refuses a cross-site POST to the login function (Origin not the distribution)', async () => {
       const { jar } = await signIn('alice', 'acme');
-      const forged = await fetch(`${emulator.url}/auth/links`, {
-        method: 'POST',
-        headers: { cookie: jar.header(), 'content-type': 'application/json', origin: 'https://evil.example' },
-        body: JSON.stringify({ paths: ['/files/welcome.txt'], expiresIn: 60 }),
-      });
+      const forged = await fetch(
+        `${emulator.url}/auth/links`,
+        postJson(JSON.stringify({ paths: ['/files/welcome.txt'], expiresIn: 60 }), {
+          cookie: jar.header(),
+          origin: 'https://evil.example',
+        }),
+      );
       expect(forged.status).toBe(403);
     });
 
-    it('binds a link to the viewer address CloudFront hands the login function (CloudFront-Viewer-Address)', async () => {
+    it('cannot bind a link to the viewer: AllViewerExceptHostHeader (what attach sets on /auth/*) does not forward CloudFront-Viewer-Address', async () => {
       const { jar } = await signIn('alice', 'acme');
-      const made = await fetch(`${emulator.url}/auth/links`, {
-        method: 'POST',
-        headers: { cookie: jar.header(), 'content-type': 'application/json' },
-        body: JSON.stringify({ paths: ['/files/welcome.txt'], expiresIn: 60, bindIp: true }),
-      });
-      expect(made.status).toBe(200);
-      const { links } = (await made.json()) as { links: { url: string }[] };
+      const made = await fetch(
+        `${emulator.url}/auth/links`,
+        postJson(JSON.stringify({ paths: ['/files/welcome.txt'], expiresIn: 60, bindIp: true }), {
+          cookie: jar.header(),
+        }),
+      );
+      // docs/platform.md#origin-request-and-cache-policies: the login fails closed without a viewer address.
+      expect([made.status, ((await made.json()) as { error: string }).error]).toEqual([400, 'ip_binding_unavailable']);
+      const unbound = await fetch(
+        `${emulator.url}/auth/links`,
+        postJson(JSON.stringify({ paths: ['/files/welcome.txt'], expiresIn: 60 }), { cookie: jar.header() }),
+      );
+      const { links } = (await unbound.json()) as { links: { url: string }[] };
       const url = new URL(links[0]!.url);
-      const policy = Buffer.from(
-        url.searchParams.get('Policy')!.replace(/-/g, '+').replace(/_/g, '=').replace(/~/g, '/'),
-        'base64',
-      ).toString();
-      expect(policy).toContain('"AWS:SourceIp":"127.0.0.1/32"');
       const opened = await fetch(`${emulator.url}${url.pathname}${url.search}`);
       expect([opened.status, await opened.text()]).toEqual([200, expect.stringContaining('Acme')]);
     });
@@ -182,11 +220,7 @@ describe("tenant files are never answered from the browser's own cache", () => {
         body: '{"sub":"alice","tenant":"acme"}',
       });
       const { id_token: token } = (await idp.json()) as { id_token: string };
-      const login = await fetch(`${emulator.url}/auth/session`, {
-        method: 'POST',
-        headers: { 'x-identity-token': `Bearer ${token}`, 'content-type': 'application/json' },
-        body: '{}',
-      });
+      const login = await fetch(`${emulator.url}/auth/session`, postJson('{}', { 'x-identity-token': token }));
       const cookie = login.headers
         .getSetCookie()
         .map((c) => c.split(';')[0])

@@ -7,6 +7,7 @@ import {
   fromFunctionUrlResult,
   lambdaUrlOrigin,
   toFunctionUrlEvent,
+  URL_DOMAIN,
 } from '../../local/origin-lambda-url';
 import { s3Origin } from '../../local/origin-s3';
 import { viewerRequest } from './helpers';
@@ -27,10 +28,11 @@ describe('Lambda function URL origin', () => {
     body: Buffer.from('{"bindIp":true}'),
   };
 
-  it("builds the event CloudFront's request becomes: viewer address header, cookies apart, the edge as sourceIp", () => {
+  it('builds the event from the request as forwarded: headers joined, cookies apart, its own host, the edge as sourceIp', () => {
     const event = toFunctionUrlEvent(request, Date.UTC(2027, 0, 15));
-    expect(event.headers['cloudfront-viewer-address']).toBe('203.0.113.10:50000');
-    expect(event.headers['x-forwarded-for']).toBe('192.0.2.1, 203.0.113.10');
+    // What CloudFront adds (X-Forwarded-For, CloudFront-Viewer-Address) is origin-request-policy.ts's business.
+    expect(event.headers['x-forwarded-for']).toBe('192.0.2.1');
+    expect(event.headers.host).toBe(URL_DOMAIN);
     expect(event.headers.accept).toBe('a,b');
     expect(event.headers.cookie).toBeUndefined();
     expect(event.cookies).toEqual(['__Host-tenant=abc', 'theme=dark']);

@@ -1,0 +1,54 @@
+/**
+ * The local distribution is what a deploy writes: a base DistributionConfig with the gate attached by the same
+ * pure transform `tenant-gate attach` (and the osls plugin through it) applies — deploy/attach.ts — with local
+ * stand-ins for what the stack would output (the gate's ARN, the login function URL, the key group, the response
+ * headers policy, the origin access control).
+ *
+ * The plan is the plugin's (deploy/serverless-plugin.cjs): the gated behaviors from `pathPrefix`, the login at
+ * `/auth/*` when the configuration has a login, the key group only when the login signs for CloudFront
+ * (`login.cloudfront`), the private-files response headers policy, the OAC on the login origin.
+ */
+import type { DistributionConfig } from '@aws-sdk/client-cloudfront';
+import { DEFAULT_AUTH_ORIGIN_ID } from '../cli/commands/attach';
+import type { GateConfig } from '../config/gate';
+import { attach, DEFAULT_AUTH_PATH_PATTERN, type AttachPlan, type ConfigEdit } from '../deploy/attach';
+import { gatedPathPatterns } from '../deploy/package-artifacts';
+
+export type GateRuntime = 'lambda-edge' | 'cloudfront-function';
+
+/** What the stack's outputs would be, locally. Account 000000000000, as no real account is. */
+export const LOCAL_STAND_INS = {
+  lambdaEdgeArn: 'arn:aws:lambda:us-east-1:000000000000:function:tenant-gate-local-viewer-request:1',
+  cloudFrontFunctionArn: 'arn:aws:cloudfront::000000000000:function/tenant-gate-local-viewer',
+  authOriginId: DEFAULT_AUTH_ORIGIN_ID,
+  authOriginDomainName: 'tenantgatelocallogin.lambda-url.us-east-1.on.aws',
+  keyGroupId: 'tenant-gate-local-key-group',
+  responseHeadersPolicyId: 'tenant-gate-local-private-files',
+  originAccessControlId: 'tenant-gate-local-login-oac',
+} as const;
+
+export function localAttachPlan(config: GateConfig, gate: GateRuntime): AttachPlan {
+  return {
+    pathPatterns: gatedPathPatterns(config),
+    gate:
+      gate === 'lambda-edge'
+        ? { kind: 'lambda-edge', arn: LOCAL_STAND_INS.lambdaEdgeArn }
+        : { kind: 'cloudfront-function', arn: LOCAL_STAND_INS.cloudFrontFunctionArn },
+    auth:
+      config.login === undefined
+        ? undefined
+        : {
+            pathPattern: DEFAULT_AUTH_PATH_PATTERN,
+            originDomainName: LOCAL_STAND_INS.authOriginDomainName,
+            originId: LOCAL_STAND_INS.authOriginId,
+            originAccessControlId: LOCAL_STAND_INS.originAccessControlId,
+          },
+    trustedKeyGroupId: config.login?.cloudfront ? LOCAL_STAND_INS.keyGroupId : undefined,
+    responseHeadersPolicyId: LOCAL_STAND_INS.responseHeadersPolicyId,
+  };
+}
+
+/** `base` with the gate attached as a deploy would attach it. */
+export function attachLocally(base: DistributionConfig, config: GateConfig, gate: GateRuntime): ConfigEdit {
+  return attach(base, localAttachPlan(config, gate));
+}
