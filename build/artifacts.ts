@@ -29,6 +29,8 @@ export interface BuildOptions {
   config?: unknown;
   outdir: string;
   root: string;
+  /** False only for the test that holds the CloudFront Function's fast path to its general path. */
+  cloudFrontFastPath?: boolean;
 }
 
 export function loadConfig(path: string): GateConfig {
@@ -93,6 +95,8 @@ function featureDefines(config: GateConfig): Record<string, string> {
   return {
     __TG_CORS__: String(config.corsOrigins.length > 0),
     __TG_LOGIN_REDIRECT__: String(config.loginUrl !== null),
+    // Only a CloudFront Function reading its KeyValueStore answers 503; its build overrides this.
+    __TG_STORE__: 'false',
   };
 }
 
@@ -194,8 +198,11 @@ const INTERNAL_PROPERTIES = new RegExp(
       'path',
       'status',
       'verify',
+      'segmentBytes',
+      'code',
       'encode',
       'text',
+      'mac',
       // Configuration fields (embedded as an object literal by this build, never read from outside).
       'issuer',
       'audience',
@@ -252,6 +259,53 @@ export function usesKeyValueStore(config: GateConfig): boolean {
 async function buildCloudFrontFunction(config: GateConfig, options: BuildOptions): Promise<Artifact> {
   // Only HS256 keys can be used here, and only when they are inline: embed nothing else.
   const keys = config.cloudfrontFunction.keySource === 'inline' ? config.keys.filter((k) => k.alg === 'HS256') : [];
+  // The fast path serves a function that awaits nothing (inline keys, no kill switch). It costs about 1.4 KB:
+  // when the function would not fit with it, it is built without (the same decisions, the general path's cost).
+  const wantsFastPath = options.cloudFrontFastPath !== false && !usesKeyValueStore(config);
+  let built = await cloudFrontFunctionCode(config, keys, options, wantsFastPath);
+  let fastPathNote: string | undefined;
+  if (wantsFastPath && Buffer.byteLength(built.code) > CLOUDFRONT_FUNCTION_MAX_BYTES) {
+    const over = Buffer.byteLength(built.code) - CLOUDFRONT_FUNCTION_MAX_BYTES;
+    built = await cloudFrontFunctionCode(config, keys, options, false);
+    fastPathNote = `built without its fast path (${over} B over the limit with it): every request takes the general path`;
+  }
+  const code = built.code;
+  const size = Buffer.byteLength(code);
+  if (size > CLOUDFRONT_FUNCTION_MAX_BYTES) {
+    throw new Error(
+      `the CloudFront Function is ${size} bytes, over CloudFront's limit of ${CLOUDFRONT_FUNCTION_MAX_BYTES} bytes ` +
+        `by ${size - CLOUDFRONT_FUNCTION_MAX_BYTES}; move keys to the KeyValueStore (cloudfrontFunction.keySource) or drop unused ones`,
+    );
+  }
+  const file = join(options.outdir, 'cloudfront-function', 'index.js');
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, code);
+  return {
+    name: 'cloudfront-function',
+    file,
+    limit: `${CLOUDFRONT_FUNCTION_MAX_BYTES} B (CloudFront Functions)`,
+    inputs: edgeInputs('cloudfront-function', built.metafile),
+    note:
+      [
+        embeddedSecretsNote(
+          keys.map((k) => k.kid),
+          'cloudfront:GetFunction',
+          'cloudfrontFunction.keySource "keyValueStore" keeps keys out of the code.',
+        ),
+        fastPathNote,
+      ]
+        .filter((n) => n !== undefined)
+        .join('; ') || undefined,
+  };
+}
+
+/** The CloudFront Function's script, with or without its fast path. */
+async function cloudFrontFunctionCode(
+  config: GateConfig,
+  keys: GateConfig['keys'],
+  options: BuildOptions,
+  fastPath: boolean,
+): Promise<{ code: string; metafile: esbuild.Metafile }> {
   // Only the fields the function reads at run time: every byte counts under the 10 KB limit.
   const { login: _login, domain: _domain, cloudfrontFunction: _cff, ...runtimeFields } = config;
   const result = await esbuild.build({
@@ -273,7 +327,9 @@ async function buildCloudFrontFunction(config: GateConfig, options: BuildOptions
       __GATE_CONFIG__: '__tgConfig',
       __KEYS_IN_STORE__: String(config.cloudfrontFunction.keySource === 'keyValueStore'),
       __KILL_SWITCH__: String(config.cloudfrontFunction.tenantKillSwitch),
+      __TG_FAST_PATH__: String(fastPath),
       ...featureDefines(config),
+      __TG_STORE__: String(usesKeyValueStore(config)),
     },
     // Property names of the core's own objects, shortened in this artifact only. Every name listed is
     // internal (never a field of a CloudFront event or result, a token, a store entry or a built-in), and
@@ -302,25 +358,5 @@ async function buildCloudFrontFunction(config: GateConfig, options: BuildOptions
     `${kvs ? 'async ' : ''}function handler(event) { return ${exported[1]}(event); }`,
     '',
   ].join('\n');
-  const size = Buffer.byteLength(code);
-  if (size > CLOUDFRONT_FUNCTION_MAX_BYTES) {
-    throw new Error(
-      `the CloudFront Function is ${size} bytes, over CloudFront's limit of ${CLOUDFRONT_FUNCTION_MAX_BYTES} bytes ` +
-        `by ${size - CLOUDFRONT_FUNCTION_MAX_BYTES}; move keys to the KeyValueStore (cloudfrontFunction.keySource) or drop unused ones`,
-    );
-  }
-  const file = join(options.outdir, 'cloudfront-function', 'index.js');
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, code);
-  return {
-    name: 'cloudfront-function',
-    file,
-    limit: `${CLOUDFRONT_FUNCTION_MAX_BYTES} B (CloudFront Functions)`,
-    inputs: edgeInputs('cloudfront-function', result.metafile),
-    note: embeddedSecretsNote(
-      keys.map((k) => k.kid),
-      'cloudfront:GetFunction',
-      'cloudfrontFunction.keySource "keyValueStore" keeps keys out of the code.',
-    ),
-  };
+  return { code, metafile: result.metafile };
 }

@@ -13,9 +13,11 @@
  * Only HMAC can be computed here: HS256 tokens are verified; any other algorithm is a 401.
  */
 import type { GateConfig } from '../config/gate';
-import { constantTimeEqualBytes } from '../src/constant-time';
+import { constantTimeEqualDigests } from '../src/constant-time';
 import { createGate, credentialOf, type Decision, type Forward, type GateRequest, type Respond } from '../src/decision';
 import { refusal } from '../src/errors';
+import { END, MAX_URI_LENGTH, originUri, PLAIN_PATH } from '../src/tenant-path';
+import { CANONICAL_BASE64URL_32 } from '../src/token-rules';
 import {
   createTokenVerifier,
   readTokenHeader,
@@ -29,6 +31,14 @@ declare const __GATE_CONFIG__: GateConfig;
 // every byte counts under the 10 KB limit.
 declare const __KEYS_IN_STORE__: boolean;
 declare const __KILL_SWITCH__: boolean;
+/** False only in the test build that holds the fast path to the general one. */
+declare const __TG_FAST_PATH__: boolean;
+declare const __TG_CORS__: boolean | undefined;
+declare const __TG_LOGIN_REDIRECT__: boolean | undefined;
+
+function NO_HEADER(): undefined {
+  return undefined;
+}
 
 /** The two runtime modules the function uses, as CloudFront provides them. */
 export interface CloudFrontRuntime {
@@ -70,16 +80,17 @@ const tokens = createTokenVerifier(config, tokensPort);
 const gate = createGate(config, tokens);
 let runtime: CloudFrontRuntime;
 /** No prototype (set by `init`): a kid such as `constructor` names nothing. */
-let inlineKeys: { [kid: string]: VerificationKey };
+let inlineKeys: { [kid: string]: HmacKey };
+
+// `fatal`: invalid UTF-8 is refused, as the Lambda@Edge target refuses it. `ignoreBOM`: a leading byte-order
+// mark is kept, so that JSON.parse refuses it as on Lambda@Edge — a JSON text must not begin with one
+// (RFC 8259 §8.1). The default would strip it silently.
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** The runtime's Buffer and TextDecoder, for the core's token rules. */
 function base64url(): Base64urlPort {
-  // `fatal`: invalid UTF-8 is refused, as the Lambda@Edge target refuses it. `ignoreBOM`: a leading byte-order
-  // mark is kept, so that JSON.parse refuses it as on Lambda@Edge — a JSON text must not begin with one
-  // (RFC 8259 §8.1). The default would strip it silently.
-  const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
   return {
-    decode: function (segment) {
+    segmentBytes: function (segment) {
       return Buffer.from(segment, 'base64url');
     },
     encode: function (bytes) {
@@ -95,24 +106,31 @@ function base64url(): Base64urlPort {
   };
 }
 
-function hmacKey(secret: string): VerificationKey | undefined {
+/** An HS256 key, with its raw HMAC for the fast path. */
+interface HmacKey extends VerificationKey {
+  mac(signingInput: string): Uint8Array;
+}
+
+function hmacKey(secret: string): HmacKey | undefined {
   const bytes = Buffer.from(secret, 'base64url');
   if (bytes.length < 32) return undefined;
+  function mac(signingInput: string): Uint8Array {
+    return runtime.crypto.createHmac('sha256', bytes).update(signingInput).digest();
+  }
   return {
     alg: 'HS256',
+    mac: mac,
     verify: function (signingInput, _signature, signatureBytes) {
-      // Raw digest bytes against the signature's (decoded once by the core): under njs a 32-byte loop costs a
-      // seventh of a 43-character one.
-      return constantTimeEqualBytes(
-        runtime.crypto.createHmac('sha256', bytes).update(signingInput).digest(),
-        signatureBytes,
-      );
+      // Raw digest bytes against the signature's (decoded once by the core): under njs a comparison of 32
+      // bytes costs a seventh of one of 43 characters, and of eight words half of that.
+      return constantTimeEqualDigests(mac(signingInput), signatureBytes);
     },
   };
 }
 
 export function init(given: CloudFrontRuntime): void {
   runtime = given;
+  if (__TG_FAST_PATH__ && !__KEYS_IN_STORE__ && !__KILL_SWITCH__) initFastPath();
   inlineKeys = Object.create(null);
   if (!__KEYS_IN_STORE__) {
     for (let i = 0; i < config.keys.length; i++) {
@@ -205,10 +223,14 @@ function toGateRequest(event: CfEvent): GateRequest | undefined {
     tokenCookies: values(cookies[config.cookieName]),
     linkTokens: linkTokens,
     viewerIp: event.viewer && typeof event.viewer.ip === 'string' ? event.viewer.ip : '',
-    header: function (name) {
-      const entry = headers[name];
-      return entry ? entry.value : undefined;
-    },
+    // Read only by the web features (CORS, login redirect): left out of a build without them.
+    header:
+      typeof __TG_CORS__ === 'undefined' || __TG_CORS__ || __TG_LOGIN_REDIRECT__ !== false
+        ? function (name) {
+            const entry = headers[name];
+            return entry ? entry.value : undefined;
+          }
+        : NO_HEADER,
   };
 }
 
@@ -221,6 +243,9 @@ function answer(refused: Respond): object {
   if (response.body !== '') result.body = { encoding: 'text', data: response.body };
   return result;
 }
+
+/** Why an event was refused as malformed (one string: every byte counts). */
+const UNREADABLE = 'unreadable event';
 
 function malformed(reason: string): object {
   return answer(gate.refuse(refusal('malformed_request', reason), undefined));
@@ -259,7 +284,7 @@ async function tenantDisabled(tenant: string): Promise<boolean | undefined> {
 async function handleWithStore(event: CfEvent): Promise<object> {
   try {
     const gateRequest = event && typeof event === 'object' ? toGateRequest(event) : undefined;
-    if (gateRequest === undefined) return malformed('no readable request');
+    if (gateRequest === undefined) return malformed(UNREADABLE);
 
     let keys: KeyLookup = inlineKey;
     let storeDown = false;
@@ -294,20 +319,120 @@ async function handleWithStore(event: CfEvent): Promise<object> {
     return forward(event, decision);
   } catch (_error) {
     // An exception here would be a 503 for the viewer: refuse instead.
-    return malformed('unreadable event');
+    return malformed(UNREADABLE);
   }
+}
+
+/**
+ * The common request — GET or HEAD of a plain path under the prefix, one session cookie, an HS256 token whose
+ * header segment is the last one read and whose claims pass — in few calls: under njs each call costs about a
+ * thousand instructions (docs/platform.md#njs-as-a-stand-in). It only ever accepts: anything it is not sure
+ * of (any failed or unusual check) is left to the general path (undefined), which judges it by the rules of
+ * src/. Every check here is one of those rules, stricter where that is cheaper (an `aud` array, a `nbf`, a
+ * query parameter that may be the link token, a repeated cookie: all left to the general path). A test build
+ * without this path must agree with the default one (test/cloudfront-function.test.ts).
+ */
+let FAST_TOKEN: RegExp;
+/** A query parameter name that may decode to the link-token parameter. */
+const ESCAPED_NAME = /[%+]/;
+/**
+ * The header segment of the last session token the general path accepted, and its key: the header's verdict
+ * depends on nothing else (the keys are inline), so a token with the same segment needs no header read.
+ */
+let fastHeader = '';
+let fastKey: HmacKey | undefined;
+let fastTenant: string | undefined;
+
+/** Set up by `init`, so that a build without the fast path carries none of it. */
+function initFastPath(): void {
+  // The header segment is compared with one the general path accepted; the payload is re-encoded below.
+  FAST_TOKEN = new RegExp('^(([^.]+)\\.([^.]+))\\.(' + CANONICAL_BASE64URL_32 + ')' + END);
+}
+
+function fastForward(event: CfEvent): object | undefined {
+  const request = event.request as CfRequest;
+  // The general path refuses a map of the wrong type (400) and reads a missing one as empty: both left to it.
+  // A request that is no object throws below, a 400 on both paths.
+  if (typeof request.headers !== 'object' || typeof request.querystring !== 'object') return undefined;
+  const method = request.method;
+  const uri = request.uri;
+  if (
+    (method !== 'GET' && method !== 'HEAD') ||
+    typeof uri !== 'string' ||
+    uri.length > MAX_URI_LENGTH ||
+    // The prefix ends with `/` and PLAIN_PATH refuses a trailing one: the prefix alone cannot pass.
+    uri.lastIndexOf(config.pathPrefix, 0) !== 0 ||
+    !PLAIN_PATH.test(uri)
+  ) {
+    return undefined;
+  }
+  for (const name in request.querystring) {
+    if (name === config.linkTokenParam || ESCAPED_NAME.test(name)) return undefined;
+  }
+  const cookie = request.cookies && request.cookies[config.cookieName];
+  if (!cookie || cookie.multiValue !== undefined) return undefined;
+  const token = cookie.value;
+  if (typeof token !== 'string' || token.length > config.maxTokenLength) return undefined;
+  const parts = FAST_TOKEN.exec(token);
+  if (parts === null) return undefined;
+  // A header segment the general path has not accepted yet is left to it (see `handle`).
+  if (parts[2] !== fastHeader) return undefined;
+  if (!constantTimeEqualDigests(fastKey!.mac(parts[1]), Buffer.from(parts[4], 'base64url'))) return undefined;
+  // The payload's canonical form as `canonicalBytes` checks it (a cheaper pattern does not exist under njs).
+  const payload = Buffer.from(parts[3], 'base64url');
+  if (payload.toString('base64url') !== parts[3]) return undefined;
+  const now = nowSeconds();
+  const tolerance = config.clockToleranceSeconds;
+  let claims: { [name: string]: unknown };
+  try {
+    claims = JSON.parse(utf8.decode(payload));
+    const exp = claims.exp;
+    const iat = claims.iat;
+    // `x - x === 0`: a finite number (NumericDate), without a call. A `null` payload throws here: general path.
+    if (
+      claims.iss !== config.issuer ||
+      claims.aud !== config.audience ||
+      typeof exp !== 'number' ||
+      exp - exp !== 0 ||
+      typeof iat !== 'number' ||
+      iat - iat !== 0 ||
+      exp <= now - tolerance ||
+      iat > now + tolerance ||
+      claims.nbf !== undefined ||
+      exp - iat > config.maxTokenLifetimeSeconds
+    ) {
+      return undefined;
+    }
+  } catch (_error) {
+    return undefined;
+  }
+  // A tenant the general path has not accepted last is left to it (see `handle`).
+  const tenant = claims[config.tenantClaim];
+  if (tenant !== fastTenant) return undefined;
+  request.uri = originUri(config.originPrefix, tenant as string, uri);
+  delete request.cookies[config.cookieName];
+  return request;
 }
 
 /** The handler's work: synchronous unless the function reads its KeyValueStore. */
 export function handle(event: CfEvent): object | Promise<object> {
   if (__KEYS_IN_STORE__ || __KILL_SWITCH__) return handleWithStore(event);
   try {
+    // An event that is no object throws in fastForward: the 400 the general path gives it.
+    const forwarded = __TG_FAST_PATH__ && !__KEYS_IN_STORE__ && !__KILL_SWITCH__ ? fastForward(event) : undefined;
+    if (forwarded !== undefined) return forwarded;
     const gateRequest = event && typeof event === 'object' ? toGateRequest(event) : undefined;
-    if (gateRequest === undefined) return malformed('no readable request');
+    if (gateRequest === undefined) return malformed(UNREADABLE);
     const decision = gate.decide(gateRequest, inlineKey, nowSeconds());
-    return decision.action === 'respond' ? answer(decision) : forward(event, decision);
+    if (decision.action === 'respond') return answer(decision);
+    if (__TG_FAST_PATH__ && decision.credential.kind === 'session') {
+      fastHeader = gateRequest.tokenCookies[0].split('.')[0];
+      fastKey = inlineKeys[decision.credential.kid];
+      fastTenant = decision.tenant;
+    }
+    return forward(event, decision);
   } catch (_error) {
     // An exception here would be a 503 for the viewer: refuse instead.
-    return malformed('unreadable event');
+    return malformed(UNREADABLE);
   }
 }

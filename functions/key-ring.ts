@@ -57,7 +57,7 @@ export function createKeyRing(configs: KeyConfig[]): KeyLookup {
 
 /** Node's base64url and UTF-8, for the core's token rules (src/token-rules.ts). */
 export const nodeBase64url: Base64urlPort = {
-  decode: (segment) => Buffer.from(segment, 'base64url'),
+  segmentBytes: (segment) => Buffer.from(segment, 'base64url'),
   encode: (bytes) => (bytes as Buffer).toString('base64url'),
   // jose would read invalid UTF-8 as U+FFFD; a signed token with broken text is refused instead. Buffer's
   // `toString` keeps a leading byte-order mark, so JSON.parse refuses it (RFC 8259 §8.1).

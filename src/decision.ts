@@ -8,6 +8,7 @@
 import type { GateConfig } from '../config/gate';
 import { refusal, type Refusal, type RefusalCode } from './errors';
 import { ALLOWED_METHODS, allowedOrigin, corsHeaders, preflightHeaders } from './cors';
+import { isViewerAddress } from './ip-address';
 import { isNavigation, loginLocation } from './login-redirect';
 import { generatedResponse, refusalResponse, type GateResponse } from './response';
 import { checkViewerPath, originUri } from './tenant-path';
@@ -130,9 +131,8 @@ export function createGate(config: GateConfig, tokens: TokenVerifier): Gate {
     const uri = request.uri;
     const pathProblem = checkViewerPath(uri);
     if (pathProblem !== undefined) return deny('invalid_path', pathProblem, request);
-    if (uri.lastIndexOf(config.pathPrefix, 0) !== 0 || uri.length === config.pathPrefix.length) {
-      return deny('path_not_allowed', 'outside pathPrefix', request);
-    }
+    // The prefix itself never gets here: it ends with `/`, and a trailing `/` is an empty segment (invalid_path).
+    if (uri.lastIndexOf(config.pathPrefix, 0) !== 0) return deny('path_not_allowed', 'outside pathPrefix', request);
 
     const links = request.linkTokens;
     const cookies = request.tokenCookies;
@@ -152,7 +152,7 @@ export function createGate(config: GateConfig, tokens: TokenVerifier): Gate {
     if (verified.kind !== kind) return deny('invalid_token', 'typ_mismatch', request);
     if (kind === 'link') {
       if (verified.path !== uri) return deny('link_path_mismatch', 'pth', request);
-      if (verified.ip !== undefined && verified.ip !== request.viewerIp) {
+      if (verified.ip !== undefined && !isViewerAddress(verified.ip, request.viewerIp)) {
         return deny('link_ip_mismatch', 'cip', request);
       }
     }

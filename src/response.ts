@@ -4,6 +4,9 @@
  */
 import { REFUSALS, type Refusal } from './errors';
 
+/** Whether the build reads a KeyValueStore (the only source of a 503); undefined (sources, tools): compiled in. */
+declare const __TG_STORE__: boolean | undefined;
+
 /** How long a viewer refused for a store outage should wait: KeyValueStore reads recover in seconds. */
 export const RETRY_AFTER_SECONDS = '5';
 
@@ -28,7 +31,7 @@ export function generatedResponse(
   if (body !== '') all['content-type'] = 'application/json';
   if (status === 401) all['www-authenticate'] = 'Cookie realm="tenant-gate"';
   // Only a store outage answers 503: the viewer may come back shortly (RFC 9110 §10.2.3).
-  if (status === 503) all['retry-after'] = RETRY_AFTER_SECONDS;
+  if ((typeof __TG_STORE__ === 'undefined' || __TG_STORE__) && status === 503) all['retry-after'] = RETRY_AFTER_SECONDS;
   if (headers !== undefined) for (const name in headers) all[name] = headers[name];
   return { status: status, headers: all, body: body };
 }

@@ -4,7 +4,7 @@
  * Two kinds share one verifier, told apart by the `typ` header (RFC 8725 §3.11, explicit typing):
  * - `tenant+jwt`: the session token, from the cookie; valid for every file of its tenant.
  * - `tenant-link+jwt`: a link token, from the query; valid for one path (`pth`) and optionally one viewer
- *   IPv4 address (`cip`).
+ *   address, IPv4 or IPv6 (`cip`).
  * A token of one kind is never accepted as the other.
  *
  * The runtime provides only what differs between Node and CloudFront Functions: base64url and UTF-8 decoding

@@ -5,12 +5,16 @@
  * under njs too. Tokens are signed with a configured HS256 key, so the rules after the signature are reached.
  */
 import { createHmac } from 'node:crypto';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { RequestCase } from './cases/request-cases';
 import { cloudFrontFunctionEvent, cloudFrontFunctionOutcome, njsRunner, vmRunner } from './helpers/cloudfront-function';
-import { privateKey } from './helpers/keys';
+import { buildArtifacts } from '../build/artifacts';
+import { CANONICAL_BASE64URL_32 } from '../src/token-rules';
+import { CONFIG, privateKey, ROOT } from './helpers/keys';
 import { lambdaEdgeEvent, lambdaEdgeOutcome, loadLambdaEdge, type EdgeHandler } from './helpers/lambda-edge';
 import type { Outcome } from './helpers/outcome';
 import { built } from './helpers/targets';
@@ -113,12 +117,15 @@ const request: fc.Arbitrary<RequestCase> = fc
     token,
     uri: mostly('/files/report.pdf', '/files/a/b.txt', '/files/%E2%82%AC.txt', '/files/../x', '/other/x'),
     method: mostly('GET', 'HEAD', 'POST'),
+    querystring: mostly('', 'v=2', 'a+b=1', '%76=1', 'token=', '%74oken=x'),
+    cookies: mostly(1, 2),
   })
   .map((r) => ({
     name: '',
     uri: r.uri,
     method: r.method,
-    cookies: [`__Host-tenant=${r.token}`],
+    querystring: r.querystring,
+    cookies: r.cookies === 1 ? [`__Host-tenant=${r.token}`] : [`__Host-tenant=${r.token}`, `__Host-tenant=${r.token}`],
     expect: { status: 0 },
   }));
 
@@ -166,6 +173,30 @@ describe('cross-target agreement', () => {
     const seen = new Set(verdicts.map((v) => JSON.stringify(v)));
     expect([...seen].some((v) => v.includes('forward'))).toBe(true);
     expect([...seen].some((v) => v.includes('invalid_token'))).toBe(true);
+  });
+
+  it('the CloudFront Function fast path changes no verdict: each request twice (the first primes what it remembers), against a build without it', async () => {
+    const code = readFileSync(cffFile, 'utf8');
+    expect(code).toContain(CANONICAL_BASE64URL_32);
+    const outdir = mkdtempSync(join(tmpdir(), 'tenant-gate-no-fast-path-'));
+    await buildArtifacts({ config: CONFIG, outdir, root: ROOT, cloudFrontFastPath: false });
+    const generalFile = join(outdir, 'cloudfront-function', 'index.js');
+    expect(readFileSync(generalFile, 'utf8')).not.toContain(CANONICAL_BASE64URL_32);
+    const general = vmRunner(generalFile);
+    const fast = vmRunner(cffFile);
+    const judge = async (run: typeof fast, c: RequestCase) =>
+      verdict(cloudFrontFunctionOutcome(await run(cloudFrontFunctionEvent(c))));
+    let forwarded = 0;
+    await fc.assert(
+      fc.asyncProperty(request, async (c) => {
+        const expected = await judge(general, c);
+        expect(await judge(fast, c)).toEqual(expected);
+        expect(await judge(fast, c)).toEqual(expected);
+        if ((expected as { status: unknown }).status === 'forward') forwarded++;
+      }),
+      { numRuns: 400 },
+    );
+    expect(forwarded).toBeGreaterThan(20);
   });
 
   it.runIf(canRun(NJS))('a sample gives the same verdict under njs', async () => {

@@ -4,7 +4,9 @@ import { tokenCases } from './cases/token-cases';
 import { coreFor } from './helpers/core';
 import { mint, mintLink, NOW } from './helpers/tokens';
 import { readTokenHeader } from '../src/token';
-import { canonicalBytes } from '../src/token-rules';
+import { canonicalBytes, CANONICAL_BASE64URL_32 } from '../src/token-rules';
+import { constantTimeEqualDigests } from '../src/constant-time';
+import { ipv6Groups, isViewerAddress } from '../src/ip-address';
 import { nodeBase64url } from '../functions/key-ring';
 
 const { tokens, keys } = coreFor();
@@ -26,6 +28,16 @@ describe('token verification (frozen clock)', () => {
     });
   });
 
+  it.each(['2001:db8::1', '2001:DB8:0:0:0:0:0:01', '::', '::1', '1::', '1:2:3:4:5:6:7:8', 'fe80::1:0:0:1'])(
+    'accepts a link token bound to the IPv6 address %s (hex groups, any spelling)',
+    (ip) => {
+      expect(tokens.verify(mintLink('/files/a.txt', { ip }), keys, NOW)).toMatchObject({
+        ok: true,
+        token: { kind: 'link', ip },
+      });
+    },
+  );
+
   it('tells a link token by its typ and returns its path and address', () => {
     expect(tokens.verify(mintLink('/files/a.txt', { ip: '192.0.2.10' }), keys, NOW)).toMatchObject({
       ok: true,
@@ -36,11 +48,21 @@ describe('token verification (frozen clock)', () => {
   it.each([
     ['no pth', mintLink('/x', { claims: { pth: undefined } }), 'link_path_missing'],
     ['pth not a string', mintLink('/x', { claims: { pth: ['/files/a'] } }), 'link_path_missing'],
+    ['cip an IPv6 address with an IPv4 tail', mintLink('/files/a', { ip: '::ffff:192.0.2.1' }), 'link_ip_invalid'],
+    ['cip an IPv6 address with two ::', mintLink('/files/a', { ip: '2001::db8::1' }), 'link_ip_invalid'],
+    ['cip an IPv6 address with nine groups', mintLink('/files/a', { ip: '1:2:3:4:5:6:7:8:9' }), 'link_ip_invalid'],
+    ['cip an IPv6 address with a five-digit group', mintLink('/files/a', { ip: '2001:db8::10000' }), 'link_ip_invalid'],
     [
-      'cip an IPv6 address (IPv6 binding not supported yet)',
-      mintLink('/files/a', { ip: '2001:db8::1' }),
+      'cip an IPv6 address with seven groups and no ::',
+      mintLink('/files/a', { ip: '1:2:3:4:5:6:7' }),
       'link_ip_invalid',
     ],
+    [
+      'cip an IPv6 address with :: standing for no group',
+      mintLink('/files/a', { ip: '1:2:3:4::5:6:7:8' }),
+      'link_ip_invalid',
+    ],
+    ['cip an IPv6 address in brackets', mintLink('/files/a', { ip: '[2001:db8::1]' }), 'link_ip_invalid'],
     ['cip an IPv6 address with a zone', mintLink('/files/a', { ip: 'fe80::1%eth0' }), 'link_ip_invalid'],
     ['cip an IPv4 address with a leading zero', mintLink('/files/a', { ip: '192.0.2.010' }), 'link_ip_invalid'],
     ['cip a CIDR', mintLink('/files/a', { ip: '192.0.2.0/24' }), 'link_ip_invalid'],
@@ -98,5 +120,102 @@ describe('canonicalBytes: canonical base64url, by decoding and re-encoding', () 
       }),
       { numRuns: 3000 },
     );
+  });
+});
+
+describe('CANONICAL_BASE64URL_32: canonicalBytes for 32 bytes, as the pattern the CloudFront Function fast path uses', () => {
+  const CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'.split('');
+  const pattern = new RegExp('^' + CANONICAL_BASE64URL_32 + '$');
+  const segment = fc.oneof(
+    fc.uint8Array({ minLength: 31, maxLength: 33 }).map((b) => Buffer.from(b).toString('base64url')),
+    fc.string({ unit: fc.constantFrom(...CHARS, '+', '/', '=', '.'), minLength: 42, maxLength: 44 }),
+  );
+  it('matches exactly the segments canonicalBytes reads as 32 bytes', () => {
+    fc.assert(
+      fc.property(segment, (s) => {
+        expect(pattern.test(s)).toBe(canonicalBytes(nodeBase64url, s)?.length === 32);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});
+
+describe('constantTimeEqualDigests', () => {
+  it('is byte equality for 32-byte arrays, at any offset, and false for a second array of any other length', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 32, maxLength: 32 }), fc.nat(31), fc.nat(3), (bytes, flip, offset) => {
+        const shifted = new Uint8Array(40);
+        shifted.set(bytes, offset);
+        const same = shifted.subarray(offset, offset + 32);
+        expect(constantTimeEqualDigests(bytes, same)).toBe(true);
+        const other = Uint8Array.from(bytes);
+        other[flip] ^= 1;
+        expect(constantTimeEqualDigests(bytes, other)).toBe(false);
+        expect(constantTimeEqualDigests(bytes, Uint8Array.from([...same, 0]))).toBe(false);
+        expect(constantTimeEqualDigests(bytes, same.subarray(1))).toBe(false);
+      }),
+    );
+  });
+});
+
+describe('IPv6 link binding: every spelling of one address is that address', () => {
+  /** An address as eight groups, and one of its spellings: any case, leading zeros, `::` for one zero run. */
+  const groups = fc.array(fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 0xffff })), {
+    minLength: 8,
+    maxLength: 8,
+  });
+  const spelling = (g: number[]) =>
+    fc
+      .record({
+        upper: fc.boolean(),
+        pad: fc.array(fc.boolean(), { minLength: 8, maxLength: 8 }),
+        gap: fc.nat(8),
+        gapLength: fc.nat(8),
+      })
+      .map(({ upper, pad, gap, gapLength }) => {
+        const text = g.map((n, i) => {
+          const hex = n.toString(16);
+          return pad[i] ? hex.padStart(4, '0') : hex;
+        });
+        // `::` over a run of zero groups starting at `gap`, when there is one there.
+        let end = gap;
+        while (end < 8 && end - gap < gapLength && g[end] === 0) end++;
+        const spelled = end > gap ? text.slice(0, gap).join(':') + '::' + text.slice(end).join(':') : text.join(':');
+        return upper ? spelled.toUpperCase() : spelled;
+      });
+  const canonical = (g: number[]) => g.map((n) => n.toString(16)).join(':');
+
+  it('reads every spelling as its eight groups', () => {
+    fc.assert(
+      fc.property(
+        groups.chain((g) => fc.tuple(fc.constant(g), spelling(g))),
+        ([g, text]) => {
+          expect(ipv6Groups(text)).toBe(canonical(g));
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('two spellings of one address agree; different addresses never do', () => {
+    fc.assert(
+      fc.property(
+        groups.chain((g) => fc.tuple(spelling(g), spelling(g))),
+        groups.chain((g) => spelling(g)),
+        ([a, b], c) => {
+          expect(isViewerAddress(a, b)).toBe(true);
+          expect(isViewerAddress(a, c)).toBe(ipv6Groups(a) === ipv6Groups(c));
+          if (ipv6Groups(a) !== ipv6Groups(c)) expect(isViewerAddress(a, c)).toBe(false);
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('an IPv4 claim matches only that dotted quad', () => {
+    expect(isViewerAddress('192.0.2.10', '192.0.2.10')).toBe(true);
+    expect(isViewerAddress('192.0.2.10', '::ffff:192.0.2.10')).toBe(false);
+    expect(isViewerAddress('2001:db8::1', '')).toBe(false);
+    expect(isViewerAddress('::', '::0.0.0.0')).toBe(false);
   });
 });

@@ -237,6 +237,36 @@ export const requestCases: RequestCase[] = [
     expect: { status: 403, code: 'link_ip_mismatch' },
   },
   {
+    name: 'link token bound to an IPv6 address, viewer at it in another spelling',
+    ip: '2001:0DB8:0:0:0:0:0:010',
+    querystring: `token=${mintLink(FILE, { ip: '2001:db8::10' })}`,
+    expect: { status: 'forward', uri: ACME_FILE, querystring: '' },
+  },
+  {
+    name: 'link token bound to an IPv6 address, viewer at another IPv6 address',
+    ip: '2001:db8::11',
+    querystring: `token=${mintLink(FILE, { ip: '2001:db8::10' })}`,
+    expect: { status: 403, code: 'link_ip_mismatch' },
+  },
+  {
+    name: 'link token bound to an IPv6 address, viewer on IPv4',
+    ip: '192.0.2.10',
+    querystring: `token=${mintLink(FILE, { ip: '2001:db8::10' })}`,
+    expect: { status: 403, code: 'link_ip_mismatch' },
+  },
+  {
+    name: 'link token bound to an IPv6 address, viewer address unreadable (an IPv4 tail)',
+    ip: '::ffff:192.0.2.10',
+    querystring: `token=${mintLink(FILE, { ip: '::ffff:c000:20a' })}`,
+    expect: { status: 403, code: 'link_ip_mismatch' },
+  },
+  {
+    name: 'link token bound to an IPv6 address with a zone',
+    ip: 'fe80::1',
+    querystring: `token=${mintLink(FILE, { ip: 'fe80::1%eth0' })}`,
+    expect: unauthorized,
+  },
+  {
     name: 'link token with an X-Forwarded-For claiming the bound address',
     ip: '198.51.100.7',
     headers: { 'x-forwarded-for': '192.0.2.10' },
