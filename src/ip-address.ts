@@ -5,7 +5,7 @@
  * (RFC 4291 §2.2: any case, leading zeros or not, at most one `::`, no zone, no IPv4 tail), compared as the
  * eight groups they stand for — so every spelling of one address is that address, RFC 5952's included, and
  * the viewer's address needs no particular spelling: AWS does not say how `viewer.ip` (CloudFront Functions)
- * or `clientIp` (Lambda@Edge) write IPv6 (docs/platform.md#viewer-address). An address written with an IPv4
+ * or `clientIp` (Lambda@Edge) write IPv6 (docs/platform.md#cloudfront-functions-runtime). An address written with an IPv4
  * tail (`::ffff:192.0.2.1`) is not read: a token cannot name one, and a viewer spelled so matches no IPv6
  * claim (fail closed; CloudFront reports an IPv4 viewer as a dotted quad). Written in the njs subset; runs
  * only for address-bound links.
