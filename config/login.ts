@@ -212,7 +212,9 @@ export const loginSchema = strictObject({
     ),
   bindIp: oneOf(BIND_IP)
     .default(LOGIN_DEFAULTS.bindIp)
-    .describe('IP binding of links (cip + IpAddress) and of CloudFront cookies. IPv4 only.'),
+    .describe(
+      'IP binding of links (the gate checks their cip claim, IPv4 or IPv6; CloudFront adds its IpAddress condition for IPv4 viewers only) and of CloudFront signed cookies (IPv4 only).',
+    ),
   viewerIpSource: oneOf(VIEWER_IP_SOURCES)
     .optional()
     .describe(
