@@ -1,4 +1,5 @@
 import { TenantGateError } from '../lib/errors';
+import type { ProgressSink } from './progress';
 
 /** The contract every `tenant-gate` sub-command implements. One file per command in cli/commands/. */
 export interface CliIO {
@@ -6,6 +7,8 @@ export interface CliIO {
   err(text: string): void;
   /** Working directory for relative paths. */
   cwd: string;
+  /** Progress of long waits (cli/progress.ts); absent: one line per state change through `err`. */
+  progress?: ProgressSink | undefined;
 }
 
 export interface Command {

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { type CliIO, type Command, UsageError } from './command';
 import { COMMANDS } from './commands/index';
+import { streamSink } from './progress';
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -55,8 +56,12 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   }
 }
 
+const writeLine = (stream: NodeJS.WriteStream) => (text: string) =>
+  stream.write(text.endsWith('\n') ? text : `${text}\n`);
+
 export const stdio: CliIO = {
-  out: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
-  err: (text) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
+  out: writeLine(process.stdout),
+  err: writeLine(process.stderr),
   cwd: process.cwd(),
+  progress: streamSink(process.stderr, writeLine(process.stderr)),
 };

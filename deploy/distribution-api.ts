@@ -7,9 +7,11 @@
  * whereas writing our stale copy would silently undo their change (docs/platform.md#distribution-updates).
  */
 import {
+  GetDistributionCommand,
   GetDistributionConfigCommand,
   UpdateDistributionCommand,
   type DistributionConfig,
+  type GetDistributionCommandOutput,
   type GetDistributionConfigCommandOutput,
   type UpdateDistributionCommandOutput,
 } from '@aws-sdk/client-cloudfront';
@@ -51,7 +53,8 @@ export interface UpdateOutcome {
   readonly eTag: string | undefined;
 }
 
-export type DistributionUpdateErrorCode = 'ERR_UPDATE_OPTIONS_INVALID' | 'ERR_UPDATE_NO_CONFIG' | 'ERR_UPDATE_CONFLICT';
+export type DistributionUpdateErrorCode =
+  'ERR_UPDATE_OPTIONS_INVALID' | 'ERR_UPDATE_NO_CONFIG' | 'ERR_UPDATE_CONFLICT' | 'ERR_UPDATE_WAIT_TIMEOUT';
 
 export class DistributionUpdateError extends TenantGateError {
   declare readonly code: DistributionUpdateErrorCode;
@@ -126,4 +129,53 @@ export async function updateDistributionWithRetry(
     `distribution ${id} was changed by someone else during each of ${attempts} attempts (PreconditionFailed); nothing was written`,
     { cause: lastConflict },
   );
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Waiting until a change has reached every edge location
+// ---------------------------------------------------------------------------------------------------------------
+
+/** GetDistribution, the one call the wait makes. `CloudFrontClient` satisfies it. */
+export interface DistributionStatusClient {
+  send(command: GetDistributionCommand): Promise<GetDistributionCommandOutput>;
+}
+
+/** `Status` is `InProgress` until the change has propagated, then `Deployed` (docs/platform.md#distribution-updates). */
+export const DEPLOYED = 'Deployed';
+
+export interface WaitDeployedOptions {
+  readonly now: () => number;
+  /** Sleeps between two reads; the progress display redraws meanwhile. */
+  readonly sleep: (ms: number) => Promise<void>;
+  /** Each status read (`InProgress`, `Deployed`), in order. */
+  readonly onStatus?: ((status: string) => void) | undefined;
+  /** Between two reads; default 15 s, as the SDK's waiter starts. */
+  readonly intervalMs?: number | undefined;
+  /** Give up after this long; default 30 minutes (propagation usually takes a few). */
+  readonly timeoutMs?: number | undefined;
+}
+
+/** Reads the distribution's Status until it is Deployed; resolves with the time waited, throws after the timeout. */
+export async function waitUntilDeployed(
+  client: DistributionStatusClient,
+  id: string,
+  options: WaitDeployedOptions,
+): Promise<{ readonly elapsedMs: number }> {
+  const started = options.now();
+  const interval = options.intervalMs ?? 15_000;
+  const timeout = options.timeoutMs ?? 30 * 60_000;
+  for (;;) {
+    const answer = await client.send(new GetDistributionCommand({ Id: id }));
+    const status = answer.Distribution?.Status ?? 'unknown';
+    options.onStatus?.(status);
+    const elapsedMs = options.now() - started;
+    if (status === DEPLOYED) return { elapsedMs };
+    if (elapsedMs + interval > timeout) {
+      throw new DistributionUpdateError(
+        'ERR_UPDATE_WAIT_TIMEOUT',
+        `distribution ${id} is still ${status} after ${Math.round(elapsedMs / 1000)} s; the change is written and keeps deploying: check later with aws cloudfront get-distribution --id ${id} --query Distribution.Status`,
+      );
+    }
+    await options.sleep(interval);
+  }
 }

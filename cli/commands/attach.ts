@@ -7,12 +7,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import {
-  CloudFrontClient,
-  GetDistributionConfigCommand,
-  waitUntilDistributionDeployed,
-  type DistributionConfig,
-} from '@aws-sdk/client-cloudfront';
+import { CloudFrontClient, GetDistributionConfigCommand, type DistributionConfig } from '@aws-sdk/client-cloudfront';
 import { loadConfig } from '../../build/artifacts';
 import { gatedPathPatterns } from '../../deploy/package-artifacts';
 import {
@@ -26,13 +21,17 @@ import {
 } from '../../deploy/attach';
 import { diffDistributionConfigs, formatFieldChange, type FieldChange } from '../../deploy/config-diff';
 import {
+  DEPLOYED,
   DistributionUpdateError,
   updateDistributionWithRetry,
+  waitUntilDeployed,
   type ConfigTransform,
   type DistributionClient,
+  type DistributionStatusClient,
 } from '../../deploy/distribution-api';
 import type { GateConfig } from '../../config/gate';
 import { UsageError, type CliIO, type Command } from '../command';
+import { startProgress, systemClock, type Clock } from '../progress';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Shared with detach.ts and doctor.ts
@@ -43,12 +42,29 @@ export const cloudFront = {
   client(): DistributionClient {
     return new CloudFrontClient({ region: 'us-east-1' });
   },
-  async waitDeployed(id: string): Promise<void> {
-    // Propagation usually takes minutes; give up after 30 and let the caller say what to check.
-    await waitUntilDistributionDeployed(
-      { client: new CloudFrontClient({ region: 'us-east-1' }), maxWaitTime: 1800, minDelay: 15, maxDelay: 60 },
-      { Id: id },
-    );
+  statusClient(): DistributionStatusClient {
+    return new CloudFrontClient({ region: 'us-east-1' });
+  },
+  clock: systemClock as Clock,
+  /**
+   * Until the distribution is Deployed, showing its status and the time waited (cli/progress.ts: a spinner line on a
+   * terminal, a line per status change elsewhere). Propagation usually takes minutes; gives up after 30.
+   */
+  async waitDeployed(id: string, io: CliIO): Promise<void> {
+    const sink = io.progress ?? { line: (text: string) => io.err(text) };
+    const progress = startProgress(`distribution ${id}`, sink, cloudFront.clock);
+    try {
+      await waitUntilDeployed(cloudFront.statusClient(), id, {
+        now: () => cloudFront.clock.now(),
+        sleep: (ms) => progress.sleep(ms),
+        // Deployed is said once, by done(), with the time it took.
+        onStatus: (status) => (status === DEPLOYED ? undefined : progress.state(status)),
+      });
+    } catch (error) {
+      sink.clear?.();
+      throw error;
+    }
+    progress.done('Deployed');
   },
 };
 
@@ -180,9 +196,9 @@ export async function applyTransform(
         `distribution ${id} updated (ETag ${outcome.eTag ?? '?'}); CloudFront deploys the change to every edge location within minutes`,
       );
       if (target.wait) {
-        io.out(`waiting until distribution ${id} is Deployed …`);
-        await cloudFront.waitDeployed(id);
-        io.out(`distribution ${id} is Deployed`);
+        io.out(`waiting until distribution ${id} is Deployed (usually a few minutes) …`);
+        await cloudFront.waitDeployed(id, io);
+        io.out(`distribution ${id}: the ${verb} above is live at every edge location`);
       }
     }
     return 0;

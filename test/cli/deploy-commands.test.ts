@@ -683,7 +683,7 @@ describe('tenant-gate attach / detach live', () => {
     expect(
       (await cli('detach', '--distribution-id', ID, '--response-headers-policy', HEADERS_POLICY, '--wait')).code,
     ).toBe(0);
-    expect(wait).toHaveBeenCalledWith(ID);
+    expect(wait).toHaveBeenCalledWith(ID, expect.anything());
     expect(fake.config).toEqual(load('plain'));
     const second = await cli('detach', '--distribution-id', ID, '--response-headers-policy', HEADERS_POLICY, '--wait');
     expect(second.out).toContain('nothing to change');
