@@ -17,8 +17,8 @@ export const systemClock: Clock = {
 };
 
 /**
- * Where progress goes. `status` rewrites one line in place (only on a terminal); without it, `line` gets one line per
- * state change. `clear` removes the status line before the final line is written.
+ * Where progress goes. `status` rewrites one line in place (only on a terminal: it draws its own spinner before the
+ * text); without it, `line` gets one line per state change. `clear` removes the status line before the final line.
  */
 export interface ProgressSink {
   line(text: string): void;
@@ -51,12 +51,8 @@ export function formatElapsed(ms: number): string {
 export function startProgress(subject: string, sink: ProgressSink, clock: Clock): Progress {
   const started = clock.now();
   let current: string | undefined;
-  let frame = 0;
   const elapsed = (): string => formatElapsed(clock.now() - started);
-  const redraw = (): void => {
-    const spinner = SPINNER_FRAMES[frame++ % SPINNER_FRAMES.length] ?? '';
-    sink.status?.(`${spinner} ${subject}: ${current ?? 'waiting'} (${elapsed()})`);
-  };
+  const redraw = (): void => sink.status?.(`${subject}: ${current ?? 'waiting'} (${elapsed()})`);
   return {
     state(state) {
       if (sink.status !== undefined) {
@@ -91,6 +87,11 @@ export function streamSink(
   line: (text: string) => void,
 ): ProgressSink {
   if (stream.isTTY !== true) return { line };
+  let frame = 0;
   // \r back to the start of the line, ESC[2K erase it: the spinner line is rewritten in place.
-  return { line, status: (text) => stream.write(`\r\x1b[2K${text}`), clear: () => stream.write('\r\x1b[2K') };
+  return {
+    line,
+    status: (text) => stream.write(`\r\x1b[2K${SPINNER_FRAMES[frame++ % SPINNER_FRAMES.length] ?? ''} ${text}`),
+    clear: () => stream.write('\r\x1b[2K'),
+  };
 }

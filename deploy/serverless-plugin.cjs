@@ -51,6 +51,8 @@ class TenantGatePlugin {
     this.module = (name) => requireTs(`./${name}.ts`);
     /** The clock the runtime check reads; replaceable in tests. */
     this.now = () => Date.now();
+    /** Whether progress may redraw a line in place (osls's own spinner); replaceable in tests. */
+    this.isTerminal = () => process.stdout.isTTY === true;
     this.hooks = {
       'before:aws:package:finalize:saveServiceState': () => {
         this.checkStage();
@@ -190,11 +192,34 @@ class TenantGatePlugin {
   }
 
   /** An io for the CLI commands that writes through Serverless's logger and keeps the text for errors. */
+  /**
+   * Where the long waits of the commands it runs report (cli/progress.ts): on a terminal, one osls progress item whose
+   * text is rewritten (osls draws the spinner); otherwise one log line per state change. Never an error line: those
+   * are what a failed command is reported with.
+   */
+  progressSink() {
+    const line = (text) => this.log.notice(`tenant-gate: ${text}`);
+    if (this.progress === undefined || !this.isTerminal()) return { line };
+    let item;
+    return {
+      line,
+      status: (text) => {
+        if (item === undefined) item = this.progress.create({ message: `tenant-gate: ${text}` });
+        else item.update(`tenant-gate: ${text}`);
+      },
+      clear: () => {
+        item?.remove();
+        item = undefined;
+      },
+    };
+  }
+
   io() {
     const lines = [];
     return {
       lines,
       io: {
+        progress: this.progressSink(),
         cwd: this.serverless.serviceDir ?? process.cwd(),
         out: (text) => {
           for (const line of text.trimEnd().split('\n')) this.log.notice(line);
@@ -342,13 +367,22 @@ class TenantGatePlugin {
     const { publishCases } = this.module('publish-cases');
     const { testThenPublish, formatVerdicts, PublishError } = this.module('publish-function');
     const cases = await publishCases(this.gateConfig(), Math.floor(this.now() / 1000));
+    const { startProgress, systemClock } = requireTs('../cli/progress.ts');
+    const sink = this.progressSink();
+    const progress = startProgress(`CloudFront Function ${name}`, sink, {
+      now: () => this.now(),
+      sleep: systemClock.sleep,
+    });
+    progress.state(`TestFunction on DEVELOPMENT with ${cases.length} cases, then PublishFunction`);
     let outcome;
     try {
       outcome = await testThenPublish(this.clients().cloudFront, name, cases);
     } catch (error) {
+      sink.clear?.();
       if (error instanceof PublishError) throw new this.serverless.classes.Error(`tenant-gate: ${error.message}`);
       throw error;
     }
+    progress.done(outcome.published ? 'tested and published' : 'tested, LIVE unchanged');
     for (const line of formatVerdicts(outcome.verdicts)) this.log.notice(`tenant-gate: TestFunction ${line}`);
     this.log.notice(
       outcome.published

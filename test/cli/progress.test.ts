@@ -4,6 +4,7 @@
  * The clock and the sleep are injected: CloudFront's minutes pass here in no time.
  */
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import {
   GetDistributionCommand,
@@ -195,8 +196,8 @@ describe('detach --wait and attach --wait', () => {
     expect(r.code).toBe(0);
     // Redrawn every 250 ms over the 15 s between the two reads: 1 + 60 frames, then cleared.
     expect(drawn).toHaveLength(62);
-    expect(drawn[0]).toBe(`${SPINNER_FRAMES[0]} distribution ${ID}: InProgress (0:00)`);
-    expect(drawn[60]).toBe(`${SPINNER_FRAMES[60 % SPINNER_FRAMES.length]} distribution ${ID}: InProgress (0:15)`);
+    expect(drawn[0]).toBe(`distribution ${ID}: InProgress (0:00)`);
+    expect(drawn[60]).toBe(`distribution ${ID}: InProgress (0:15)`);
     expect(drawn.at(-1)).toBe('<clear>');
     expect(lines).toEqual([`distribution ${ID}: Deployed after 0:15`]);
     expect(r.err).toEqual([]);
@@ -223,5 +224,83 @@ describe('detach --wait and attach --wait', () => {
     const r = await run(undefined, ...DETACH);
     expect(r.out.join('\n')).toContain('nothing to change');
     expect(status.reads).toBe(before);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// The osls plugin: `serverless remove` detaches and waits in process, through the same progress
+// ---------------------------------------------------------------------------------------------------------------
+
+interface PluginInstance {
+  hooks: Record<string, () => unknown>;
+  runCommand: (name: string, argv: string[], io: CliIO) => Promise<number>;
+  isTerminal: () => boolean;
+}
+type PluginClass = new (serverless: unknown, options: unknown, utils: unknown) => PluginInstance;
+const Plugin = createRequire(import.meta.filename)('../../deploy/serverless-plugin.cjs') as PluginClass;
+
+describe('serverless remove (the plugin detaches and waits)', () => {
+  const make = (terminal: boolean) => {
+    const logged: string[] = [];
+    const items: { created: string; updates: string[]; removed: boolean }[] = [];
+    const serverless = {
+      service: { custom: { tenantGate: { distributionId: ID, authPathPattern: '/auth/*' } } },
+      serviceDir: ROOT,
+      classes: { Error },
+      getProvider: () => ({
+        getStage: () => 'prod',
+        naming: { getStackName: () => 'tenant-gate-prod' },
+        request: async () => ({
+          Stacks: [{ Outputs: [{ OutputKey: 'TenantGatePrivateFilesHeadersPolicyId', OutputValue: HEADERS_POLICY }] }],
+        }),
+      }),
+    };
+    const log = {
+      notice: (t: string) => logged.push(t),
+      warning: (t: string) => logged.push(`warning: ${t}`),
+      error: (t: string) => logged.push(`error: ${t}`),
+    };
+    const progress = {
+      create: ({ message }: { message: string }) => {
+        const item = { created: message, updates: [] as string[], removed: false };
+        items.push(item);
+        return { update: (m: string) => item.updates.push(m), remove: () => void (item.removed = true) };
+      },
+    };
+    const plugin = new Plugin(serverless, {}, { log, progress });
+    plugin.isTerminal = () => terminal;
+    plugin.runCommand = (name, argv, io) => main([name, ...argv], io);
+    return { plugin, logged, items };
+  };
+
+  it('without a terminal: log lines per status change, then Deployed after m:ss', async () => {
+    const clock = fakeClock();
+    vi.spyOn(cloudFront, 'client').mockReturnValue(new FakeDistribution(attached()));
+    vi.spyOn(cloudFront, 'statusClient').mockReturnValue(statuses('InProgress', 'InProgress', 'Deployed'));
+    vi.spyOn(cloudFront, 'clock', 'get').mockReturnValue(clock);
+    const { plugin, logged, items } = make(false);
+    await plugin.hooks['before:remove:remove']!();
+    expect(logged.filter((l) => l.startsWith(`tenant-gate: distribution ${ID}`))).toEqual([
+      `tenant-gate: distribution ${ID}: InProgress (0:00)`,
+      `tenant-gate: distribution ${ID}: Deployed after 0:30`,
+    ]);
+    expect(logged.at(-1)).toBe(`distribution ${ID}: the detach above is live at every edge location`);
+    expect(logged.some((l) => l.startsWith('error:'))).toBe(false);
+    expect(items).toEqual([]);
+    expect(clock.slept).toEqual([15_000, 15_000]);
+  });
+
+  it('on a terminal: one osls progress item rewritten in place, removed at the end', async () => {
+    vi.spyOn(cloudFront, 'client').mockReturnValue(new FakeDistribution(attached()));
+    vi.spyOn(cloudFront, 'statusClient').mockReturnValue(statuses('InProgress', 'Deployed'));
+    vi.spyOn(cloudFront, 'clock', 'get').mockReturnValue(fakeClock());
+    const { plugin, logged, items } = make(true);
+    await plugin.hooks['before:remove:remove']!();
+    expect(items).toHaveLength(1);
+    expect(items[0]!.created).toBe(`tenant-gate: distribution ${ID}: InProgress (0:00)`);
+    expect(items[0]!.updates.at(-1)).toBe(`tenant-gate: distribution ${ID}: InProgress (0:15)`);
+    expect(items[0]!.removed).toBe(true);
+    expect(logged).toContain(`tenant-gate: distribution ${ID}: Deployed after 0:15`);
+    expect(logged).not.toContain(`tenant-gate: distribution ${ID}: InProgress (0:00)`);
   });
 });
