@@ -1,4 +1,4 @@
-// Lint rules that keep the architecture honest (see README, "Code layout"):
+// Lint rules that keep the architecture honest (see docs/reference.md, "Project layout"):
 // - the core in src/ is pure: no Node built-ins, no AWS SDK, no I/O (adapters live in functions/, local/, deploy/);
 // - what the CloudFront Function bundles stays inside the JavaScript subset that CloudFront's runtime and
 //   Debian's njs both accept (docs/platform.md#njs-as-a-stand-in). esbuild lowers `?.` and `??` for its es2018

@@ -1,6 +1,6 @@
 /**
  * The gate's configuration, defined once as a zod schema: its types (`z.infer`), its defaults, its semantic
- * checks, and — generated from it by `npm run generate` — gatekeeper.config.schema.json and the README's table.
+ * checks, and — generated from it by `npm run generate` — gatekeeper.config.schema.json and the table of docs/reference.md.
  *
  * Lambda@Edge has no environment variables and CloudFront Functions have no file system, so the build
  * validates `gatekeeper.config.json` once and embeds the result in each bundle (an esbuild `define`). Runtime

@@ -1,6 +1,6 @@
 /**
  * What is generated from the gate's schema: the editor JSON Schema (gatekeeper.config.schema.json) and the
- * README's configuration table. zod 4 writes JSON Schema itself (`z.toJSONSchema`), so there is no second
+ * configuration table of docs/reference.md. zod 4 writes JSON Schema itself (`z.toJSONSchema`), so there is no second
  * schema library. `npm run generate` writes both; test/config-generated.test.ts fails when either is stale.
  */
 import { format, resolveConfig } from 'prettier';
@@ -68,17 +68,20 @@ function rows(node: JsonSchema, prefix: string, lines: string[]): void {
   }
 }
 
-/** The README's configuration table: one row per field, its default ("required" when it has none) and meaning. */
+/** The page that holds the configuration table between the markers. */
+export const CONFIG_TABLE_FILE = 'docs/reference.md';
+
+/** The configuration table: one row per field, its default ("required" when it has none) and meaning. */
 export function configTable(): string {
   const lines = ['| field | default | meaning |', '|---|---|---|'];
   rows(gateJsonSchema(), '', lines);
   return lines.join('\n');
 }
 
-/** `readme` with the text between the table markers replaced by the generated table. */
+/** `readme` (the text of CONFIG_TABLE_FILE) with the text between the table markers replaced by the generated table. */
 export function withConfigTable(readme: string): string {
   const start = readme.indexOf(TABLE_START);
   const end = readme.indexOf(TABLE_END);
-  if (start === -1 || end < start) throw new Error(`README.md has no ${TABLE_START} … ${TABLE_END} markers`);
+  if (start === -1 || end < start) throw new Error(`${CONFIG_TABLE_FILE} has no ${TABLE_START} … ${TABLE_END} markers`);
   return `${readme.slice(0, start + TABLE_START.length)}\n\n${configTable()}\n\n${readme.slice(end)}`;
 }

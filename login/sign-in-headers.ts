@@ -5,7 +5,7 @@
  * behind origin access control refuses a POST without it (docs/platform.md#origin-access-control-and-function-urls).
  * The login itself never checks the hash; Lambda does, before the function runs.
  *
- * A browser computes the same hash with `crypto.subtle.digest('SHA-256', …)`: see the README's login section.
+ * A browser computes the same hash with `crypto.subtle.digest('SHA-256', …)`: see docs/spa.md, "Signing in with fetch".
  */
 import { createHash } from 'node:crypto';
 import { LOGIN_DEFAULTS } from '../config/login';

@@ -66,7 +66,7 @@ export interface Refusal {
 }
 
 /**
- * The one table from code to HTTP status. The body carries the code only (the README explains each):
+ * The one table from code to HTTP status. The body carries the code only (docs/reference.md explains each):
  * every byte counts in a CloudFront Function, whose code may not exceed 10 KB.
  */
 export const REFUSALS: { [code in RefusalCode]: number } = {

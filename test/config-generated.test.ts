@@ -6,6 +6,7 @@ import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { CONFIG_FIELDS } from '../config/gate';
 import {
+  CONFIG_TABLE_FILE,
   gateJsonSchema,
   gateJsonSchemaText,
   SCHEMA_FILE,
@@ -20,15 +21,15 @@ describe('generated from the schema', () => {
     expect(readFileSync(join(ROOT, SCHEMA_FILE), 'utf8')).toBe(await gateJsonSchemaText());
   });
 
-  it("README.md's configuration table is up to date (npm run generate)", () => {
-    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  it(`${CONFIG_TABLE_FILE}'s configuration table is up to date (npm run generate)`, () => {
+    const readme = readFileSync(join(ROOT, CONFIG_TABLE_FILE), 'utf8');
     expect(readme).toContain(TABLE_START);
     expect(readme).toContain(TABLE_END);
     expect(withConfigTable(readme)).toBe(readme);
   });
 
   it('a stale table is detected', () => {
-    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const readme = readFileSync(join(ROOT, CONFIG_TABLE_FILE), 'utf8');
     const stale = readme.replace('| `cookieName` | `"__Host-tenant"` |', '| `cookieName` | `"session"` |');
     expect(stale).not.toBe(readme);
     expect(withConfigTable(stale)).toBe(readme);
