@@ -187,10 +187,12 @@ export function slug(heading: string): string {
 
 describe('relative links', () => {
   const text = (page: string): string => readFileSync(join(ROOT, page), 'utf8');
-  /** Outside fenced blocks only. */
-  const prose = (page: string): string => text(page).replace(/^(\s*)(`{3,})[^\n]*\n[\s\S]*?^\1\2\s*$/gm, '');
+  /** Outside fenced blocks. */
+  const unfenced = (page: string): string => text(page).replace(/^(\s*)(`{3,})[^\n]*\n[\s\S]*?^\1\2\s*$/gm, '');
+  /** Outside fenced blocks and code spans. */
+  const prose = (page: string): string => unfenced(page).replace(/`[^`\n]*`/g, '');
   const anchors = (page: string): Set<string> =>
-    new Set([...prose(page).matchAll(/^#{1,6} (.+)$/gm)].map((m) => slug(m[1] ?? '')));
+    new Set([...unfenced(page).matchAll(/^#{1,6} (.+)$/gm)].map((m) => slug(m[1] ?? '')));
   const links = PAGES.flatMap((page) =>
     [...prose(page).matchAll(/\]\((?!https?:|mailto:)([^)\s]+)\)/g)].map(
       (m) => [`${page} → ${m[1]}`, page, m[1]!] as const,
