@@ -1,4 +1,5 @@
 // docs/spa.md's sign-in with a bare fetch, as a single-page app on the CDN host runs it, against the local distribution.
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startLocalDistribution, type LocalDistribution } from '../../testing/index';
 import { cookieJarFetch } from '../helpers/cookie-jar';
@@ -30,12 +31,16 @@ it('signs in with the identity token in x-identity-token and the body hash, then
   expect(await file.text()).toContain('Acme');
 });
 
-it('without the identity token the login refuses, and the error says why', async () => {
-  const response = await fetch(new URL('/auth/session', cdn.url), {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ bindIp: false }),
-  });
-  expect(response.status).toBe(401);
-  expect(((await response.json()) as { error: string }).error).toBe('missing_identity');
+it.each([
+  ['without the body hash, the function URL behind origin access control refuses it', true, false, 403],
+  ['without the identity token, the login refuses it', false, true, 401],
+])('%s', async (_, withToken, withHash, status) => {
+  const body = JSON.stringify({ bindIp: false });
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (withToken) headers['x-identity-token'] = await cdn.identityToken('alice', 'acme');
+  if (withHash) headers['x-amz-content-sha256'] = createHash('sha256').update(body).digest('hex');
+  const jar = cookieJarFetch();
+  const response = await jar(new URL('/auth/session', cdn.url), { method: 'POST', headers, body });
+  expect(response.status).toBe(status);
+  expect(jar.jar.has('__Host-tenant')).toBe(false);
 });
