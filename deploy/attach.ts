@@ -81,6 +81,14 @@ export interface AuthRoute {
    * stack owned (`owned.originAccessControlIds`), which is cleared.
    */
   readonly originAccessControlId?: string | undefined;
+  /**
+   * Origin request policy of the auth behavior: the stack's `TenantGateLoginOriginRequestPolicyId`, which forwards
+   * what the login reads plus `CloudFront-Viewer-Address` (login/origin-request.ts). Default the managed
+   * AllViewerExceptHostHeader, which adds no CloudFront header: IP-bound links then fail closed
+   * (docs/platform.md#origin-request-and-cache-policies). Set on every attach, so a replaced policy converges and
+   * detach, which removes the behavior, needs no id.
+   */
+  readonly originRequestPolicyId?: string | undefined;
 }
 
 /**
@@ -306,6 +314,8 @@ function checkPlan(plan: AttachPlan, marker: string): void {
     invalidPlan('plan.responseHeadersPolicyId must not be empty');
   if (plan.auth?.originAccessControlId !== undefined && plan.auth.originAccessControlId.length === 0)
     invalidPlan('plan.auth.originAccessControlId must not be empty');
+  if (plan.auth?.originRequestPolicyId !== undefined && plan.auth.originRequestPolicyId.length === 0)
+    invalidPlan('plan.auth.originRequestPolicyId must not be empty');
   checkOwnership(plan.owned, 'plan.owned');
 }
 
@@ -647,6 +657,11 @@ function upsertAuthOrigin(
   convergeOriginAccessControl(existing, auth, ownedOac, changes);
 }
 
+/** The plan's policy, or the managed one that keeps Host away from the function URL. */
+function authOriginRequestPolicyId(auth: AuthRoute): string {
+  return auth.originRequestPolicyId ?? MANAGED_POLICY_IDS.AllViewerExceptHostHeader;
+}
+
 function upsertAuthBehavior(
   items: CacheBehavior[],
   auth: AuthRoute,
@@ -676,7 +691,7 @@ function upsertAuthBehavior(
       // A login answer carries Set-Cookie with a tenant token: it must never be cached and replayed to someone else.
       CachePolicyId: MANAGED_POLICY_IDS.CachingDisabled,
       // A function URL answers 403 when it receives a Host header other than its own.
-      OriginRequestPolicyId: MANAGED_POLICY_IDS.AllViewerExceptHostHeader,
+      OriginRequestPolicyId: authOriginRequestPolicyId(auth),
     };
     items.splice(placementIndex(items, auth.pathPattern), 0, behavior);
     changes.push(`${label}: added behavior → origin ${auth.originId} (caching disabled, all methods)`);
@@ -701,7 +716,7 @@ function upsertAuthBehavior(
     };
   }
   behavior.CachePolicyId = MANAGED_POLICY_IDS.CachingDisabled;
-  behavior.OriginRequestPolicyId = MANAGED_POLICY_IDS.AllViewerExceptHostHeader;
+  behavior.OriginRequestPolicyId = authOriginRequestPolicyId(auth);
   // Legacy cache settings cannot be combined with a cache policy; CloudFront rejects the update otherwise.
   delete behavior.ForwardedValues;
   delete behavior.MinTTL;

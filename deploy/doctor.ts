@@ -49,6 +49,12 @@ export function ipBindingOf(config: GateConfig | undefined): CloudFrontOnlyIpBin
   return login.cloudfront?.signedCookies === true ? login.bindIp : false;
 }
 
+/** Whether the login binds to the address in `CloudFront-Viewer-Address` (links by `cip`, sessions by cookies). */
+export function loginBindsViewerAddressOf(config: GateConfig | undefined): boolean {
+  const login = config?.login;
+  return login !== undefined && login.bindIp !== 'never' && login.viewerIpSource === 'cloudfront-viewer-address';
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // CLI helpers
 // ---------------------------------------------------------------------------------------------------------------

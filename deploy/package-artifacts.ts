@@ -21,6 +21,8 @@ import { parseArgs } from 'node:util';
 import { crc32, deflateRawSync } from 'node:zlib';
 import { buildArtifacts, loadConfig, usesKeyValueStore } from '../build/artifacts';
 import type { GateConfig } from '../config/gate';
+import { LOGIN_DEFAULTS } from '../config/login';
+import { loginOriginRequest, type LoginOriginRequest } from '../login/origin-request';
 import { TenantGateError } from '../lib/errors';
 
 export const DEFAULT_ARTIFACTS_DIR = '.serverless-artifacts';
@@ -51,6 +53,12 @@ export interface PackageManifest {
    * set and no public key is refused (by the plugin); packaging only warns, so the template can still be checked.
    */
   readonly requireSignatures: boolean;
+  /**
+   * What the login's origin request policy (`TenantGateLoginOriginRequestPolicy`) forwards: the headers and the
+   * cookie the login reads, and CloudFront-Viewer-Address (login/origin-request.ts). Without a login section, the
+   * defaults' (the login function is deployed all the same).
+   */
+  readonly loginOriginRequest: LoginOriginRequest;
   /** Where the login function reads its secrets (login.secrets), to scope and check its IAM permissions. */
   readonly loginSecrets: {
     readonly ssmParameters: readonly string[];
@@ -255,6 +263,10 @@ export async function packageArtifacts(options: PackageOptions): Promise<Package
     cloudFrontFunction: { file: rel(cfFunction), keyValueStore: usesKeyValueStore(config) },
     cloudFrontKeys,
     requireSignatures,
+    loginOriginRequest: loginOriginRequest({
+      cookieName: config.cookieName,
+      login: { identity: { tokenHeader: config.login?.identity.tokenHeader ?? LOGIN_DEFAULTS.tokenHeader } },
+    }),
     loginSecrets: loginSecretsOf(config),
   };
   mkdirSync(outdir, { recursive: true });

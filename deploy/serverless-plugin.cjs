@@ -261,6 +261,9 @@ class TenantGatePlugin {
     for (const p of pathPatterns ?? s.pathPatterns) argv.push('--path-pattern', p);
     if (outputs.TenantGateLoginOriginAccessControlId)
       argv.push('--auth-oac', outputs.TenantGateLoginOriginAccessControlId);
+    // Forwards CloudFront-Viewer-Address, which the login binds links to (login.viewerIpSource); never Host.
+    if (outputs.TenantGateLoginOriginRequestPolicyId)
+      argv.push('--auth-origin-request-policy', outputs.TenantGateLoginOriginRequestPolicyId);
     // Keeps gated files private in browsers (a second user of the same browser must not see the first one's copy).
     if (outputs.TenantGatePrivateFilesHeadersPolicyId)
       argv.push('--response-headers-policy', outputs.TenantGatePrivateFilesHeadersPolicyId);

@@ -48,6 +48,22 @@ async function stageOf(resolveVariable) {
 module.exports.viewerRequestArtifact = () => readManifest().artifacts.viewerRequest;
 module.exports.loginArtifact = () => readManifest().artifacts.login;
 module.exports.gatedPathPatterns = () => readManifest().gatedPathPatterns;
+/**
+ * The login's origin request policy (TenantGateLoginOriginRequestPolicy): exactly what the login reads (the one list,
+ * login/origin-request.ts, written to the manifest) plus CloudFront-Viewer-Address, which CloudFront adds only when a
+ * policy names it; never Host, which a function URL refuses (docs/platform.md#origin-request-and-cache-policies).
+ */
+module.exports.loginOriginRequestPolicyConfig = async ({ resolveVariable }) => {
+  const { headers, cookies } = readManifest().loginOriginRequest;
+  const stage = await stageOf(resolveVariable);
+  return {
+    Name: `tenant-gate-${stage}-login`,
+    Comment: 'tenant-gate login: what the login reads, CloudFront-Viewer-Address, never Host',
+    HeadersConfig: { HeaderBehavior: 'whitelist', Headers: [...headers] },
+    CookiesConfig: { CookieBehavior: 'whitelist', Cookies: [...cookies] },
+    QueryStringsConfig: { QueryStringBehavior: 'none' },
+  };
+};
 module.exports.gatedPathPatternList = () => readManifest().gatedPathPatterns.join(',');
 
 /** The stack parameter that carries the ARN of the key-value store the plugin found or created (outside the stack). */

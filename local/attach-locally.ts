@@ -6,11 +6,16 @@
  *
  * The plan is the plugin's (deploy/serverless-plugin.cjs): the gated behaviors from `pathPrefix`, the login at
  * `/auth/*` when the configuration has a login, the key group only when the login signs for CloudFront
- * (`login.cloudfront`), the private-files response headers policy, the OAC on the login origin.
+ * (`login.cloudfront`), the private-files response headers policy, the OAC on the login origin, and the login's
+ * origin request policy (the stack's `TenantGateLoginOriginRequestPolicy`, made from the same list:
+ * login/origin-request.ts), so an IP-bound link works locally as in production.
  */
 import type { DistributionConfig } from '@aws-sdk/client-cloudfront';
 import { DEFAULT_AUTH_ORIGIN_ID } from '../cli/commands/attach';
 import type { GateConfig } from '../config/gate';
+import { hasLogin } from '../config/login';
+import { PRIVATE_FILES_HEADERS_POLICY, type PolicyCatalog } from '../lib/distribution/policies';
+import { loginOriginRequest, loginOriginRequestPolicyConfig } from '../login/origin-request';
 import { attach, DEFAULT_AUTH_PATH_PATTERN, type AttachPlan, type ConfigEdit } from '../deploy/attach';
 import { gatedPathPatterns } from '../deploy/package-artifacts';
 
@@ -25,7 +30,24 @@ export const LOCAL_STAND_INS = {
   keyGroupId: 'tenant-gate-local-key-group',
   responseHeadersPolicyId: 'tenant-gate-local-private-files',
   originAccessControlId: 'tenant-gate-local-login-oac',
+  loginOriginRequestPolicyId: 'tenant-gate-local-login-origin-request',
 } as const;
+
+/** The stack's own policies under their stand-in ids, as the local distribution applies them. */
+export function localStackPolicies(config: GateConfig): PolicyCatalog {
+  return {
+    cache: {},
+    originRequest: hasLogin(config)
+      ? {
+          [LOCAL_STAND_INS.loginOriginRequestPolicyId]: loginOriginRequestPolicyConfig(
+            'tenant-gate-local-login',
+            loginOriginRequest(config),
+          ),
+        }
+      : {},
+    responseHeaders: { [LOCAL_STAND_INS.responseHeadersPolicyId]: PRIVATE_FILES_HEADERS_POLICY },
+  };
+}
 
 export function localAttachPlan(config: GateConfig, gate: GateRuntime): AttachPlan {
   return {
@@ -42,6 +64,7 @@ export function localAttachPlan(config: GateConfig, gate: GateRuntime): AttachPl
             originDomainName: LOCAL_STAND_INS.authOriginDomainName,
             originId: LOCAL_STAND_INS.authOriginId,
             originAccessControlId: LOCAL_STAND_INS.originAccessControlId,
+            originRequestPolicyId: LOCAL_STAND_INS.loginOriginRequestPolicyId,
           },
     trustedKeyGroupId: config.login?.cloudfront ? LOCAL_STAND_INS.keyGroupId : undefined,
     responseHeadersPolicyId: LOCAL_STAND_INS.responseHeadersPolicyId,

@@ -23,15 +23,9 @@ import { buildArtifacts, usesKeyValueStore } from '../build/artifacts';
 import { readDistributionConfigFile } from '../cli/commands/attach';
 import { ConfigError, DEFAULTS, validateConfig, type GateConfig } from '../config/gate';
 import { validateLocalSection, type DemoUser, type LocalSection, type OriginSpec } from '../config/local';
-import {
-  MANAGED_POLICIES,
-  mergeCatalogs,
-  parsePolicyFile,
-  PRIVATE_FILES_HEADERS_POLICY,
-  type PolicyCatalog,
-} from '../lib/distribution/policies';
+import { MANAGED_POLICIES, mergeCatalogs, parsePolicyFile, type PolicyCatalog } from '../lib/distribution/policies';
 import { CLOUDFRONT_SIGNED_COOKIES, CLOUDFRONT_SIGNED_PARAMS } from './access-log';
-import { attachLocally, LOCAL_STAND_INS, type GateRuntime } from './attach-locally';
+import { attachLocally, LOCAL_STAND_INS, localStackPolicies, type GateRuntime } from './attach-locally';
 import { LocalCache } from './cache';
 import { systemClock, type Clock } from './clock';
 import { createDevIdentityProvider, type DevIdentityProvider } from './dev-idp';
@@ -254,11 +248,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     const base = readDistributionConfigFile(options.distributionConfigPath ?? local.distributionConfig);
     const attached = attachLocally(base, config, gateRuntime);
     const distributionConfig = attached.config;
-    let policies: PolicyCatalog = mergeCatalogs(MANAGED_POLICIES, {
-      cache: {},
-      originRequest: {},
-      responseHeaders: { [LOCAL_STAND_INS.responseHeadersPolicyId]: PRIVATE_FILES_HEADERS_POLICY },
-    });
+    let policies: PolicyCatalog = mergeCatalogs(MANAGED_POLICIES, localStackPolicies(config));
     if (options.policiesPath !== undefined)
       policies = mergeCatalogs(policies, parsePolicyFile(JSON.parse(readFileSync(options.policiesPath, 'utf8'))));
 

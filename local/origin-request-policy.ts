@@ -8,8 +8,8 @@
  * asks for (`CloudFront-Viewer-Address`, `CloudFront-Forwarded-Proto`).
  *
  * So a login function behind `AllViewerExceptHostHeader` sees every viewer header but `Host` — and no
- * `CloudFront-Viewer-Address`, which that policy does not add (unconfirmed, see docs/platform.md; fail closed:
- * the login then says it has no viewer address).
+ * `CloudFront-Viewer-Address`, which only a policy that names it adds (docs/platform.md#origin-request-and-cache-policies;
+ * the login then fails closed: no viewer address). The stack's login policy (login/origin-request.ts) names it.
  */
 import type { CacheBehavior, DefaultCacheBehavior, OriginRequestPolicyConfig } from '@aws-sdk/client-cloudfront';
 import {

@@ -7,6 +7,7 @@
  * policy names it.
  */
 import type { ViewerIpSource } from '../config/login';
+import { VIEWER_ADDRESS_HEADER } from './origin-request';
 
 const IPV4 = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
 const HEX_GROUP = /^[0-9A-Fa-f]{1,4}$/;
@@ -98,7 +99,7 @@ export function viewerIp(
   header: (name: string) => string | undefined,
 ): string | undefined {
   if (source === 'sourceIp') return sourceIp === undefined ? undefined : canonicalIp(sourceIp);
-  const value = header('cloudfront-viewer-address');
+  const value = header(VIEWER_ADDRESS_HEADER);
   // A comma means several values were joined: not the single header CloudFront sets.
   if (value === undefined || value.includes(',')) return undefined;
   return parseViewerAddress(value.trim());

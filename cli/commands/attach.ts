@@ -229,6 +229,7 @@ const OPTIONS = {
   'auth-origin-id': { type: 'string' },
   'auth-path': { type: 'string' },
   'auth-oac': { type: 'string' },
+  'auth-origin-request-policy': { type: 'string' },
   'key-group': { type: 'string' },
   'response-headers-policy': { type: 'string' },
   'clone-missing-behavior': { type: 'boolean' },
@@ -266,6 +267,9 @@ changed the distribution meanwhile.
   --auth-origin-id ID           origin id for it (default ${DEFAULT_AUTH_ORIGIN_ID})
   --auth-path P                 default ${DEFAULT_AUTH_PATH_PATTERN}
   --auth-oac ID                 origin access control that signs requests to an AWS_IAM function URL
+  --auth-origin-request-policy ID
+                                origin request policy of --auth-path (stack output TenantGateLoginOriginRequestPolicyId:
+                                what the login reads plus CloudFront-Viewer-Address); default AllViewerExceptHostHeader
   --key-group ID                trusted key group required on the gated behaviors (signed cookies)
   --response-headers-policy ID  response headers policy for the gated behaviors that keeps files private in browsers
                                 (Cache-Control: private, no-cache; stack output TenantGatePrivateFilesHeadersPolicyId);
@@ -294,8 +298,13 @@ changed the distribution meanwhile.
     if (v.arn === undefined) throw new UsageError('--arn is required');
     const ref: GateRef =
       gate === 'lambda-edge' ? { kind: 'lambda-edge', arn: v.arn } : { kind: 'cloudfront-function', arn: v.arn };
-    if (v['auth-origin'] === undefined && (v['auth-oac'] !== undefined || v['auth-origin-id'] !== undefined)) {
-      throw new UsageError('--auth-oac and --auth-origin-id need --auth-origin');
+    if (
+      v['auth-origin'] === undefined &&
+      (v['auth-oac'] !== undefined ||
+        v['auth-origin-id'] !== undefined ||
+        v['auth-origin-request-policy'] !== undefined)
+    ) {
+      throw new UsageError('--auth-oac, --auth-origin-id and --auth-origin-request-policy need --auth-origin');
     }
     const originId = v['auth-origin-id'] ?? DEFAULT_AUTH_ORIGIN_ID;
     const owned: Partial<Ownership> = {
@@ -318,6 +327,7 @@ changed the distribution meanwhile.
               originDomainName: hostOf(v['auth-origin']),
               originId,
               originAccessControlId: v['auth-oac'],
+              originRequestPolicyId: v['auth-origin-request-policy'],
             },
       trustedKeyGroupId: v['key-group'],
       responseHeadersPolicyId: v['response-headers-policy'],

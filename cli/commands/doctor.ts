@@ -24,6 +24,7 @@ import {
   RULES,
   formatFindings,
   ipBindingOf,
+  loginBindsViewerAddressOf,
   type DoctorExpectations,
 } from '../../deploy/doctor';
 import { UsageError, type CliIO, type Command } from '../command';
@@ -174,6 +175,7 @@ ${RULES.map((r) => `  ${r.code} (${r.severity}): ${r.summary}`).join('\n')}`,
       cookieName: gate?.cookieName,
       tokenLifetimeSeconds,
       ipBinding: ipBindingOf(gate),
+      loginBindsViewerAddress: loginBindsViewerAddressOf(gate),
       authPathPattern: v['auth-path'] ?? DEFAULT_AUTH_PATH_PATTERN,
     };
     let full: DoctorExpectations = expectations;

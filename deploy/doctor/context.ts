@@ -31,6 +31,12 @@ export interface DoctorExpectations {
   readonly cookieName?: string | undefined;
   readonly tokenLifetimeSeconds: number;
   readonly ipBinding: CloudFrontOnlyIpBinding;
+  /**
+   * The login binds links or sessions to the viewer address it reads from `CloudFront-Viewer-Address`
+   * (`login.bindIp` not never, `login.viewerIpSource` cloudfront-viewer-address): the login route's policies must
+   * make CloudFront add that header. See `loginBindsViewerAddressOf` (deploy/doctor.ts). Default false.
+   */
+  readonly loginBindsViewerAddress?: boolean | undefined;
   /** Default `/auth/*`. */
   readonly authPathPattern?: string | undefined;
   /** Default `tenant-gate`. */

@@ -146,10 +146,12 @@ describe('tenant-gate doctor', () => {
 
   it.each([
     ['never', undefined, 0],
-    ['optional', 'INFO    IPV6_WITH_IP_BINDING', 0],
-    ['always', 'WARNING IPV6_WITH_IP_BINDING', 0],
+    // The fixture's /auth/* has the managed AllViewerExceptHostHeader: a login binding to CloudFront-Viewer-Address
+    // (the config's viewerIpSource) gets no address through it — an error.
+    ['optional', 'INFO    IPV6_WITH_IP_BINDING', 1],
+    ['always', 'WARNING IPV6_WITH_IP_BINDING', 1],
   ] as const)(
-    'derives expectations from the gate config: IPv6 with sessions bound by CloudFront alone (bindIp %s) → %s, exit %i',
+    'derives expectations from the gate config: IPv6 with sessions bound by CloudFront alone, the viewer address (bindIp %s) → %s, exit %i',
     async (bindIp, line, code) => {
       const r = await cli(
         'doctor',
@@ -162,6 +164,7 @@ describe('tenant-gate doctor', () => {
       expect(r.out).toContain('gated /files/*');
       if (line === undefined) expect(r.out).not.toContain('IPV6_WITH_IP_BINDING');
       else expect(r.out).toContain(line);
+      expect(r.out.includes('ERROR   AUTH_VIEWER_ADDRESS_MISSING')).toBe(bindIp !== 'never');
     },
   );
 
@@ -348,6 +351,8 @@ describe('doctor agrees with attach', () => {
         AUTH_URL,
         '--auth-oac',
         'E3OACEXAMPLE1',
+        '--auth-origin-request-policy',
+        'd7a1f0c3-5e2b-4a9d-8c6f-1b3e5a7c9d02',
         '--response-headers-policy',
         HEADERS_POLICY,
         '--key-group',
@@ -404,6 +409,17 @@ describe('tenant-gate attach / detach offline', () => {
     expect(r.out).toContain(`/files/*: response headers policy ${HEADERS_POLICY} removed`);
     expect(JSON.parse(readFileSync(out, 'utf8'))).toEqual(load('plain'));
     expect((await cli('detach', '--distribution-config', out)).out).toContain('nothing to change');
+  });
+
+  it('puts --auth-origin-request-policy on the auth behavior; without it, the managed AllViewerExceptHostHeader', async () => {
+    const out = join(dir, 'orp.json');
+    const args = ['--distribution-config', fixture('plain'), ...ATTACH];
+    expect((await cli('attach', ...args, '--auth-origin-request-policy', 'orp-login', '--out', out)).code).toBe(0);
+    const auth = (config: DistributionConfig) => config.CacheBehaviors?.Items?.find((b) => b.PathPattern === '/auth/*');
+    expect(auth(JSON.parse(readFileSync(out, 'utf8')) as DistributionConfig)?.OriginRequestPolicyId).toBe('orp-login');
+    const back = join(dir, 'orp-back.json');
+    expect((await cli('attach', '--distribution-config', out, ...ATTACH, '--out', back)).code).toBe(0);
+    expect(JSON.parse(readFileSync(back, 'utf8'))).toEqual(load('attached'));
   });
 
   it('signs the auth origin with the origin access control, the key group on the gated behavior', async () => {
@@ -629,7 +645,11 @@ describe('tenant-gate attach / detach offline', () => {
     [['--gate', 'lambda-edge'], /--arn is required/],
     [
       ['--gate', 'lambda-edge', '--arn', EDGE_ARN, '--auth-oac', 'E3'],
-      /--auth-oac and --auth-origin-id need --auth-origin/,
+      /--auth-oac, --auth-origin-id and --auth-origin-request-policy need --auth-origin/,
+    ],
+    [
+      ['--gate', 'lambda-edge', '--arn', EDGE_ARN, '--auth-origin-request-policy', 'orp-1'],
+      /--auth-oac, --auth-origin-id and --auth-origin-request-policy need --auth-origin/,
     ],
   ])('%j is a usage error (exit 2)', async (args, message) => {
     const r = await cli('attach', '--distribution-config', fixture('plain'), '--path-pattern', '/files/*', ...args);
@@ -726,7 +746,11 @@ describe('docs/deploy.md', () => {
       join(dir, 'dist.json'),
       JSON.stringify({ ETag: 'E2QWRUHAPOMQZL', DistributionConfig: load('plain') }),
     );
-    const fake = new FakeCloudFront(load('attached'));
+    // As a deploy leaves it: /auth/* with the stack's login origin request policy (the guide's id).
+    const deployed = load('attached');
+    deployed.CacheBehaviors!.Items!.find((b) => b.PathPattern === '/auth/*')!.OriginRequestPolicyId =
+      'd7a1f0c3-5e2b-4a9d-8c6f-1b3e5a7c9d02';
+    const fake = new FakeCloudFront(deployed);
     vi.spyOn(cloudFront, 'client').mockReturnValue(fake);
     vi.spyOn(cloudFront, 'waitDeployed').mockResolvedValue(undefined);
     vi.spyOn(doctorSource, 'create').mockReturnValue({

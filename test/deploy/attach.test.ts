@@ -787,6 +787,47 @@ describe('declarative attach: converges what the stack owns', () => {
     });
   });
 
+  describe("origin request policy of the auth behavior (the stack's forwards CloudFront-Viewer-Address)", () => {
+    const LOGIN_POLICY = 'd7a1f0c3-5e2b-4a9d-8c6f-1b3e5a7c9d02';
+    const withPolicy = (id: string): AttachPlan => ({ ...PLAN, auth: { ...AUTH, originRequestPolicyId: id } });
+    const policyOf = (config: DistributionConfig) => behavior(config, '/auth/*').OriginRequestPolicyId;
+
+    it.each<[string, DistributionConfig]>([
+      ['a new /auth/* behavior', load('plain')],
+      ['an existing /auth/* behavior (managed policy until now)', load('attached')],
+    ])("puts the plan's policy on %s", (_, start) => {
+      const { config, changes } = attach(start, withPolicy(LOGIN_POLICY));
+      expect(policyOf(config)).toBe(LOGIN_POLICY);
+      expect(changes.some((c) => c.startsWith('/auth/*: '))).toBe(true);
+      expectQuantitiesConsistent(config);
+    });
+
+    it('converges: a replaced policy is replaced, none in the plan restores the managed AllViewerExceptHostHeader', () => {
+      const first = attach(load('plain'), withPolicy(LOGIN_POLICY)).config;
+      expect(attach(first, withPolicy(LOGIN_POLICY)).changes).toEqual([]);
+      const replaced = attach(first, withPolicy('e1b2c3d4-0000-4000-8000-000000000001')).config;
+      expect(policyOf(replaced)).toBe('e1b2c3d4-0000-4000-8000-000000000001');
+      const restored = attach(replaced, PLAN);
+      expect(restored.config).toEqual(load('attached'));
+      expect(restored.changes).toEqual([
+        '/auth/*: updated behavior → origin tenant-gate-auth (caching disabled, all methods)',
+      ]);
+    });
+
+    it('goes with the behavior on detach', () => {
+      const attached = attach(load('plain'), withPolicy(LOGIN_POLICY)).config;
+      expect(detach(attached, { responseHeadersPolicyId: HEADERS_POLICY }).config).toEqual(load('plain'));
+    });
+
+    it('refuses an empty id', () => {
+      expectAttachError(
+        () => attach(load('plain'), withPolicy('')),
+        'ERR_ATTACH_PLAN_INVALID',
+        /plan\.auth\.originRequestPolicyId must not be empty/,
+      );
+    });
+  });
+
   it.each<[string, Partial<Ownership>, RegExp]>([
     ['an empty id', { trustedKeyGroupIds: [''] }, /plan\.owned\.trustedKeyGroupIds must hold non-empty strings/],
     [

@@ -4,7 +4,13 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CacheBehavior, CachePolicyConfig, DistributionConfig, Origin } from '@aws-sdk/client-cloudfront';
+import type {
+  CacheBehavior,
+  CachePolicyConfig,
+  DistributionConfig,
+  Origin,
+  OriginRequestPolicyConfig,
+} from '@aws-sdk/client-cloudfront';
 import { describe, expect, it } from 'vitest';
 import { MANAGED_POLICY_IDS } from '../../deploy/attach';
 import {
@@ -208,6 +214,8 @@ const TRIGGERS: Trigger[] = [
       if (custom !== undefined) custom.OriginProtocolPolicy = 'match-viewer';
     },
   ],
+  // attached.json's /auth/* has the managed AllViewerExceptHostHeader: viewer headers only.
+  ['AUTH_VIEWER_ADDRESS_MISSING', 'error', () => {}, { loginBindsViewerAddress: true }],
   ['IPV6_WITH_IP_BINDING', 'warning', () => {}, { ipBinding: 'always' }],
   ['IPV6_WITH_IP_BINDING', 'info', () => {}, { ipBinding: 'optional' }],
   [
@@ -255,6 +263,58 @@ describe('doctor rules', () => {
   ])('EDGE_RUNTIME_RETIRING is quiet for %s', (_name, lambdaRuntimes) => {
     const rule = RULES.find((r) => r.code === 'EDGE_RUNTIME_RETIRING');
     expect(rule && findingsOf(rule, createContext(clean(), { ...EXPECT, lambdaRuntimes, now: NOW }))).toEqual([]);
+  });
+
+  describe('AUTH_VIEWER_ADDRESS_MISSING: which policies make CloudFront add CloudFront-Viewer-Address', () => {
+    const LOGIN_POLICY = 'd7a1f0c3-5e2b-4a9d-8c6f-1b3e5a7c9d02';
+    const whitelist = (names: string[], behavior = 'whitelist') => ({
+      [LOGIN_POLICY]: {
+        Name: 'login',
+        HeadersConfig: { HeaderBehavior: behavior, Headers: { Quantity: names.length, Items: names } },
+        CookiesConfig: { CookieBehavior: 'none' },
+        QueryStringsConfig: { QueryStringBehavior: 'none' },
+      } as OriginRequestPolicyConfig,
+    });
+    const rule = RULES.find((r) => r.code === 'AUTH_VIEWER_ADDRESS_MISSING')!;
+    const found = (orp: string, over: Partial<DoctorExpectations>) => {
+      const config = clean();
+      behavior(config, '/auth/*').OriginRequestPolicyId = orp;
+      return findingsOf(rule, createContext(config, { ...EXPECT, loginBindsViewerAddress: true, ...over })).length;
+    };
+    it.each<[string, string, Partial<DoctorExpectations>, number]>([
+      ['the managed AllViewerExceptHostHeader', MANAGED_POLICY_IDS.AllViewerExceptHostHeader, {}, 1],
+      ['the managed AllViewer (viewer headers only)', MANAGED_POLICY_IDS.AllViewer, {}, 1],
+      ['no origin request policy', '', {}, 1],
+      [
+        "the stack's whitelist naming it",
+        LOGIN_POLICY,
+        { originRequestPolicies: whitelist(['origin', 'CloudFront-Viewer-Address']) },
+        0,
+      ],
+      ['a whitelist without it', LOGIN_POLICY, { originRequestPolicies: whitelist(['origin', 'x-identity-token']) }, 1],
+      [
+        'allExcept naming it (that excludes viewer headers)',
+        LOGIN_POLICY,
+        { originRequestPolicies: whitelist(['CloudFront-Viewer-Address'], 'allExcept') },
+        1,
+      ],
+      [
+        'allViewerAndWhitelistCloudFront naming it',
+        LOGIN_POLICY,
+        { originRequestPolicies: whitelist(['cloudfront-viewer-address'], 'allViewerAndWhitelistCloudFront') },
+        0,
+      ],
+      ['the managed AllViewerAndCloudFrontHeaders-2022-06', '33f36d7e-f396-46d9-90e0-52428a34d9dc', {}, 0],
+      ['a policy the doctor cannot read (POLICY_NOT_CHECKED says so)', LOGIN_POLICY, {}, 0],
+      [
+        'a login that does not bind to it',
+        MANAGED_POLICY_IDS.AllViewerExceptHostHeader,
+        { loginBindsViewerAddress: false },
+        0,
+      ],
+    ])('%s → %i finding(s)', (_name, orp, over, count) => {
+      expect(found(orp, over)).toBe(count);
+    });
   });
 
   it('every rule has a trigger above, and the finding codes are the table of rules', () => {

@@ -89,6 +89,7 @@ const TABLE: [fixture: string, expectations: DoctorExpectations, codes: [Finding
     {
       ...BASE,
       ipBinding: 'always',
+      loginBindsViewerAddress: true,
       gatedPathPatterns: ['/files/*', '/reports/*', '/exports/*'],
       cachePolicies: { '7c1e4b2a-3d5f-4e6a-9b8c-0d1e2f3a4b5c': REPORTS_CACHE_POLICY },
       originRequestPolicies: { 'e5a4b3c2-d1e0-4f9a-8b7c-6d5e4f3a2b1c': EXPORTS_ORIGIN_REQUEST_POLICY },
@@ -96,6 +97,7 @@ const TABLE: [fixture: string, expectations: DoctorExpectations, codes: [Finding
     [
       ['VIEWER_HTTP_ALLOWED', 'error'],
       ['HOST_HEADER_FORWARDED', 'error'],
+      ['AUTH_VIEWER_ADDRESS_MISSING', 'error'],
       ['IPV6_WITH_IP_BINDING', 'warning'],
       ['CACHE_KEY_TOKEN_COOKIE', 'warning'],
       ['CACHE_KEY_AUTHORIZATION', 'warning'],

@@ -15,9 +15,17 @@ import { buildArtifacts } from '../../build/artifacts';
 import { keepsBrowserCachePrivate } from '../../deploy/doctor';
 import { zipFiles } from '../../deploy/package-artifacts';
 import { CLOUDFRONT_FUNCTION_MAX_BYTES } from '../../lib/cloudfront-limits';
+import { LOGIN_DEFAULTS } from '../../config/login';
+import {
+  LOGIN_VIEWER_HEADERS,
+  ORIGIN_REQUEST_POLICY_MAX_HEADERS,
+  VIEWER_ADDRESS_HEADER,
+} from '../../login/origin-request';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const STAGE = 'dev';
+/** The variant's identity token header: the login's origin request policy must follow it. */
+const VARIANT_TOKEN_HEADER = 'x-variant-identity';
 /** The edge function's name: a fixed base and the first 8 hex digits of the stack id (new per stack, kept per update). */
 const EDGE_NAME = {
   'Fn::Join': [
@@ -178,6 +186,7 @@ describe('npm run package (offline)', () => {
     mkdirSync(join(ROOT, keysDir), { recursive: true });
     const raw = JSON.parse(readFileSync(join(ROOT, 'gatekeeper.config.json'), 'utf8')) as Json & { login: Json };
     raw['cloudfrontFunction'] = { keySource: 'keyValueStore', tenantKillSwitch: true };
+    (raw.login['identity'] as Json)['tokenHeader'] = VARIANT_TOKEN_HEADER;
     raw.login['secrets'] = {
       signingKey: { ssmParameter: `/tenant-gate/${STAGE}/signing-key` },
       cloudfrontPrivateKey: { ssmParameter: `/tenant-gate/${STAGE}/cloudfront-keys/cf-2026-11` },
@@ -441,6 +450,40 @@ describe('npm run package (offline)', () => {
       expect(base.template.Outputs['TenantGatePrivateFilesHeadersPolicyId']?.Value).toEqual({
         Ref: 'TenantGatePrivateFilesHeadersPolicy',
       });
+    });
+  });
+
+  describe("the login route's origin request policy", () => {
+    const policyOf = (template: Template): Json => {
+      const [[id, policy], ...more] = ofType(template, 'AWS::CloudFront::OriginRequestPolicy') as [[string, Resource]];
+      expect(more).toHaveLength(0);
+      expect(id).toBe('TenantGateLoginOriginRequestPolicy');
+      return policy.Properties['OriginRequestPolicyConfig'] as Json;
+    };
+
+    it('forwards exactly what the login reads plus CloudFront-Viewer-Address, never Host, and is output for attach', () => {
+      const config = policyOf(base.template);
+      expect(config['Name']).toBe(`tenant-gate-${STAGE}-login`);
+      expect((config['Comment'] as string).length).toBeLessThanOrEqual(128);
+      const headers = (config['HeadersConfig'] as { HeaderBehavior: string; Headers: string[] }).Headers;
+      expect(config['HeadersConfig']).toEqual({
+        HeaderBehavior: 'whitelist',
+        Headers: [...LOGIN_VIEWER_HEADERS, LOGIN_DEFAULTS.tokenHeader, VIEWER_ADDRESS_HEADER],
+      });
+      expect(headers.map((h) => h.toLowerCase())).not.toContain('host');
+      expect(headers.length).toBeLessThanOrEqual(ORIGIN_REQUEST_POLICY_MAX_HEADERS);
+      expect(config['CookiesConfig']).toEqual({ CookieBehavior: 'whitelist', Cookies: ['__Host-tenant'] });
+      expect(config['QueryStringsConfig']).toEqual({ QueryStringBehavior: 'none' });
+      expect(base.template.Outputs['TenantGateLoginOriginRequestPolicyId']?.Value).toEqual({
+        Ref: 'TenantGateLoginOriginRequestPolicy',
+      });
+    });
+
+    it('follows the configured identity token header (login.identity.tokenHeader)', () => {
+      const headers = (policyOf(variant.template)['HeadersConfig'] as { Headers: string[] }).Headers;
+      expect(headers).toContain(VARIANT_TOKEN_HEADER);
+      expect(headers).not.toContain(LOGIN_DEFAULTS.tokenHeader);
+      expect(headers).toContain(VIEWER_ADDRESS_HEADER);
     });
   });
 

@@ -18,6 +18,7 @@ import { createLocalIam, type SigningBehavior } from '../../local/origin-access-
 import { lambdaUrlOrigin, type FunctionUrlHandler } from '../../local/origin-lambda-url';
 import { originRequestPolicyFrom, toOriginRequest, NO_ORIGIN_REQUEST_POLICY } from '../../local/origin-request-policy';
 import { applyResponseHeadersPolicy, responseHeadersPolicyFrom } from '../../local/response-headers-policy';
+import { loginOriginRequest, loginOriginRequestPolicyConfig } from '../../login/origin-request';
 import { gateFunction, KEY_GROUP, NOW_S, viewerRequest } from './helpers';
 
 const OPTIMIZED = MANAGED_CACHE_POLICIES.CachingOptimized!;
@@ -27,6 +28,13 @@ const ALL_VIEWER = orp(MANAGED_POLICY_IDS.AllViewer);
 const ALL_VIEWER_EXCEPT_HOST = orp(MANAGED_POLICY_IDS.AllViewerExceptHostHeader);
 const ALL_VIEWER_AND_CLOUDFRONT = orp('33f36d7e-f396-46d9-90e0-52428a34d9dc');
 const CORS_S3 = orp('88a5eaf4-2fd4-4709-b370-b4c650ea3fcf');
+/** The stack's TenantGateLoginOriginRequestPolicy, from the one list (session cookie named `session` here). */
+const LOGIN_POLICY = originRequestPolicyFrom(
+  loginOriginRequestPolicyConfig(
+    'login',
+    loginOriginRequest({ cookieName: 'session', login: { identity: { tokenHeader: 'x-identity-token' } } }),
+  ),
+);
 const ORIGIN_DOMAIN = 'abc123.lambda-url.us-east-1.on.aws';
 
 /** A viewer request with a bit of everything an origin might or might not get. */
@@ -91,6 +99,21 @@ describe('origin request policies: what reaches the origin on a miss', () => {
       ALL_VIEWER_AND_CLOUDFRONT,
       { 'cloudfront-viewer-address': '203.0.113.10:50000', 'cloudfront-forwarded-proto': 'https' },
       'a=1&b=2&token=t',
+    ],
+    [
+      "the stack's login policy: what the login reads, its session cookie, CloudFront-Viewer-Address from the connection; not Host",
+      DISABLED,
+      LOGIN_POLICY,
+      {
+        host: ORIGIN_DOMAIN,
+        origin: 'https://app.example',
+        'x-identity-token': 'id',
+        'accept-language': undefined,
+        'user-agent': 'Amazon CloudFront',
+        cookie: 'session=s',
+        'cloudfront-viewer-address': '203.0.113.10:50000',
+      },
+      '',
     ],
     [
       'CORS-S3Origin: Origin only, no cookies, no query',

@@ -13,8 +13,8 @@ import { main } from '../../cli/main';
 import { validateConfig } from '../../config/gate';
 import { attach } from '../../deploy/attach';
 import { behaviorsInMatchOrder } from '../../lib/distribution/path-pattern';
-import { MANAGED_POLICIES, MANAGED_POLICY_IDS, parsePolicyFile } from '../../lib/distribution/policies';
-import { attachLocally, localAttachPlan } from '../../local/attach-locally';
+import { MANAGED_POLICIES, MANAGED_POLICY_IDS, mergeCatalogs, parsePolicyFile } from '../../lib/distribution/policies';
+import { attachLocally, localAttachPlan, localStackPolicies } from '../../local/attach-locally';
 import { localDistributionFrom, type LocalBindings } from '../../local/distribution-config';
 import { startEmulator, type Emulator } from '../../local/emulator';
 import { response } from '../../local/http-message';
@@ -118,23 +118,24 @@ describe('what the config names is bound locally, or refused with a message nami
     expect(notes.join('\n')).toMatch(/kg-unknown has no local public keys/);
   });
 
-  it('the managed policy ids attach writes are the ones the emulator applies', () => {
+  it("the policy ids attach writes are the ones the emulator applies: managed CachingDisabled, the stack's login policy", () => {
     const model = localDistributionFrom(attachLocally(BASE, demoGateConfig(), 'lambda-edge').config, {
       ...bindings(),
       origin: () => functionOrigin('any', async () => response(200, [], '')),
       edgeFunction: (_arn, kind) => ({ kind, run: async (request) => ({ kind: 'forward', request }) }),
       keyGroup: () => ({ publicKeys: {} }),
-      policies: {
-        ...MANAGED_POLICIES,
-        responseHeaders: { 'tenant-gate-local-private-files': { Name: 'p', CustomHeadersConfig: { Quantity: 0 } } },
-      },
+      policies: mergeCatalogs(MANAGED_POLICIES, localStackPolicies(demoGateConfig())),
     });
     const auth = model.behaviors.find((b) => b.pathPattern === '/auth/*')!;
     expect([auth.cachePolicy.name, auth.originRequestPolicy?.name, auth.originAccessControl]).toEqual([
       MANAGED_POLICIES.cache[MANAGED_POLICY_IDS.CachingDisabled]!.Name,
-      MANAGED_POLICIES.originRequest[MANAGED_POLICY_IDS.AllViewerExceptHostHeader]!.Name,
+      'tenant-gate-local-login',
       { id: 'tenant-gate-local-login-oac', signingBehavior: 'always' },
     ]);
+    expect(auth.originRequestPolicy?.headers).toEqual({
+      behavior: 'whitelist',
+      names: expect.arrayContaining(['cloudfront-viewer-address', 'x-identity-token']),
+    });
     expect(model.behaviors.map((b) => b.pathPattern)).toEqual(
       behaviorsInMatchOrder(read(join(ROOT, 'demo', 'distribution.json'))).map((b) => b.pathPattern),
     );

@@ -156,22 +156,19 @@ describe.each<GateRuntime>(['lambda-edge', 'cloudfront-function'])(
       expect(forged.status).toBe(403);
     });
 
-    it('cannot bind a link to the viewer: AllViewerExceptHostHeader (what attach sets on /auth/*) does not forward CloudFront-Viewer-Address', async () => {
+    it("binds a link to the viewer through the stack's login origin request policy, which forwards CloudFront-Viewer-Address", async () => {
       const { jar } = await signIn('alice', 'acme');
       const made = await fetch(
         `${emulator.url}/auth/links`,
         postJson(JSON.stringify({ paths: ['/files/welcome.txt'], expiresIn: 60, bindIp: true }), {
           cookie: jar.header(),
+          origin: emulator.url,
         }),
       );
-      // docs/platform.md#origin-request-and-cache-policies: the login fails closed without a viewer address.
-      expect([made.status, ((await made.json()) as { error: string }).error]).toEqual([400, 'ip_binding_unavailable']);
-      const unbound = await fetch(
-        `${emulator.url}/auth/links`,
-        postJson(JSON.stringify({ paths: ['/files/welcome.txt'], expiresIn: 60 }), { cookie: jar.header() }),
-      );
-      const { links } = (await unbound.json()) as { links: { url: string }[] };
+      expect(made.status).toBe(200);
+      const { links } = (await made.json()) as { links: { url: string }[] };
       const url = new URL(links[0]!.url);
+      // Bound to this viewer (127.0.0.1, as CloudFront-Viewer-Address carried it): it opens from here.
       const opened = await fetch(`${emulator.url}${url.pathname}${url.search}`);
       expect([opened.status, await opened.text()]).toEqual([200, expect.stringContaining('Acme')]);
     });

@@ -1,6 +1,10 @@
-/** The login route: present, never cached, never gated, HTTPS to its function URL. */
+/** The login route: present, never cached, never gated, HTTPS to its function URL, the viewer address forwarded. */
 import { MANAGED_POLICY_IDS, edgeAssociationsOf, isOurs } from '../../attach';
+import { MANAGED_POLICIES } from '../../../lib/distribution/policies';
+import { VIEWER_ADDRESS_HEADER } from '../../../login/origin-request';
+import type { DoctorContext } from '../context';
 import { originKind } from '../origins';
+import type { AnyBehavior } from '../request-shape';
 import { defineRule, type Report } from '../rule';
 
 export const authBehaviorMissing = defineRule({
@@ -75,5 +79,51 @@ export const authOriginNotHttps = defineRule({
         reports.push({ what: `origin ${o.Id} (function URL) uses OriginProtocolPolicy ${protocol ?? 'unset'}` });
     }
     return reports;
+  },
+});
+
+/**
+ * Whether the behavior's policies make CloudFront add `CloudFront-Viewer-Address`; undefined when a policy is
+ * unknown (POLICY_NOT_CHECKED says so). Only a list names a CloudFront header: a whitelist, or the CloudFront part
+ * of allViewerAndWhitelistCloudFront; "all viewer headers" are the viewer's only
+ * (docs/platform.md#origin-request-and-cache-policies).
+ */
+function addsViewerAddress(context: DoctorContext, behavior: AnyBehavior): boolean | undefined {
+  const listed = (behaviorName: string | undefined, items: readonly string[] | undefined): boolean =>
+    (behaviorName === 'whitelist' || behaviorName === 'allViewerAndWhitelistCloudFront') &&
+    (items ?? []).some((h) => h.toLowerCase() === VIEWER_ADDRESS_HEADER);
+  let inCache = false;
+  if (behavior.CachePolicyId !== undefined && behavior.CachePolicyId !== '') {
+    const cache = { ...MANAGED_POLICIES.cache, ...context.expectations.cachePolicies }[behavior.CachePolicyId];
+    if (cache === undefined) return undefined;
+    const headers = cache.ParametersInCacheKeyAndForwardedToOrigin?.HeadersConfig;
+    inCache = listed(headers?.HeaderBehavior, headers?.Headers?.Items);
+  } else {
+    inCache = (behavior.ForwardedValues?.Headers?.Items ?? []).some((h) => h.toLowerCase() === VIEWER_ADDRESS_HEADER);
+  }
+  if (inCache) return true;
+  const id = behavior.OriginRequestPolicyId;
+  if (id === undefined || id === '') return false;
+  const policy = { ...MANAGED_POLICIES.originRequest, ...context.expectations.originRequestPolicies }[id];
+  if (policy === undefined) return undefined;
+  return listed(policy.HeadersConfig?.HeaderBehavior, policy.HeadersConfig?.Headers?.Items);
+}
+
+export const authViewerAddressMissing = defineRule({
+  code: 'AUTH_VIEWER_ADDRESS_MISSING',
+  severity: 'error',
+  summary: 'the login route forwards CloudFront-Viewer-Address when the login binds to it',
+  why: 'The login reads the viewer address from CloudFront-Viewer-Address (login.viewerIpSource), which CloudFront adds only when a policy names it; AllViewerExceptHostHeader forwards viewer headers only. Every IP-bound link or session is refused (400 ip_binding_unavailable).',
+  fix: "Use the stack's login origin request policy (output TenantGateLoginOriginRequestPolicyId, tenant-gate attach --auth-origin-request-policy), or one that whitelists CloudFront-Viewer-Address and not Host.",
+  check(context) {
+    const auth = context.auth;
+    if (auth === undefined || context.expectations.loginBindsViewerAddress !== true) return [];
+    if (addsViewerAddress(context, auth.behavior) !== false) return [];
+    const policy = auth.behavior.OriginRequestPolicyId;
+    return [
+      {
+        what: `${auth.label} does not make CloudFront add CloudFront-Viewer-Address (origin request policy ${policy === undefined || policy === '' ? 'none' : policy}), while the login binds to it`,
+      },
+    ];
   },
 });

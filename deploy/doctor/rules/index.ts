@@ -2,7 +2,13 @@
  * The doctor's rules, in the order their findings are listed (within a severity). Adding a rule here is all it
  * takes: the finding codes, the CLI's list and the docs' table derive from this table.
  */
-import { authBehaviorMissing, authCachingEnabled, authGated, authOriginNotHttps } from './auth';
+import {
+  authBehaviorMissing,
+  authCachingEnabled,
+  authGated,
+  authOriginNotHttps,
+  authViewerAddressMissing,
+} from './auth';
 import { browserCacheNotPrivate, gatedWriteMethods, viewerHttpAllowed } from './behaviors';
 import { errorCachingTooLong, errorPageMasksRefusal, ipv6WithIpBinding } from './distribution';
 import {
@@ -46,6 +52,7 @@ export const RULES = [
   authGated,
   authCachingEnabled,
   authOriginNotHttps,
+  authViewerAddressMissing,
   ipv6WithIpBinding,
   errorCachingTooLong,
   errorPageMasksRefusal,
