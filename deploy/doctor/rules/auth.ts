@@ -92,7 +92,7 @@ function addsViewerAddress(context: DoctorContext, behavior: AnyBehavior): boole
   const listed = (behaviorName: string | undefined, items: readonly string[] | undefined): boolean =>
     (behaviorName === 'whitelist' || behaviorName === 'allViewerAndWhitelistCloudFront') &&
     (items ?? []).some((h) => h.toLowerCase() === VIEWER_ADDRESS_HEADER);
-  let inCache = false;
+  let inCache: boolean;
   if (behavior.CachePolicyId !== undefined && behavior.CachePolicyId !== '') {
     const cache = { ...MANAGED_POLICIES.cache, ...context.expectations.cachePolicies }[behavior.CachePolicyId];
     if (cache === undefined) return undefined;
