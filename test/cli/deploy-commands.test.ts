@@ -868,6 +868,7 @@ describe('serverless plugin', () => {
     TenantGateCloudFrontFunctionArn: 'arn:aws:cloudfront::123456789012:function/tenant-gate-prod-viewer',
     LoginLambdaFunctionUrl: AUTH_URL,
     TenantGateLoginOriginAccessControlId: 'E3OACEXAMPLE1',
+    TenantGateLoginOriginRequestPolicyId: 'd7a1f0c3-5e2b-4a9d-8c6f-1b3e5a7c9d02',
     TenantGateKeyGroupId: 'kg-1',
     TenantGateViewerRequestFunctionName: 'tenant-gate-prod-viewer-request',
     TenantGatePrivateFilesHeadersPolicyId: HEADERS_POLICY,
@@ -927,6 +928,9 @@ describe('serverless plugin', () => {
           '/files/*',
           '--auth-oac',
           'E3OACEXAMPLE1',
+          // The login's policy: CloudFront-Viewer-Address for IP-bound links, never Host.
+          '--auth-origin-request-policy',
+          'd7a1f0c3-5e2b-4a9d-8c6f-1b3e5a7c9d02',
           '--response-headers-policy',
           HEADERS_POLICY,
           // What the stack owns (its outputs before and after the deploy): attach removes what is no longer wanted.

@@ -293,6 +293,9 @@ describe('deploy lifecycle against the AWS fake', () => {
         expect(trusted?.Items, pattern).toEqual([outputs()['TenantGateKeyGroupId']]);
     }
     expect(behavior('/auth/*')?.TargetOriginId).toBeDefined();
+    // The stack's login policy (CloudFront-Viewer-Address for IP-bound links), not the managed AllViewerExceptHostHeader.
+    expect(outputs()['TenantGateLoginOriginRequestPolicyId']).toBeTruthy();
+    expect(behavior('/auth/*')?.OriginRequestPolicyId).toBe(outputs()['TenantGateLoginOriginRequestPolicyId']);
     // The CloudFront Function that was tested is the one LIVE.
     expect(aws.cfFunction(`${STACK}-viewer`).live?.code.toString('utf8')).toBe(build.code);
   }
