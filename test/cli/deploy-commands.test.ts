@@ -2,6 +2,7 @@
  * `tenant-gate attach | detach | doctor` through the CLI entry (main), on the real-shaped fixture configs; live mode
  * against an in-memory CloudFront (no test reaches AWS). Also the Serverless plugin's glue, with a fake Serverless.
  */
+import { loginOriginRequest, loginOriginRequestPolicyConfig } from '../../login/origin-request';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -756,7 +757,17 @@ describe('docs/deploy.md', () => {
     vi.spyOn(doctorSource, 'create').mockReturnValue({
       distributionConfig: async () => structuredClone(fake.config),
       cachePolicy: async () => undefined,
-      originRequestPolicy: async () => undefined,
+      // Read live: the stack's login policy, so the doctor judges it (it forwards CloudFront-Viewer-Address).
+      originRequestPolicy: async (id: string) =>
+        id === 'd7a1f0c3-5e2b-4a9d-8c6f-1b3e5a7c9d02'
+          ? loginOriginRequestPolicyConfig(
+              'tenant-gate-prod-login',
+              loginOriginRequest({
+                cookieName: '__Host-tenant',
+                login: { identity: { tokenHeader: 'x-identity-token' } },
+              }),
+            )
+          : undefined,
       responseHeadersPolicy: async () => undefined,
     });
     const codes: number[] = [];
