@@ -24,6 +24,7 @@ import type { GateConfig } from '../config/gate';
 import { LOGIN_DEFAULTS } from '../config/login';
 import { loginOriginRequest, type LoginOriginRequest } from '../login/origin-request';
 import { TenantGateError } from '../lib/errors';
+import { CLOUDFRONT_KEY_NAME } from './cloudfront-key-name';
 
 export const DEFAULT_ARTIFACTS_DIR = '.serverless-artifacts';
 export const MANIFEST_FILE = 'manifest.json';
@@ -142,8 +143,6 @@ export function zipFiles(files: readonly { readonly name: string; readonly conte
 // CloudFront public keys (signed cookies)
 // ---------------------------------------------------------------------------------------------------------------
 
-const KEY_NAME = /^[A-Za-z0-9_-]{1,64}$/;
-
 /** `<dir>/<name>.pem`, public keys only, RSA 2048 or EC P-256 (what CloudFront accepts for signed URLs/cookies). */
 export function readCloudFrontKeys(dir: string): NonNullable<PackageManifest['cloudFrontKeys']> | null {
   if (!existsSync(dir)) return null;
@@ -157,7 +156,7 @@ export function readCloudFrontKeys(dir: string): NonNullable<PackageManifest['cl
     );
   const keys = files.map((file) => {
     const name = basename(file, '.pem');
-    if (!KEY_NAME.test(name))
+    if (!CLOUDFRONT_KEY_NAME.test(name))
       throw new PackageError(`${join(dir, file)}: the key name "${name}" must be 1 to 64 characters of [A-Za-z0-9_-]`);
     const pem = readFileSync(join(dir, file), 'utf8');
     if (pem.includes('PRIVATE KEY'))

@@ -13,6 +13,7 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { closeSync, fchmodSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { CLOUDFRONT_KEY_NAME } from '../../deploy/cloudfront-key-name';
 import { UsageError, type CliIO, type Command } from '../command';
 
 const TYPES = ['hs256', 'es256', 'cloudfront'] as const;
@@ -36,8 +37,6 @@ options:
 
 Store private halves as an SSM SecureString or a Secrets Manager secret, never in the repository.`;
 
-/** Packaging's rule for a CloudFront public key's file name (deploy/package-artifacts.ts, readCloudFrontKeys). */
-const CLOUDFRONT_KEY_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 const SECRET_MODE = 0o600;
 const PUBLIC_MODE = 0o644;
 const FOLDER_MODE = 0o700;
