@@ -20,10 +20,10 @@ import {
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { cloudFront } from '../../cli/commands/attach';
 import { doctorSource, type DistributionSource } from '../../cli/commands/doctor';
-import type { CliIO } from '../../cli/command';
-import { main } from '../../cli/main';
 import type { DistributionClient } from '../../deploy/distribution-api';
 import { FINDING_CODES } from '../../deploy/doctor';
+import type { CliIO } from '../../cli/command';
+import { runCli, type CliRun } from '../helpers/cli';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const FIXTURES = join(ROOT, 'test', 'fixtures', 'distribution-config');
@@ -58,18 +58,7 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 afterEach(() => vi.restoreAllMocks());
 
-interface Run {
-  code: number;
-  out: string;
-  err: string;
-}
-async function cli(...argv: string[]): Promise<Run> {
-  let out = '';
-  let err = '';
-  const io: CliIO = { out: (t) => void (out += `${t}\n`), err: (t) => void (err += `${t}\n`), cwd: dir };
-  const code = await main(argv, io);
-  return { code, out, err };
-}
+const cli = (...argv: string[]): Promise<CliRun> => runCli(argv, dir);
 
 /** A gate config in the temp dir: the repository's, with the login's IP binding as given. */
 function gateConfig(name: string, bindIp: 'never' | 'optional' | 'always'): string {

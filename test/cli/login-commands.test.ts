@@ -9,18 +9,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeJwt } from 'jose';
 import { describe, expect, it } from 'vitest';
-import type { CliIO } from '../../cli/command';
-import { main } from '../../cli/main';
 import { readCloudFrontKeys } from '../../deploy/package-artifacts';
 import { coreFor } from '../helpers/core';
 import { ROOT } from '../helpers/keys';
 import { cloudfrontJudges, codeOf, NOW } from '../login/helpers';
+import { runCli } from '../helpers/cli';
 
 async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CliIO = { out: (t) => (out += `${t}\n`), err: (t) => (err += `${t}\n`), cwd: ROOT };
-  const code = await main(argv, io);
+  const { code, out, err } = await runCli(argv, ROOT);
   return { code, out: out.trim(), err: err.trim() };
 }
 

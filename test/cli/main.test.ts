@@ -2,16 +2,12 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { CliIO } from '../../cli/command';
 import { COMMANDS } from '../../cli/commands/index';
-import { main } from '../../cli/main';
 import { ROOT } from '../helpers/keys';
+import { runCli } from '../helpers/cli';
 
 async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CliIO = { out: (t) => (out += `${t}\n`), err: (t) => (err += `${t}\n`), cwd: ROOT };
-  const code = await main(argv, io);
+  const { code, out, err } = await runCli(argv, ROOT);
   return { code, out: out.trim(), err: err.trim() };
 }
 

@@ -8,8 +8,6 @@ import { join } from 'node:path';
 import { DescribeKeyValueStoreCommand } from '@aws-sdk/client-cloudfront-keyvaluestore';
 import { SignatureV4MultiRegion } from '@aws-sdk/signature-v4-multi-region';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { CliIO } from '../../cli/command';
-import { main } from '../../cli/main';
 import {
   KeyValueEntryError,
   describeEntry,
@@ -21,6 +19,7 @@ import { keyValueStoreClient, putEntry } from '../../deploy/key-value-store-api'
 import { ensureKeyValueStore } from '../../deploy/key-value-store-resource';
 import { CloudFrontClient } from '@aws-sdk/client-cloudfront';
 import { FakeAws } from '../fakes/aws';
+import { runCli } from '../helpers/cli';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const SECRET = 'BPNsz6TOFt864AUcYivq-vAQJvvvnoJ380CoAKgfxuA';
@@ -101,13 +100,7 @@ describe('tenant-gate kvs, against the fake', () => {
   });
   afterEach(() => restore());
 
-  async function cli(...argv: string[]) {
-    let out = '';
-    let err = '';
-    const io: CliIO = { out: (t) => void (out += `${t}\n`), err: (t) => void (err += `${t}\n`), cwd: dir };
-    const code = await main(argv, io);
-    return { code, out, err };
-  }
+  const cli = (...argv: string[]) => runCli(argv, dir);
 
   it('puts a key, disables and enables a tenant, deletes the key; each write with the ETag of the moment', async () => {
     const store = aws.createStore('tenant-gate-dev');

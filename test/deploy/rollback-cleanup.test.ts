@@ -7,12 +7,11 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { DistributionConfig } from '@aws-sdk/client-cloudfront';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { CliIO } from '../../cli/command';
-import { main } from '../../cli/main';
 import { attachedGates, replaceLambdaVersions } from '../../deploy/rollback';
 import * as lambdaRuntimes from '../../deploy/lambda-runtimes';
 import * as publishFunction from '../../deploy/publish-function';
 import { FakeAws, type Template } from '../fakes/aws';
+import { runCli } from '../helpers/cli';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const ID = 'E1A2B3C4D5E6F7';
@@ -43,13 +42,7 @@ beforeEach(() => {
 });
 afterEach(() => restore());
 
-async function cli(...argv: string[]) {
-  let out = '';
-  let err = '';
-  const io: CliIO = { out: (t) => void (out += `${t}\n`), err: (t) => void (err += `${t}\n`), cwd: ROOT };
-  const code = await main(argv, io);
-  return { code, out, err };
-}
+const cli = (...argv: string[]) => runCli(argv, ROOT);
 
 function lambda(name: string, versions: number[], replicasUntil?: number): void {
   aws.lambdas.set(name, { name, runtime: 'nodejs22.x', codeKey: '', versions, stack: undefined, replicasUntil });
