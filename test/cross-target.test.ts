@@ -194,7 +194,10 @@ describe('cross-target agreement', () => {
         expect(await judge(fast, c)).toEqual(expected);
         if ((expected as { status: unknown }).status === 'forward') forwarded++;
       }),
-      { numRuns: 400 },
+      // About one generated request in twelve is forwarded: 1 000 runs give 67–87, so the floor below (what
+      // makes the property say something about the fast path) holds whatever the seed. At 400 runs it once fell
+      // to exactly 20.
+      { numRuns: 1000 },
     );
     expect(forwarded).toBeGreaterThan(20);
   });
