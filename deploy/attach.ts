@@ -55,13 +55,11 @@ import { TenantGateError } from '../lib/errors';
 export const DEFAULT_MARKER = 'tenant-gate';
 export const DEFAULT_AUTH_PATH_PATTERN = AUTH_PATH_PATTERN;
 
-/** Managed policy ids (docs/platform.md#origin-request-and-cache-policies). */
-export const MANAGED_POLICY_IDS = {
-  CachingOptimized: '658327ea-f89d-4fab-a63d-7e88639e58f6',
-  CachingDisabled: '4135ea2d-6df8-44a3-9df3-4b5a84be39ad',
-  AllViewer: '216adef6-5c7f-47e4-b989-5492eafa07d3',
-  AllViewerExceptHostHeader: 'b689b0a8-53d0-40ab-baf2-68738e2966ac',
-} as const;
+import { MANAGED_POLICY_IDS } from '../lib/distribution/managed-policies';
+import { patternsOverlap } from '../lib/distribution/path-pattern';
+
+/** Re-exported for the doctor and the tests, which use them alongside attach's own exports. */
+export { MANAGED_POLICY_IDS, patternsOverlap };
 
 export type GateKind = 'lambda-edge' | 'cloudfront-function';
 
@@ -230,29 +228,6 @@ export function edgeAssociationsOf(behavior: BehaviorLike): EdgeAssociation[] {
 }
 
 export const isViewerEvent = (e: EventType | undefined): boolean => e === 'viewer-request' || e === 'viewer-response';
-
-/**
- * Whether two CloudFront path patterns (`*` any run, `?` one character, case-sensitive) can match a common path.
- * Used for placement: CloudFront takes the FIRST behavior whose pattern matches, so a behavior we add must come
- * before any earlier one that could steal some of its paths (`/*`, `*.js`, …).
- */
-export function patternsOverlap(a: string, b: string): boolean {
-  const memo = new Map<number, boolean>();
-  const go = (i: number, j: number): boolean => {
-    const key = i * (b.length + 1) + j;
-    const known = memo.get(key);
-    if (known !== undefined) return known;
-    let r: boolean;
-    if (i === a.length && j === b.length) r = true;
-    else if (a[i] === '*') r = go(i + 1, j) || (j < b.length && go(i, j + 1));
-    else if (b[j] === '*') r = go(i, j + 1) || (i < a.length && go(i + 1, j));
-    else if (i < a.length && j < b.length && (a[i] === b[j] || a[i] === '?' || b[j] === '?')) r = go(i + 1, j + 1);
-    else r = false;
-    memo.set(key, r);
-    return r;
-  };
-  return go(0, 0);
-}
 
 // ---------------------------------------------------------------------------------------------------------------
 // attach

@@ -20,7 +20,7 @@ export {
   type DoctorContext,
   type DoctorExpectations,
 } from './doctor/context';
-export { MANAGED_CACHE_POLICIES, MANAGED_ORIGIN_REQUEST_POLICIES } from './doctor/managed-policies';
+export { MANAGED_CACHE_POLICIES, MANAGED_ORIGIN_REQUEST_POLICIES } from '../lib/distribution/managed-policies';
 export { keepsBrowserCachePrivate } from './doctor/rules/behaviors';
 export type { DoctorRule, Severity } from './doctor/rule';
 export { RULES };

@@ -13,7 +13,7 @@ import type {
 import { DEFAULTS } from '../../config/gate';
 import { DEFAULT_AUTH_PATH_PATTERN, DEFAULT_MARKER, edgeAssociationsOf, isOurs } from '../attach';
 import { behaviorsInMatchOrder } from '../../lib/distribution/path-pattern';
-import { MANAGED_CACHE_POLICIES, MANAGED_ORIGIN_REQUEST_POLICIES } from './managed-policies';
+import { MANAGED_CACHE_POLICIES, MANAGED_ORIGIN_REQUEST_POLICIES } from '../../lib/distribution/managed-policies';
 import { originsOf } from './origins';
 import { cacheKeyOf, originRequestOf, type AnyBehavior, type Policies, type RequestShape } from './request-shape';
 

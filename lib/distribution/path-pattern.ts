@@ -11,8 +11,6 @@
  */
 import type { CacheBehavior, DefaultCacheBehavior, DistributionConfig } from '@aws-sdk/client-cloudfront';
 
-export { patternsOverlap } from '../../deploy/attach';
-
 export const DEFAULT_PATH_PATTERN = '*';
 
 /** Dot segments and empty segments resolved, for behavior matching only (docs/platform.md#uri-handling). */
@@ -55,4 +53,27 @@ export function behaviorsInMatchOrder(config: DistributionConfig): OrderedBehavi
   if (config.DefaultCacheBehavior !== undefined)
     ordered.push({ pathPattern: DEFAULT_PATH_PATTERN, behavior: config.DefaultCacheBehavior });
   return ordered;
+}
+
+/**
+ * Whether two CloudFront path patterns (`*` any run, `?` one character, case-sensitive) can match a common path.
+ * Used for placement: CloudFront takes the FIRST behavior whose pattern matches, so a behavior we add must come
+ * before any earlier one that could steal some of its paths (`/*`, `*.js`, …).
+ */
+export function patternsOverlap(a: string, b: string): boolean {
+  const memo = new Map<number, boolean>();
+  const go = (i: number, j: number): boolean => {
+    const key = i * (b.length + 1) + j;
+    const known = memo.get(key);
+    if (known !== undefined) return known;
+    let r: boolean;
+    if (i === a.length && j === b.length) r = true;
+    else if (a[i] === '*') r = go(i + 1, j) || (j < b.length && go(i, j + 1));
+    else if (b[j] === '*') r = go(i, j + 1) || (i < a.length && go(i + 1, j));
+    else if (i < a.length && j < b.length && (a[i] === b[j] || a[i] === '?' || b[j] === '?')) r = go(i + 1, j + 1);
+    else r = false;
+    memo.set(key, r);
+    return r;
+  };
+  return go(0, 0);
 }

@@ -1,7 +1,7 @@
 /**
  * The cache, origin request and response headers policies a distribution's behaviors name by id, in CloudFront's
  * own API shapes (`CachePolicyConfig`, `OriginRequestPolicyConfig`, `ResponseHeadersPolicyConfig`). The managed
- * ones are the doctor's table (deploy/doctor/managed-policies.ts, ids from deploy/attach.ts): attach writes those ids, the doctor
+ * ones are lib/distribution/managed-policies.ts: attach writes those ids, the doctor
  * judges them and the local distribution applies them, from one definition
  * (docs/platform.md#origin-request-and-cache-policies).
  *
@@ -14,9 +14,8 @@ import type {
   OriginRequestPolicyConfig,
   ResponseHeadersPolicyConfig,
 } from '@aws-sdk/client-cloudfront';
-import { MANAGED_POLICY_IDS } from '../../deploy/attach';
+import { MANAGED_CACHE_POLICIES, MANAGED_ORIGIN_REQUEST_POLICIES, MANAGED_POLICY_IDS } from './managed-policies';
 import { TenantGateError } from '../errors';
-import { MANAGED_CACHE_POLICIES, MANAGED_ORIGIN_REQUEST_POLICIES } from '../../deploy/doctor/managed-policies';
 
 export { MANAGED_POLICY_IDS };
 

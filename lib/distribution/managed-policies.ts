@@ -1,9 +1,17 @@
 /**
- * CloudFront's managed cache and origin request policies the doctor knows without asking AWS
+ * CloudFront's managed cache and origin request policies: their ids, and the configs the doctor and the local
+ * distribution know without asking AWS
  * (docs/platform.md#origin-request-and-cache-policies). Custom ones are passed in the expectations.
  */
 import type { CachePolicyConfig, OriginRequestPolicyConfig } from '@aws-sdk/client-cloudfront';
-import { MANAGED_POLICY_IDS } from '../attach';
+
+/** Managed policy ids (docs/platform.md#origin-request-and-cache-policies). */
+export const MANAGED_POLICY_IDS = {
+  CachingOptimized: '658327ea-f89d-4fab-a63d-7e88639e58f6',
+  CachingDisabled: '4135ea2d-6df8-44a3-9df3-4b5a84be39ad',
+  AllViewer: '216adef6-5c7f-47e4-b989-5492eafa07d3',
+  AllViewerExceptHostHeader: 'b689b0a8-53d0-40ab-baf2-68738e2966ac',
+} as const;
 
 const NONE_QS = { QueryStringBehavior: 'none' } as const;
 
