@@ -216,6 +216,11 @@ const TRIGGERS: Trigger[] = [
   ],
   // attached.json's /auth/* has the managed AllViewerExceptHostHeader: viewer headers only.
   ['AUTH_VIEWER_ADDRESS_MISSING', 'error', () => {}, { loginBindsViewerAddress: true }],
+  [
+    'LOGS_INCLUDE_COOKIES',
+    'error',
+    (c) => void (c.Logging = { Enabled: true, IncludeCookies: true, Bucket: 'logs.s3.amazonaws.com', Prefix: '' }),
+  ],
   ['IPV6_WITH_IP_BINDING', 'warning', () => {}, { ipBinding: 'always' }],
   ['IPV6_WITH_IP_BINDING', 'info', () => {}, { ipBinding: 'optional' }],
   [
@@ -242,6 +247,14 @@ describe('doctor rules', () => {
     const context = createContext(clean(), EXPECT);
     for (const rule of RULES) expect(findingsOf(rule, context), rule.code).toEqual([]);
     expect(diagnose(clean(), EXPECT)).toEqual([]);
+  });
+
+  it('access logs without cookies are fine: only IncludeCookies records the credentials', () => {
+    const config = clean();
+    config.Logging = { Enabled: true, IncludeCookies: false, Bucket: 'logs.s3.amazonaws.com', Prefix: 'cf/' };
+    expect(diagnose(config, EXPECT)).toEqual([]);
+    config.Logging = { Enabled: false, IncludeCookies: true, Bucket: '', Prefix: '' };
+    expect(diagnose(config, EXPECT)).toEqual([]);
   });
 
   it.each(TRIGGERS)('%s (%s) is found by its rule alone, and by diagnose', (code, severity, edit, over) => {

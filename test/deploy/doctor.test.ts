@@ -98,6 +98,7 @@ const TABLE: [fixture: string, expectations: DoctorExpectations, codes: [Finding
       ['VIEWER_HTTP_ALLOWED', 'error'],
       ['HOST_HEADER_FORWARDED', 'error'],
       ['AUTH_VIEWER_ADDRESS_MISSING', 'error'],
+      ['LOGS_INCLUDE_COOKIES', 'error'],
       ['IPV6_WITH_IP_BINDING', 'warning'],
       ['CACHE_KEY_TOKEN_COOKIE', 'warning'],
       ['CACHE_KEY_AUTHORIZATION', 'warning'],

@@ -1,4 +1,4 @@
-/** Distribution-wide settings: IPv6 against IP-bound sessions, custom error responses. */
+/** Distribution-wide settings: IPv6 against IP-bound sessions, custom error responses, access logs. */
 import { defineRule, type Report } from '../rule';
 
 export const ipv6WithIpBinding = defineRule({
@@ -62,5 +62,20 @@ export const errorPageMasksRefusal = defineRule({
         what: `custom error response turns ${r.ErrorCode} into ${r.ResponseCode} ${r.ResponsePagePath ?? ''}`.trimEnd(),
         why: `Custom error responses apply to every behavior: a refused or missing tenant file (S3 answers 403 for a missing key when CloudFront may not list the bucket) becomes a ${r.ResponseCode} page, so clients, scripts and monitoring cannot see refusals and a download saves HTML.`,
       }));
+  },
+});
+
+export const logsIncludeCookies = defineRule({
+  code: 'LOGS_INCLUDE_COOKIES',
+  severity: 'error',
+  summary: 'the access logs do not record cookies (they would record every credential)',
+  why: "With IncludeCookies, CloudFront's standard logs record every request's cookies, whatever the behaviors forward (docs/platform.md#access-logs): the tenant token and the CloudFront signed cookies, bearer credentials for their whole lifetime, land in the log bucket in clear, for anyone who can read it to replay.",
+  fix: 'Set Logging.IncludeCookies to false. If a cookie must be analysed, use standard logging (v2) or real-time logs with a field list that leaves out cs(Cookie).',
+  check(context) {
+    const logging = context.config.Logging;
+    if (logging?.Enabled !== true || logging.IncludeCookies !== true) return [];
+    return [
+      { what: `standard logs to ${logging.Bucket ?? 'a bucket'} include cookies (Logging.IncludeCookies is true)` },
+    ];
   },
 });

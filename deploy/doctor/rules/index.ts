@@ -10,7 +10,7 @@ import {
   authViewerAddressMissing,
 } from './auth';
 import { browserCacheNotPrivate, gatedWriteMethods, viewerHttpAllowed } from './behaviors';
-import { errorCachingTooLong, errorPageMasksRefusal, ipv6WithIpBinding } from './distribution';
+import { errorCachingTooLong, errorPageMasksRefusal, ipv6WithIpBinding, logsIncludeCookies } from './distribution';
 import {
   gateMissing,
   gateShadowed,
@@ -53,6 +53,7 @@ export const RULES = [
   authCachingEnabled,
   authOriginNotHttps,
   authViewerAddressMissing,
+  logsIncludeCookies,
   ipv6WithIpBinding,
   errorCachingTooLong,
   errorPageMasksRefusal,
