@@ -270,8 +270,12 @@ function checkPlan(plan: AttachPlan, marker: string): void {
     invalidPlan(`plan.gate.arn: function name "${functionNameOf(gate.arn)}" must contain the marker "${marker}"`);
   if (plan.auth !== undefined) {
     const { auth } = plan;
-    if (!auth.pathPattern.startsWith('/'))
-      invalidPlan(`plan.auth.pathPattern must start with "/", got "${auth.pathPattern}"`);
+    // The login serves /auth/session, /auth/links… (login/service.ts): another pattern would route sign-in to paths
+    // it answers with 404. Detach and the doctor still take any pattern, to clean up or judge what is there.
+    if (auth.pathPattern !== AUTH_PATH_PATTERN)
+      invalidPlan(
+        `plan.auth.pathPattern must be "${AUTH_PATH_PATTERN}", the login's routes (login/service.ts), got "${auth.pathPattern}"`,
+      );
     if (seen.has(auth.pathPattern))
       invalidPlan(
         `plan.auth.pathPattern "${auth.pathPattern}" is also in plan.pathPatterns: login requests carry no token yet`,

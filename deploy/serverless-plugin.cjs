@@ -168,6 +168,11 @@ class TenantGatePlugin {
       );
     if (s.pathPatterns.length === 0)
       throw new this.serverless.classes.Error('tenant-gate: custom.tenantGate.pathPatterns is empty');
+    const { AUTH_PATH_PATTERN } = requireTs('../lib/auth-path.ts');
+    if (s.authPathPattern !== AUTH_PATH_PATTERN)
+      throw new this.serverless.classes.Error(
+        `tenant-gate: custom.tenantGate.authPathPattern must be ${AUTH_PATH_PATTERN}, where the login serves its routes, got "${s.authPathPattern}"`,
+      );
     const { readManifest } = require('./serverless-vars.cjs');
     const manifest = readManifest();
     if (manifest.requireSignatures && manifest.cloudFrontKeys === null) {

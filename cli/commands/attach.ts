@@ -265,7 +265,7 @@ changed the distribution meanwhile.
   --config FILE                 gate config (default ./gatekeeper.config.json)
   --auth-origin HOST|URL        the login function URL; adds --auth-path → that origin (caching disabled)
   --auth-origin-id ID           origin id for it (default ${DEFAULT_AUTH_ORIGIN_ID})
-  --auth-path P                 default ${DEFAULT_AUTH_PATH_PATTERN}
+  --auth-path P                 ${DEFAULT_AUTH_PATH_PATTERN}, the only pattern the login serves (the default)
   --auth-oac ID                 origin access control that signs requests to an AWS_IAM function URL
   --auth-origin-request-policy ID
                                 origin request policy of --auth-path (stack output TenantGateLoginOriginRequestPolicyId:

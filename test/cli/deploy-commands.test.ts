@@ -899,6 +899,7 @@ describe('serverless plugin', () => {
   it.each([
     [{ ...settings, distributionId: '' }, {}, /distributionId must be the id/],
     [{ ...settings, gate: 'both' }, {}, /gate must be one of/],
+    [{ ...settings, authPathPattern: '/login/*' }, {}, /authPathPattern must be \/auth\/\*, where the login serves/],
     [settings, { requireSignatures: true }, /holds no public key/],
     [settings, { loginSecrets: { ssmParameters: [], secretsManagerSecrets: [], files: ['key.pem'] } }, /from files/],
   ])('refuses to deploy with %j / manifest %j', (custom, over, message) => {

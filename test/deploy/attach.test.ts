@@ -530,6 +530,11 @@ describe('attach', () => {
     ],
     ['the auth pattern gated', { ...PLAN, pathPatterns: ['/files/*', '/auth/*'] }, /login requests carry no token/],
     [
+      'a login route the login does not serve',
+      { ...PLAN, auth: { ...AUTH, pathPattern: '/login/*' } },
+      /plan\.auth\.pathPattern must be "\/auth\/\*", the login's routes/,
+    ],
+    [
       'a non function URL auth origin',
       { ...PLAN, auth: { ...AUTH, originDomainName: 'auth.example.com' } },
       /plan\.auth\.originDomainName must be a Lambda function URL host/,
