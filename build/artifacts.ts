@@ -9,6 +9,7 @@ import { ConfigError, validateConfig, type GateConfig } from '../config/gate';
 import { CLOUDFRONT_FUNCTION_MAX_BYTES } from '../lib/cloudfront-limits';
 import { TenantGateError } from '../lib/errors';
 import { withheldSecrets } from '../login/keys';
+import { LOGGED_BY_INDEX } from '../src/errors';
 
 export { CLOUDFRONT_FUNCTION_MAX_BYTES };
 
@@ -235,6 +236,51 @@ function jsLiteral(value: unknown): string {
 }
 
 /** An esbuild plugin serving one in-memory module under `name`. */
+/** A string literal as Prettier writes it in our sources: single quotes, `\\` and `'` escaped. */
+function sourceLiteral(text: string): string {
+  return `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}
+
+/**
+ * The CloudFront Function logs a token failure or a path problem by its index in its list (src/errors.ts,
+ * LOGGED_BY_INDEX): each such literal in the sources of this build becomes the index, as a string, so that
+ * nothing that tests it (`typeof x === 'string'`, a comparison with another literal) reads it differently.
+ */
+function numberedReasons(root: string): esbuild.Plugin {
+  const replacements: [string, string][] = [];
+  for (const list of Object.values(LOGGED_BY_INDEX)) {
+    list.forEach((reason, index) => replacements.push([sourceLiteral(reason), `'${index}'`]));
+  }
+  const sources = new RegExp(`^${escapeRegExp(root)}/(?:src|functions)/[^/]+\\.ts$`);
+  return {
+    name: 'numbered-reasons',
+    setup(build) {
+      build.onLoad({ filter: /\.ts$/ }, (args) => {
+        if (!sources.test(args.path)) return undefined;
+        let contents = readFileSync(args.path, 'utf8');
+        for (const [literal, index] of replacements) contents = contents.split(literal).join(index);
+        return { contents, loader: 'ts' };
+      });
+    },
+  };
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** The built function must hold none of the names it logs by number: one written another way would cost bytes. */
+function checkNumberedReasons(code: string): void {
+  for (const list of Object.values(LOGGED_BY_INDEX)) {
+    for (const reason of list) {
+      if (code.includes(JSON.stringify(reason)) || code.includes(sourceLiteral(reason)))
+        throw new Error(
+          `the CloudFront Function still holds the reason ${JSON.stringify(reason)}: write it as a plain '…' literal in src/ or functions/`,
+        );
+    }
+  }
+}
+
 function inlineModule(name: string, contents: string): esbuild.Plugin {
   const filter = new RegExp(`^${name.replace(/[^\w]/g, '\\$&')}$`);
   return {
@@ -321,6 +367,7 @@ async function cloudFrontFunctionCode(
     // shortened along with the code that reads them.
     plugins: [
       inlineModule('tenant-gate:config', `export const __tgConfig = ${jsLiteral({ ...runtimeFields, keys })};`),
+      numberedReasons(options.root),
     ],
     inject: ['tenant-gate:config'],
     define: {
@@ -348,6 +395,7 @@ async function cloudFrontFunctionCode(
   if (!exported)
     throw new Error('unexpected esbuild output for the CloudFront Function: no trailing export of handle and init');
   const body = esm.slice(0, exported.index);
+  checkNumberedReasons(body);
   const code = [
     // The runtime requires this import to be the first line of the function.
     ...(kvs ? ["import cf from 'cloudfront';"] : []),

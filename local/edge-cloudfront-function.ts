@@ -5,6 +5,7 @@
  * viewer events only; an exception is a 503 (DG "HTTP 503 status code (function execution error)").
  */
 import { readFileSync } from 'node:fs';
+import { readableGateLog } from '../lib/log-reasons';
 import type { Clock } from './clock';
 import { fromCloudFrontFunctionResult, toCloudFrontFunctionEvent, type CfMap } from './cloudfront-function-event';
 import { loadCloudFrontFunction } from './cloudfront-function-runtime';
@@ -33,7 +34,7 @@ export function cloudFrontFunction(file: string, options: CloudFrontFunctionOpti
   const handler = loadCloudFrontFunction(readFileSync(file, 'utf8'), {
     now: options.clock,
     ...(options.store ? { store: options.store } : {}),
-    log: options.log ?? ((line) => console.log(line)),
+    log: (line) => (options.log ?? console.log)(readableGateLog(line)),
   });
   return {
     kind: 'cloudfront-function',

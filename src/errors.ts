@@ -54,6 +54,40 @@ export const TOKEN_FAILURES = [
 ] as const;
 
 /**
+ * Why a viewer path was refused (logged with `invalid_path`). Like TOKEN_FAILURES, append only: the CloudFront
+ * Function logs each by its index in this list (see LOGGED_BY_INDEX).
+ */
+export const PATH_PROBLEMS = [
+  'no leading /',
+  'too long',
+  'not printable ASCII',
+  'backslash, ? or #',
+  'bad escape',
+  'encoded / \\ . or %',
+  'encoded control',
+  'empty or dot segment',
+  'not UTF-8',
+  'control after decoding',
+  'dot after decoding',
+] as const;
+
+export type PathProblem = (typeof PATH_PROBLEMS)[number];
+
+/**
+ * The reasons the CloudFront Function logs by their index in their list rather than by name — `refused
+ * invalid_token 10`, not `… signature_invalid` — because the names cost about 700 of its 10 240 bytes
+ * (build/artifacts.ts replaces them in that build only, as React's production build replaces its error
+ * messages with numbers). Which list a number indexes follows from the refusal code logged before it. Both
+ * lists are append only: a number, once logged, keeps its meaning (test/log-reasons.test.ts holds them to a
+ * frozen copy); docs/reference.md#reading-the-cloudfront-functions-log lists them, and the local distribution
+ * prints the name beside the number.
+ */
+export const LOGGED_BY_INDEX: { readonly [code in RefusalCode]?: readonly string[] } = {
+  invalid_token: TOKEN_FAILURES,
+  invalid_path: PATH_PROBLEMS,
+};
+
+/**
  * Why a token was refused. Kept inside (logs, tests, `tenant-gate verify`); outside every one of them is
  * the same 401 `invalid_token`, so a prober learns nothing about which rule it tripped.
  */

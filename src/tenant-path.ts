@@ -5,6 +5,7 @@
  * so `..`, `.` and `//` would reach objects outside the intended key. The gate therefore refuses, before
  * and after percent-decoding, anything that is not a plain sequence of non-empty segments.
  */
+import type { PathProblem } from './errors';
 
 /** S3 keys are at most 1024 bytes; the prefix adds a little. Longer viewer paths cannot name an object. */
 export const MAX_URI_LENGTH = 1024;
@@ -35,7 +36,7 @@ export const PLAIN_PATH = new RegExp('^(?:/(?!\\.\\.?(?:/|' + END + '))' + SEGME
  * `/ \ . %` or a control character and that decode to valid UTF-8, and segments that are neither empty
  * nor `.` / `..`.
  */
-export function checkViewerPath(uri: string): string | undefined {
+export function checkViewerPath(uri: string): PathProblem | undefined {
   return uri.length <= MAX_URI_LENGTH && PLAIN_PATH.test(uri) ? undefined : scanViewerPath(uri);
 }
 
@@ -50,7 +51,7 @@ const EMPTY_OR_DOT_SEGMENT = new RegExp('/(?:\\.\\.?)?(?:/|' + END + ')');
 const DECODED_CONTROL = /[\x00-\x1f\x7f-\x9f\u2028\u2029\\]/;
 
 /** The rules of `checkViewerPath` without its fast path (exported for the test that holds the two together). */
-export function scanViewerPath(uri: string): string | undefined {
+export function scanViewerPath(uri: string): PathProblem | undefined {
   if (uri.charCodeAt(0) !== 47) return 'no leading /';
   if (uri.length > MAX_URI_LENGTH) return 'too long';
   // Printable ASCII only; backslash, `?` and `#` have no place in a CloudFront uri field.
