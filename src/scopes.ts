@@ -86,8 +86,9 @@ function holdsValue(rule: ScopeRule, claims: ScopeClaims | undefined): boolean {
  */
 export function scopeRefusal(scopes: ScopesConfig, credential: ScopedCredential, uri: string): string | undefined {
   // Cannot throw: the gate's path rules accept only escapes that decode (they decode the path themselves). Were
-  // it to throw anyway, both adapters answer 400 and the login 500: closed either way.
-  const path = uri.indexOf('%') === -1 ? uri : decodeURIComponent(uri);
+  // it to throw anyway, both adapters answer 400 and the login 500: closed either way. One native call, even
+  // for a path without escapes: cheaper in bytes than the test that would skip it.
+  const path = decodeURIComponent(uri);
   const rules = scopes.rules;
   for (let i = 0; i < rules.length; i++) {
     const rule = rules[i];
