@@ -3,13 +3,15 @@
  * property that a scoped credential never opens a path outside its scopes. The built targets run the rows
  * of test/cases/scope-cases.ts (test/conformance.test.ts).
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, validateConfig, type GateConfig } from '../config/gate';
 import { scopeRefusal, type ScopesConfig } from '../src/scopes';
 import type { GateRequest } from '../src/decision';
 import { coreFor } from './helpers/core';
-import { CONFIG } from './helpers/keys';
+import { CONFIG, ROOT } from './helpers/keys';
 import { mint, mintLink, NOW } from './helpers/tokens';
 
 const example = { ...CONFIG } as Record<string, unknown>;
@@ -341,5 +343,33 @@ describe('property: a scoped credential never opens a path outside its scopes', 
     // Both outcomes are reached, so the property cannot hold vacuously.
     expect(forwarded).toBeGreaterThan(40);
     expect(refused).toBeGreaterThan(40);
+  });
+});
+
+describe("docs/reference.md's scopes example ('reference.md', Path scopes)", () => {
+  const page = readFileSync(join(ROOT, 'docs', 'reference.md'), 'utf8');
+  const section = page.slice(page.indexOf('### Path scopes'));
+  const block = JSON.parse(/```json\n([\s\S]*?)```/.exec(section)![1]!) as {
+    scopes: unknown;
+    login: { claimMapping: Record<string, string> };
+  };
+  const config = validateConfig({ ...example, scopes: block.scopes, login: { ...login, ...block.login } });
+  const { gate, keys } = coreFor(config);
+  const verdict = (uri: string, claims: Record<string, unknown>) => {
+    const decision = gate.decide(request(uri, mint({ claims }), undefined), keys, NOW);
+    return decision.action === 'forward' ? 'forward' : decision.refusal!.code;
+  };
+
+  it.each([
+    ['alice opens her folder', '/files/users/alice/a', {}, 'forward'],
+    ["and nobody else's", '/files/users/bob/a', {}, 'scope_denied'],
+    ['unless she has the admin role', '/files/users/bob/a', { roles: ['admin'] }, 'forward'],
+    ['finance only with finance', '/files/finance/a', { roles: ['finance'] }, 'forward'],
+    ['or cfo', '/files/finance/a', { roles: ['cfo'] }, 'forward'],
+    ['not without', '/files/finance/a', {}, 'scope_denied'],
+    ['shared always', '/files/shared/a', {}, 'forward'],
+    ['and nothing else', '/files/report.pdf', { roles: ['admin', 'finance'] }, 'scope_denied'],
+  ])('%s', (_name, uri, claims, expected) => {
+    expect(verdict(uri, claims)).toBe(expected);
   });
 });
