@@ -6,11 +6,17 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ConfigError, validateConfig, type GateConfig } from '../config/gate';
 import { scopeRefusal, type ScopesConfig } from '../src/scopes';
 import type { GateRequest } from '../src/decision';
+import { SCOPES } from './cases/scope-cases';
+import type { RequestCase } from './cases/request-cases';
+import { cloudFrontFunctionEvent, cloudFrontFunctionOutcome, vmRunner } from './helpers/cloudfront-function';
 import { coreFor } from './helpers/core';
+import { lambdaEdgeEvent, lambdaEdgeOutcome, loadLambdaEdge } from './helpers/lambda-edge';
+import type { Outcome } from './helpers/outcome';
+import { built } from './helpers/targets';
 import { CONFIG, ROOT } from './helpers/keys';
 import { mint, mintLink, NOW } from './helpers/tokens';
 
@@ -371,5 +377,58 @@ describe("docs/reference.md's scopes example ('reference.md', Path scopes)", () 
     ['and nothing else', '/files/report.pdf', { roles: ['admin', 'finance'] }, 'scope_denied'],
   ])('%s', (_name, uri, claims, expected) => {
     expect(verdict(uri, claims)).toBe(expected);
+  });
+});
+
+describe("property, on the built targets: both give the rules' verdict (the scopes variant, default deny)", () => {
+  let edge: (c: RequestCase) => Promise<Outcome>;
+  let cff: (c: RequestCase) => Promise<Outcome>;
+  beforeAll(async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(NOW * 1000);
+    vi.spyOn(console, 'log').mockImplementation(() => {});
+    const dir = await built('scopes');
+    const handler = loadLambdaEdge(join(dir, 'viewer-request', 'index.js'));
+    const run = vmRunner(join(dir, 'cloudfront-function', 'index.js'));
+    edge = async (c) => lambdaEdgeOutcome(await handler(lambdaEdgeEvent(c)));
+    cff = async (c) => cloudFrontFunctionOutcome(await run(cloudFrontFunctionEvent(c)));
+  });
+  afterAll(() => {
+    vi.useRealTimers();
+    vi.restoreAllMocks();
+  });
+
+  it('forwards exactly what the rules open, refuses the rest 403 scope_denied, on Lambda@Edge and the CloudFront Function alike', async () => {
+    const scopes = SCOPES as unknown as ScopesConfig;
+    const folders = ['/files/users/', '/files/teams/', '/files/finance/', '/files/public/', '/files/'];
+    const outcomes = { forwarded: 0, refused: 0 };
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...folders),
+        fc.array(fc.constantFrom(...SEGMENTS, 'shared', 'alice', 'A'), { minLength: 1, maxLength: 3 }),
+        fc.constantFrom(...SUBS),
+        fc.subarray(['finance', 'cfo', 'admin', 'staff']),
+        fc.boolean(),
+        async (folder, segments, subject, roles, asLink) => {
+          const uri = folder + segments.join('/');
+          const claims = { sub: subject, roles };
+          const c: RequestCase = asLink
+            ? { name: uri, uri, querystring: `token=${mintLink(uri, { claims })}`, expect: { status: 0 } }
+            : { name: uri, uri, cookies: [`__Host-tenant=${mint({ claims })}`], expect: { status: 0 } };
+          const [onEdge, onCff] = [await edge(c), await cff(c)];
+          const allowed = oracleAllows(scopes, subject, roles, uri);
+          outcomes[allowed ? 'forwarded' : 'refused']++;
+          const expected = allowed
+            ? { status: 'forward', uri: '/tenants/acme' + uri }
+            : { status: 403, code: 'scope_denied' };
+          expect(onEdge).toMatchObject(expected);
+          expect(onCff).toMatchObject(expected);
+        },
+      ),
+      { numRuns: 300 },
+    );
+    // Both outcomes are reached, so the property cannot hold vacuously.
+    expect(outcomes.forwarded).toBeGreaterThan(30);
+    expect(outcomes.refused).toBeGreaterThan(30);
   });
 });
