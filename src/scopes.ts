@@ -10,10 +10,10 @@
  *   credential whose claim holds one of its values; a rule with neither opens it to every credential of the
  *   tenant.
  *
- * Paths are judged percent-decoded: S3 decodes the key it is sent, so `/files/fin%61nce/x` is the object
- * `files/finance/x`, and a rule read on the encoded form would let it through. The gate's path rules
- * (src/tenant-path.ts) have already refused encoded separators, dots and escapes, so decoding cannot change
- * where a segment starts or ends.
+ * Paths are judged percent-decoded: S3 decodes the key it is sent (docs/platform.md#uri-handling), so
+ * `/files/fin%61nce/x` is the object `files/finance/x`, and a rule read on the encoded form would let it through.
+ * The gate's path rules (src/tenant-path.ts) have already refused encoded separators, dots and escapes, so
+ * decoding cannot change where a segment starts or ends.
  *
  * Written in the subset the CloudFront Function runtime and njs accept (no destructuring, spread, for-of).
  * Compiled in only when the configuration has scopes (`__TG_SCOPES__`, build/artifacts.ts).
