@@ -123,6 +123,13 @@ export function benchCloudFrontFunctionNjs(
 export async function cloudFrontFunctionSizes(row: (...cells: (string | number)[]) => void): Promise<void> {
   const web = { corsOrigins: ['https://app.example.com'], loginUrl: '/login' };
   const store = { cloudfrontFunction: { keySource: 'keyValueStore', tenantKillSwitch: true } };
+  // Path scopes (issue 13): a per-user folder and a role folder, and the login mapping the role claim needs.
+  const scopes = {
+    scopes: {
+      rules: [{ path: '/files/users/{sub}/' }, { path: '/files/finance/', claim: 'roles', anyOf: ['finance'] }],
+    },
+    login: { ...CONFIG.login, claimMapping: { groups: 'roles' } },
+  };
   const variants: [string, Record<string, unknown>][] = [
     ['default', {}],
     ['+ corsOrigins', { corsOrigins: web.corsOrigins }],
@@ -131,7 +138,8 @@ export async function cloudFrontFunctionSizes(row: (...cells: (string | number)[
     ['+ keys in the KeyValueStore', { cloudfrontFunction: { keySource: 'keyValueStore', tenantKillSwitch: false } }],
     ['+ tenant kill switch', { cloudfrontFunction: { keySource: 'inline', tenantKillSwitch: true } }],
     ['KeyValueStore keys + kill switch', store],
-    ['all features', { ...web, ...store }],
+    ['+ scopes', scopes],
+    ['all features', { ...web, ...store, ...scopes }],
   ];
   for (const [name, overrides] of variants) {
     const outdir = mkdtempSync(join(tmpdir(), 'tenant-gate-bench-size-'));
@@ -156,9 +164,11 @@ export async function cloudFrontFunctionSizes(row: (...cells: (string | number)[
     const kvs = 'cloudfrontFunction' in overrides;
     const path = kvs
       ? 'no fast path (awaits its store)'
-      : artifact?.note?.includes('without its fast path')
-        ? 'no fast path (too big with it)'
-        : 'with the fast path';
+      : 'scopes' in overrides
+        ? 'no fast path (scopes read claims it does not)'
+        : artifact?.note?.includes('without its fast path')
+          ? 'no fast path (too big with it)'
+          : 'with the fast path';
     if (name === 'default') {
       row(
         'size cloudfront-function, default build',

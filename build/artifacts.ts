@@ -96,6 +96,9 @@ function featureDefines(config: GateConfig): Record<string, string> {
   return {
     __TG_CORS__: String(config.corsOrigins.length > 0),
     __TG_LOGIN_REDIRECT__: String(config.loginUrl !== null),
+    __TG_SCOPES__: String(config.scopes !== undefined),
+    // The token's `sub`: read by the features that need it (scopes), not carried by a build without them.
+    __TG_SUBJECT__: String(config.scopes !== undefined),
     // Only a CloudFront Function reading its KeyValueStore answers 503; its build overrides this.
     __TG_STORE__: 'false',
   };
@@ -204,6 +207,8 @@ const INTERNAL_PROPERTIES = new RegExp(
       'encode',
       'text',
       'mac',
+      'subject',
+      'scopeClaims',
       // Configuration fields (embedded as an object literal by this build, never read from outside).
       'issuer',
       'audience',
@@ -219,6 +224,10 @@ const INTERNAL_PROPERTIES = new RegExp(
       'corsOrigins',
       'loginUrl',
       'linkTokenParam',
+      'scopes',
+      'rules',
+      'claim',
+      'anyOf',
     ].join('|') +
     ')$',
 );
@@ -307,7 +316,9 @@ async function buildCloudFrontFunction(config: GateConfig, options: BuildOptions
   const keys = config.cloudfrontFunction.keySource === 'inline' ? config.keys.filter((k) => k.alg === 'HS256') : [];
   // The fast path serves a function that awaits nothing (inline keys, no kill switch). It costs about 1.4 KB:
   // when the function would not fit with it, it is built without (the same decisions, the general path's cost).
-  const wantsFastPath = options.cloudFrontFastPath !== false && !usesKeyValueStore(config);
+  // Scopes read claims the fast path does not: with them every request takes the general path.
+  const wantsFastPath =
+    options.cloudFrontFastPath !== false && !usesKeyValueStore(config) && config.scopes === undefined;
   let built = await cloudFrontFunctionCode(config, keys, options, wantsFastPath);
   let fastPathNote: string | undefined;
   if (wantsFastPath && Buffer.byteLength(built.code) > CLOUDFRONT_FUNCTION_MAX_BYTES) {

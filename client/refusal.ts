@@ -40,6 +40,7 @@ export const GATE_SENTENCES: { readonly [code in RefusalCode]: string } = {
   tenant_disabled: 'Your organisation is currently disabled.',
   malformed_request: 'The request is malformed.',
   store_unavailable: 'The service could not read its keys just now; try again in a moment.',
+  scope_denied: 'Your account may not open this folder (it belongs to another user, or to a role you do not have).',
 };
 
 /** The login origin's codes (login/errors.ts). */
@@ -55,6 +56,7 @@ export const LOGIN_SENTENCES: { readonly [code in LoginErrorCode]: string } = {
   unsupported_media_type: 'The request body must be JSON (content-type: application/json).',
   invalid_path: 'A link was asked for a malformed path.',
   path_not_allowed: 'A link was asked for a path outside the files this service hands out.',
+  scope_denied: 'A link was asked for a folder your account may not open.',
   too_many_paths: 'Too many links were asked for at once.',
   invalid_expiry: 'The link lifetime is not allowed (a whole number of seconds, up to the configured maximum).',
   ip_binding_unavailable: 'Binding to your network address is not possible here (IPv6, or disabled).',

@@ -5,6 +5,9 @@
 import { z } from 'zod';
 import { unknownFieldMessage } from './issues';
 
+/** A plain path segment of a configured path: no dot segment (it cannot start with "."), no separator, no escape. */
+export const SEGMENT = '[A-Za-z0-9_~-][A-Za-z0-9._~-]*';
+
 const shown = (value: unknown): string => JSON.stringify(value) ?? String(value);
 
 /** A strict object; its unknown members are reported one by one (see configIssues in config/issues.ts). */

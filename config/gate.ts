@@ -9,10 +9,11 @@
 import { createPublicKey, type JsonWebKey } from 'node:crypto';
 import { z } from 'zod';
 import { SIGNED_URL_PARAM_NAMES } from '../lib/cloudfront-signature/names';
-import { bool, integer, matching, oneOf, shown, strictObject, text } from './fields';
+import { bool, integer, matching, oneOf, SEGMENT, shown, strictObject, text } from './fields';
 import { ConfigError, configIssues } from './issues';
 import { localSchema } from './local';
 import { checkLoginAgainstGate, loginSchema, withLoginDefaults } from './login';
+import { checkScopesAgainstGate, scopesSchema } from './scopes';
 
 export { ConfigError, type ConfigIssue } from './issues';
 
@@ -34,8 +35,6 @@ const DAY = 86400;
 const HOST = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$|^localhost$/;
 // RFC 6265 §4.1.1: cookie-name = token (RFC 2616 §2.2); the browser-enforced prefixes make `__Host-` the safe default.
 const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,128}$/;
-/** A plain path segment: no dot segment (it cannot start with "."), no separator, no escape. */
-const SEGMENT = '[A-Za-z0-9_~-][A-Za-z0-9._~-]*';
 const ORIGIN_PREFIX = new RegExp(`^(?:/${SEGMENT})*/\\{tenant\\}(?:/${SEGMENT})*$`);
 const PATH_PREFIX = new RegExp(`^/(?:${SEGMENT}/)*$`);
 const KID = /^[\x21-\x7e]{1,128}$/;
@@ -228,6 +227,7 @@ export const gateInputSchema = strictObject({
     .default(null)
     .describe('Where a navigation without a valid credential is redirected (302, with ?return_to=<path>).'),
   cloudfrontFunction: cloudfrontFunction.describe('The CloudFront Function target.'),
+  scopes: scopesSchema.optional(),
   login: loginSchema.optional().describe('The login origin (/auth/*); absent when there is no login function.'),
   local: localSchema.optional().describe('The local distribution of npm start.'),
 });
@@ -235,6 +235,7 @@ export const gateInputSchema = strictObject({
 const gateSchema = gateInputSchema
   .superRefine((config, ctx) => {
     if (config.login !== undefined) checkLoginAgainstGate(config.login, config, ctx);
+    checkScopesAgainstGate(config, ctx);
   })
   // What the bundles embed: every default written out, derived defaults filled in, nothing for editors.
   .transform((config) => {

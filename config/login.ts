@@ -9,6 +9,7 @@
 import { z } from 'zod';
 import { bool, integer, matching, oneOf, shown, strictObject, text } from './fields';
 import type { GateConfig } from './gate';
+import { claimMappingSchema } from './scopes';
 
 /** Asymmetric JWS algorithms an identity provider may use. HMAC is refused: a shared secret is not an identity. */
 export const IDENTITY_ALGORITHMS = [
@@ -230,6 +231,7 @@ export const loginSchema = strictObject({
     .prefault({})
     .describe('Per-file links (POST /auth/links).'),
   cloudfront: cloudfront.nullable().default(null).describe('CloudFront signed cookies and URLs; null for none.'),
+  claimMapping: claimMappingSchema,
   secrets: strictObject({
     signingKey: secretSource.describe('HS256 secret (base64url) or private PEM/JWK of signingKid.'),
     cloudfrontPrivateKey: secretSource

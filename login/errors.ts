@@ -28,6 +28,8 @@ export type LoginErrorCode =
   | 'invalid_path'
   /** A link path outside the gate's pathPrefix. */
   | 'path_not_allowed'
+  /** A link path the session's scopes do not open (scopes in the configuration; src/scopes.ts, as at the edge). */
+  | 'scope_denied'
   | 'too_many_paths'
   /** `expiresIn` missing, not a positive integer, or over the configured maximum. */
   | 'invalid_expiry'
@@ -55,6 +57,7 @@ export const LOGIN_ERROR_STATUS: { readonly [code in LoginErrorCode]: number } =
   unsupported_media_type: 415,
   invalid_path: 400,
   path_not_allowed: 400,
+  scope_denied: 403,
   too_many_paths: 400,
   invalid_expiry: 400,
   ip_binding_unavailable: 400,

@@ -24,17 +24,20 @@ import {
   notBeforeFailure,
   parseJsonObject,
   splitToken,
+  subjectFailure,
   tenantFailure,
   LINK_TYP,
   SESSION_TYP,
 } from '../src/token-rules';
+import { readScopeClaims, scopeRefusal } from '../src/scopes';
+import { checkViewerPath } from '../src/tenant-path';
 
 export interface RuleCheck {
   rule: string;
   status: 'pass' | 'fail' | 'skip';
   detail: string;
   /** The verifier's failure code this rule corresponds to, when it fails. */
-  code?: TokenFailure | 'link_path_mismatch' | 'link_ip_mismatch';
+  code?: TokenFailure | 'link_path_mismatch' | 'link_ip_mismatch' | 'scope_denied';
 }
 
 export interface TokenExplanation {
@@ -192,7 +195,27 @@ export function explainToken(
         fail('link ip', 'link_ip_mismatch', `bound to ${String(cip)}, viewer ${context.ip}`);
       else pass('link ip', context.ip === undefined ? `bound to ${String(cip)}` : `${String(cip)}`);
     }
+    const sub = claims.sub;
+    check(
+      'sub',
+      subjectFailure(sub),
+      sub === undefined ? 'absent' : String(sub),
+      'not a string of 1 to 255 characters',
+    );
+    // Path scopes (src/scopes.ts): the claims the rules read and, for a given path, the rules' verdict.
+    const scopes = config.scopes;
+    const scopeClaims = scopes === undefined ? undefined : readScopeClaims(claims, scopes);
+    if (scopes !== undefined && scopeClaims === undefined) {
+      fail('scope claims', 'scope_claim_invalid', 'a claim a scope rule reads is not a list of 1 to 64 short strings');
+    } else if (scopes !== undefined && context.path !== undefined && checkViewerPath(context.path) === undefined) {
+      const subject = typeof sub === 'string' ? sub : undefined;
+      const refused = scopeRefusal(scopes, { subject, scopeClaims }, context.path);
+      if (refused !== undefined) fail('scope', 'scope_denied', `${context.path}: ${refused}`);
+      else pass('scope', `${context.path} is in the credential's scopes`);
+    }
   }
-  const contextOk = !checks.some((c) => c.code === 'link_path_mismatch' || c.code === 'link_ip_mismatch');
+  const contextOk = !checks.some(
+    (c) => c.code === 'link_path_mismatch' || c.code === 'link_ip_mismatch' || c.code === 'scope_denied',
+  );
   return { result, ok: result.ok && contextOk, checks };
 }

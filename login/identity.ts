@@ -22,6 +22,8 @@ export interface Identity {
   tenant: string;
   /** The identity token's own expiry: a session never outlives it. */
   exp: number;
+  /** Every claim of the verified identity token: `login.claimMapping` picks what the session carries. */
+  claims: Record<string, unknown>;
 }
 
 export interface IdentityVerifier {
@@ -187,7 +189,7 @@ export function createIdentityVerifier(
       if (typeof payload.sub !== 'string' || payload.sub === '' || typeof payload.exp !== 'number') {
         throw invalid('sub or exp malformed');
       }
-      return { sub: payload.sub, tenant, exp: Math.floor(payload.exp) };
+      return { sub: payload.sub, tenant, exp: Math.floor(payload.exp), claims: payload };
     },
   };
 }

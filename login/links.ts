@@ -8,6 +8,7 @@
  */
 import type { KeyObject } from 'node:crypto';
 import type { GateConfig } from '../config/gate';
+import { scopeRefusal, type ScopeClaims } from '../src/scopes';
 import { checkViewerPath } from '../src/tenant-path';
 import { signUrl } from './cloudfront-signing';
 import type { LoginConfig } from '../config/login';
@@ -79,7 +80,7 @@ export interface LinkContext {
 
 export async function createLinks(
   context: LinkContext,
-  owner: { sub: string; tenant: string },
+  owner: { sub: string; tenant: string; scopeClaims?: ScopeClaims | undefined },
   paths: readonly string[],
   iat: number,
   exp: number,
@@ -87,11 +88,21 @@ export async function createLinks(
 ): Promise<Link[]> {
   const { config, login } = context;
   for (const path of paths) checkLinkPath(config, path);
+  // The gate's own scope rules (src/scopes.ts), on the session's claims: never a link the gate would refuse, and
+  // never a link the user could not open themselves. Every path is judged before any link is minted.
+  if (config.scopes !== undefined) {
+    for (const path of paths) {
+      const refused = scopeRefusal(config.scopes, { subject: owner.sub, scopeClaims: owner.scopeClaims }, path);
+      if (refused !== undefined) throw new LoginError('scope_denied', refused);
+    }
+  }
   const links: Link[] = [];
   for (const path of paths) {
     const token = await context.minter.link(context.signingKey, {
       sub: owner.sub,
       tenant: owner.tenant,
+      // The link carries the session's scope claims: the gate applies the scopes to links too.
+      ...(owner.scopeClaims === undefined ? {} : { scopeClaims: owner.scopeClaims }),
       iat,
       exp,
       path,

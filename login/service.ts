@@ -16,6 +16,7 @@ import { RETRY_AFTER_SECONDS } from './limits';
 import { failureName } from './secrets';
 import { createIdentityVerifier, type IdentityVerifier } from './identity';
 import type { LoginKeys } from './keys';
+import { mapIdentityClaims } from './claim-mapping';
 import { createLinks, parseLinkRequest } from './links';
 import { clearingSetCookies, sessionSetCookies } from './set-cookie';
 import { createTenantTokenMinter } from './tenant-token';
@@ -243,7 +244,14 @@ export function createLoginService(config: LoginGateConfig, deps: LoginDeps): Lo
     // Never longer than configured, and never past the identity the session stands for.
     const exp = Math.min(iat + login.sessionLifetimeSeconds, who.exp);
     if (exp <= iat) throw new LoginError('invalid_identity', 'identity token expires now');
-    const tenantToken = await minter.session(loaded.signing, { sub: who.sub, tenant: who.tenant, iat, exp });
+    const mapped = mapIdentityClaims(login.claimMapping, config.scopes, who.claims, who.sub);
+    const tenantToken = await minter.session(loaded.signing, {
+      sub: mapped.sub,
+      tenant: who.tenant,
+      iat,
+      exp,
+      ...(config.scopes === undefined ? {} : { scopeClaims: mapped.claims }),
+    });
     let cloudfront: Record<string, string> | undefined;
     if (signedCookies && login.cloudfront !== null) {
       if (loaded.cloudfront === null) throw new LoginError('internal_error', 'no CloudFront private key loaded');
@@ -289,7 +297,7 @@ export function createLoginService(config: LoginGateConfig, deps: LoginDeps): Lo
     const loaded = await keys();
     const made = await createLinks(
       { config, login, minter, signingKey: loaded.signing, cloudfrontKey: loaded.cloudfront },
-      { sub, tenant: token.tenant },
+      { sub, tenant: token.tenant, scopeClaims: token.scopeClaims },
       body.paths,
       iat,
       iat + body.expiresIn,

@@ -13,7 +13,9 @@
  */
 import { createHmac, sign } from 'node:crypto';
 import type { GateConfig } from '../config/gate';
+import type { ScopeClaims } from '../src/scopes';
 import { isSafeTenantSegment } from '../src/tenant-path';
+import { MAX_SUBJECT_LENGTH } from '../src/token-rules';
 import { LINK_TYP, SESSION_TYP } from '../src/token';
 import type { SigningKey } from './keys';
 import { canonicalIp } from './viewer-ip';
@@ -23,6 +25,8 @@ export interface SessionClaims {
   tenant: string;
   iat: number;
   exp: number;
+  /** The claims the path scopes read (login/claim-mapping.ts), carried by sessions and their links alike. */
+  scopeClaims?: ScopeClaims;
 }
 
 export interface LinkClaims extends SessionClaims {
@@ -70,7 +74,12 @@ export function createTenantTokenMinter(rules: TokenRulesForMinting): TenantToke
       throw new Error('bad iat/exp');
     if (claims.exp - claims.iat > maxLifetime)
       throw new Error(`lifetime ${claims.exp - claims.iat}s exceeds ${maxLifetime}s`);
-    if (typeof claims.sub !== 'string' || claims.sub === '') throw new Error('sub required');
+    if (typeof claims.sub !== 'string' || claims.sub === '' || claims.sub.length > MAX_SUBJECT_LENGTH)
+      throw new Error('sub required, at most 255 characters');
+    for (const values of Object.values(claims.scopeClaims ?? {})) {
+      if (!Array.isArray(values) || !values.every((v) => typeof v === 'string' && v !== ''))
+        throw new Error('scope claims must be lists of strings');
+    }
   }
 
   // Header and claim order as jose's SignJWT writes them (constructor payload, then iss, aud, sub, iat, exp).
@@ -88,6 +97,7 @@ export function createTenantTokenMinter(rules: TokenRulesForMinting): TenantToke
   ): Promise<string> {
     const body = {
       [rules.tenantClaim]: claims.tenant,
+      ...claims.scopeClaims,
       ...payload,
       iss: rules.issuer,
       aud: rules.audience,

@@ -11,6 +11,7 @@ import { ALLOWED_METHODS, allowedOrigin, corsHeaders, preflightHeaders } from '.
 import { isViewerAddress } from './ip-address';
 import { isNavigation, loginLocation } from './login-redirect';
 import { generatedResponse, refusalResponse, type GateResponse } from './response';
+import { scopeRefusal } from './scopes';
 import { checkViewerPath, originUri } from './tenant-path';
 import type { KeyLookup, TokenKind, TokenVerifier, VerifiedToken } from './token';
 
@@ -63,6 +64,7 @@ export function credentialOf(request: GateRequest): string | undefined {
 // itself; undefined (tests of the sources, tools) means compiled in, and the configuration decides.
 declare const __TG_CORS__: boolean | undefined;
 declare const __TG_LOGIN_REDIRECT__: boolean | undefined;
+declare const __TG_SCOPES__: boolean | undefined;
 
 function corsOn(config: GateConfig): boolean {
   return config.corsOrigins.length > 0;
@@ -155,6 +157,12 @@ export function createGate(config: GateConfig, tokens: TokenVerifier): Gate {
       if (verified.ip !== undefined && !isViewerAddress(verified.ip, request.viewerIp)) {
         return deny('link_ip_mismatch', 'cip', request);
       }
+    }
+    // Path scopes (src/scopes.ts): after the credential and the link checks, before the rewrite; links too. A
+    // build sets the switch from the configuration, so there it is the whole condition.
+    if (typeof __TG_SCOPES__ === 'undefined' ? config.scopes !== undefined : __TG_SCOPES__) {
+      const scoped = scopeRefusal(config.scopes!, verified, uri);
+      if (scoped !== undefined) return deny('scope_denied', scoped, request);
     }
     return {
       action: 'forward',

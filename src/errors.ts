@@ -20,7 +20,8 @@ export type RefusalCode =
   | 'link_ip_mismatch'
   | 'tenant_disabled'
   | 'malformed_request'
-  | 'store_unavailable';
+  | 'store_unavailable'
+  | 'scope_denied';
 
 /** Every token failure, as a list (tests check each is exercised; nothing at run time reads it, so no bundle holds it). */
 export const TOKEN_FAILURES = [
@@ -51,6 +52,8 @@ export const TOKEN_FAILURES = [
   'tenant_invalid',
   'link_path_missing',
   'link_ip_invalid',
+  'sub_invalid',
+  'scope_claim_invalid',
 ] as const;
 
 /**
@@ -103,7 +106,7 @@ export interface Refusal {
  * The one table from code to HTTP status. The body carries the code only (docs/reference.md explains each):
  * every byte counts in a CloudFront Function, whose code may not exceed 10 KB.
  */
-export const REFUSALS: { [code in RefusalCode]: number } = {
+export const REFUSALS = {
   missing_credentials: 401,
   invalid_token: 401,
   duplicate_credentials: 400,
@@ -119,7 +122,13 @@ export const REFUSALS: { [code in RefusalCode]: number } = {
   // A deliberate answer, not an exception: the CloudFront Function could not read its KeyValueStore for
   // the kill switch, and refusing is the only safe default.
   store_unavailable: 503,
-};
+} as { [code in RefusalCode]: number };
+
+// Compile-time switch (build/artifacts.ts): undefined when the sources run as they are (compiled in).
+declare const __TG_SCOPES__: boolean | undefined;
+// A valid credential of the right tenant, for a path its scopes do not open (src/scopes.ts). Only a build with
+// scopes answers it, so only that build carries its row: the default CloudFront Function has no byte to spare.
+if (typeof __TG_SCOPES__ === 'undefined' || __TG_SCOPES__) REFUSALS.scope_denied = 403;
 
 export function refusal(code: RefusalCode, reason: string): Refusal {
   return { code: code, reason: reason };

@@ -34,7 +34,8 @@ export type TokenRules = Pick<
   | 'maxTokenLength'
   | 'maxTokenLifetimeSeconds'
   | 'maxLinkLifetimeSeconds'
->;
+> &
+  Partial<Pick<GateConfig, 'scopes'>>;
 
 /**
  * What differs between runtimes in reading a segment: base64url decoding and encoding (as lenient as the
@@ -188,4 +189,13 @@ export function linkPathFailure(pth: unknown): TokenFailure | undefined {
 export function linkIpFailure(cip: unknown): TokenFailure | undefined {
   if (cip === undefined) return undefined;
   return typeof cip === 'string' && (IPV4.test(cip) || ipv6Groups(cip) !== undefined) ? undefined : 'link_ip_invalid';
+}
+
+/** The longest `sub` a tenant token may carry (the contract shared with revocation, issue 13). */
+export const MAX_SUBJECT_LENGTH = 255;
+
+/** `sub`, optional (RFC 7519 §4.1.2): when present, a non-empty string of at most MAX_SUBJECT_LENGTH characters. */
+export function subjectFailure(sub: unknown): TokenFailure | undefined {
+  if (sub === undefined) return undefined;
+  return typeof sub === 'string' && sub !== '' && sub.length <= MAX_SUBJECT_LENGTH ? undefined : 'sub_invalid';
 }

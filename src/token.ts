@@ -12,6 +12,7 @@
  */
 import type { Algorithm } from '../config/gate';
 import type { TokenFailure } from './errors';
+import { readScopeClaims, type ScopeClaims } from './scopes';
 import {
   audienceFailure,
   canonicalBytes,
@@ -26,6 +27,7 @@ import {
   notBeforeFailure,
   parseJsonObject,
   splitToken,
+  subjectFailure,
   tenantFailure,
   type Base64urlPort,
   type TokenKind,
@@ -55,6 +57,13 @@ export interface VerifiedToken {
   path: string | undefined;
   /** Link tokens only, when bound: the one viewer address they work from, in canonical form. */
   ip: string | undefined;
+  /**
+   * The `sub` claim, when the token has one and the build reads it (`__TG_SUBJECT__`: a build whose features
+   * need no `sub` leaves the member out).
+   */
+  subject: string | undefined;
+  /** The claims the scope rules read (src/scopes.ts), validated; undefined (or absent) without scopes. */
+  scopeClaims: ScopeClaims | undefined;
 }
 
 export type TokenResult = { ok: true; token: VerifiedToken } | { ok: false; failure: TokenFailure };
@@ -90,6 +99,11 @@ export function readTokenHeader(token: string, maxLength: number, port: Base64ur
   }
   return readHeader(parts[0], port);
 }
+
+// Compile-time switches (build/artifacts.ts; undefined when the sources run as they are: compiled in). `sub` is
+// read only by the features that need it, so that the default CloudFront Function carries none of it.
+declare const __TG_SUBJECT__: boolean | undefined;
+declare const __TG_SCOPES__: boolean | undefined;
 
 export interface TokenVerifier {
   verify(token: string, keys: KeyLookup, nowSeconds: number): TokenResult;
@@ -157,18 +171,26 @@ export function createTokenVerifier(rules: TokenRules, port: Base64urlPort): Tok
       path = claims.pth as string;
       ip = claims.cip as string | undefined;
     }
-    return {
-      ok: true,
-      token: {
-        kind: header.kind,
-        kid: header.kid,
-        tenant: tenant as string,
-        exp: exp as number,
-        iat: iat as number,
-        path: path,
-        ip: ip,
-      },
-    };
+    const verified = {
+      kind: header.kind,
+      kid: header.kid,
+      tenant: tenant as string,
+      exp: exp as number,
+      iat: iat as number,
+      path: path,
+      ip: ip,
+    } as VerifiedToken;
+    // Set only by a build that reads them, so that one without carries none of their code (not even `void 0`).
+    if (typeof __TG_SUBJECT__ === 'undefined' || __TG_SUBJECT__) {
+      if (subjectFailure(claims.sub) !== undefined) return fail('sub_invalid');
+      verified.subject = claims.sub as string | undefined;
+    }
+    if (typeof __TG_SCOPES__ === 'undefined' ? rules.scopes !== undefined : __TG_SCOPES__) {
+      const scopeClaims = readScopeClaims(claims, rules.scopes!);
+      if (scopeClaims === undefined) return fail('scope_claim_invalid');
+      verified.scopeClaims = scopeClaims;
+    }
+    return { ok: true, token: verified };
   }
 
   return { verify: verify };

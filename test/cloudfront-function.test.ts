@@ -34,8 +34,8 @@ async function buildVariant(overrides: Record<string, unknown>): Promise<string>
 }
 
 describe('CloudFront Function artifact', () => {
-  it("fits CloudFront's 10 KB limit, with and without the web features", async () => {
-    for (const variant of ['default', 'web'] as const) {
+  it("fits CloudFront's 10 KB limit, with and without the web features, and with scopes", async () => {
+    for (const variant of ['default', 'web', 'scopes'] as const) {
       const code = readFileSync(join(await built(variant), 'cloudfront-function', 'index.js'));
       expect(code.length).toBeLessThanOrEqual(CLOUDFRONT_FUNCTION_MAX_BYTES);
     }
@@ -239,5 +239,18 @@ describe("the local KeyValueStore keeps CloudFront's limits", () => {
     await expect(handle.get('b', { format: 'string' })).rejects.toThrow();
     expect(await handle.exists('b')).toBe(false);
     expect(await handle.get('a', { format: 'json' })).toEqual({ x: 1 });
+  });
+});
+
+describe('CloudFront Function with scopes', () => {
+  it('carries no byte of them without: the default build names no scope code, the scopes build does', async () => {
+    const plain = readFileSync(join(await built('default'), 'cloudfront-function', 'index.js'), 'utf8');
+    const scoped = readFileSync(join(await built('scopes'), 'cloudfront-function', 'index.js'), 'utf8');
+    for (const marker of ['{sub}', 'scope_denied', 'sub_invalid', 'scope_claim_invalid', 'decodeURIComponent(']) {
+      expect(scoped).toContain(marker);
+    }
+    for (const marker of ['{sub}', 'scope_denied', 'sub_invalid', 'scope_claim_invalid']) {
+      expect(plain).not.toContain(marker);
+    }
   });
 });

@@ -8,6 +8,7 @@ import { canonicalBytes, CANONICAL_BASE64URL_32 } from '../src/token-rules';
 import { constantTimeEqualDigests } from '../src/constant-time';
 import { ipv6Groups, isViewerAddress } from '../src/ip-address';
 import { nodeBase64url } from '../functions/key-ring';
+import { CONFIG } from './helpers/keys';
 
 const { tokens, keys } = coreFor();
 
@@ -217,5 +218,35 @@ describe('IPv6 link binding: every spelling of one address is that address', () 
     expect(isViewerAddress('192.0.2.10', '::ffff:192.0.2.10')).toBe(false);
     expect(isViewerAddress('2001:db8::1', '')).toBe(false);
     expect(isViewerAddress('::', '::0.0.0.0')).toBe(false);
+  });
+});
+
+describe('sub and scope claims (read by a build with scopes: the sources read them whenever configured)', () => {
+  const scoped = coreFor({
+    ...CONFIG,
+    scopes: { rules: [{ path: '/files/finance/', claim: 'roles', anyOf: ['finance'] }], default: 'allow' },
+  });
+
+  it.each([
+    ['sub a number', { sub: 7 }, 'sub_invalid'],
+    ['sub empty', { sub: '' }, 'sub_invalid'],
+    ['sub of 256 characters', { sub: 'a'.repeat(256) }, 'sub_invalid'],
+    ['sub an array', { sub: ['alice'] }, 'sub_invalid'],
+    ['roles a string', { roles: 'finance' }, 'scope_claim_invalid'],
+    ['roles holding null', { roles: [null] }, 'scope_claim_invalid'],
+    ['roles of 65 values', { roles: Array.from({ length: 65 }, (_, i) => `r${i}`) }, 'scope_claim_invalid'],
+  ])('%s: %s', (_name, claims, failure) => {
+    expect(scoped.tokens.verify(mint({ claims }), scoped.keys, NOW)).toEqual({ ok: false, failure });
+  });
+
+  it('without scopes, a claim named like a scope claim is not read', () => {
+    expect(tokens.verify(mint({ claims: { roles: 'finance' } }), keys, NOW)).toMatchObject({ ok: true });
+  });
+
+  it('no sub is no failure: the credential owns no folder', () => {
+    expect(scoped.tokens.verify(mint({ claims: { sub: undefined } }), scoped.keys, NOW)).toMatchObject({
+      ok: true,
+      token: { subject: undefined, scopeClaims: {} },
+    });
   });
 });

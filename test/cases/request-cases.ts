@@ -5,13 +5,14 @@
  * A request is described in runtime-neutral terms (raw Cookie header values, a raw query string); each
  * runner turns it into its runtime's event the way CloudFront would.
  */
+import { scopeCases } from './scope-cases';
 import { tokenCases } from './token-cases';
 import { mint, mintLink } from '../helpers/tokens';
 
 export interface RequestCase {
   name: string;
-  /** Which built configuration: the default one, or `web` (loginUrl and corsOrigins set). */
-  config?: 'default' | 'web';
+  /** Which built configuration: the default one, `web` (loginUrl and corsOrigins set) or `scopes` (scope-cases.ts). */
+  config?: 'default' | 'web' | 'scopes';
   method?: string;
   uri?: string;
   /** Raw `Cookie` header values, one per header. */
@@ -428,6 +429,7 @@ export const requestCases: RequestCase[] = [
     method: 'POST',
     expect: { status: 405, code: 'method_not_allowed', headers: { allow: 'GET, HEAD, OPTIONS' } },
   },
+  ...scopeCases,
 ];
 
 /** The `web` configuration: the default one plus a login URL and one allowed origin. */

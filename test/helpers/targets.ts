@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildArtifacts } from '../../build/artifacts';
 import { WEB_OVERRIDES, type RequestCase } from '../cases/request-cases';
+import { SCOPES } from '../cases/scope-cases';
 import { CONFIG, ROOT } from './keys';
 import { lambdaEdgeEvent, lambdaEdgeOutcome, loadLambdaEdge } from './lambda-edge';
 import type { Outcome } from './outcome';
@@ -24,13 +25,28 @@ export interface Target {
 
 const builds = new Map<string, Promise<string>>();
 
+export type Variant = NonNullable<RequestCase['config']>;
+
+/** What each configuration variant changes in the default one. */
+export const VARIANTS: { [variant in Variant]: Record<string, unknown> } = {
+  default: {},
+  web: WEB_OVERRIDES,
+  // The login must carry the claim the rules read (config/scopes.ts). One HS256 key, not two: until the CloudFront
+  // Function's general path is cut (issue 12), these four rules and both keys are 68 B over its 10 KB.
+  scopes: {
+    scopes: SCOPES,
+    login: { ...CONFIG.login, claimMapping: { groups: 'roles' } },
+    keys: CONFIG.keys.filter((key) => key.kid !== 'hs-2026-10'),
+  },
+};
+
 /** Builds (once per test file) the artifacts for a configuration variant; returns the output folder. */
-export function built(variant: 'default' | 'web', overrides: Record<string, unknown> = {}): Promise<string> {
+export function built(variant: Variant, overrides: Record<string, unknown> = {}): Promise<string> {
   const key = variant + JSON.stringify(overrides);
   let dir = builds.get(key);
   if (!dir) {
     const outdir = mkdtempSync(join(tmpdir(), `tenant-gate-${variant}-`));
-    const config = { ...CONFIG, ...(variant === 'web' ? WEB_OVERRIDES : {}), ...overrides };
+    const config = { ...CONFIG, ...VARIANTS[variant], ...overrides };
     dir = buildArtifacts({ config, outdir, root: ROOT }).then(() => outdir);
     builds.set(key, dir);
   }
@@ -44,6 +60,7 @@ export const lambdaEdge: Target = {
     const handlers = {
       default: loadLambdaEdge(join(await built('default'), 'viewer-request', 'index.js')),
       web: loadLambdaEdge(join(await built('web'), 'viewer-request', 'index.js')),
+      scopes: loadLambdaEdge(join(await built('scopes'), 'viewer-request', 'index.js')),
     };
     return async (c) => lambdaEdgeOutcome(await handlers[c.config ?? 'default'](lambdaEdgeEvent(c)));
   },
@@ -57,6 +74,7 @@ function cloudFrontFunction(name: string, runnerFor: (file: string) => (event: u
       const run = {
         default: runnerFor(join(await built('default'), 'cloudfront-function', 'index.js')),
         web: runnerFor(join(await built('web'), 'cloudfront-function', 'index.js')),
+        scopes: runnerFor(join(await built('scopes'), 'cloudfront-function', 'index.js')),
       };
       return async (c) => cloudFrontFunctionOutcome(await run[c.config ?? 'default'](cloudFrontFunctionEvent(c)));
     },

@@ -56,6 +56,7 @@ describe('login config', () => {
       viewerIpSource: 'sourceIp',
       links: { maxExpiresInSeconds: 172800, maxPaths: 100 },
       cloudfront: null,
+      claimMapping: {},
       secrets: { signingKey: { ssmParameter: '/tg/signing' }, cloudfrontPrivateKey: null },
     });
   });

@@ -4,7 +4,7 @@ import { explainToken } from '../../login/explain-token';
 import { createKeyRing } from '../../functions/key-ring';
 import { tokenCases } from '../cases/token-cases';
 import { CONFIG } from '../helpers/keys';
-import { mintLink, NOW } from '../helpers/tokens';
+import { mint, mintLink, NOW } from '../helpers/tokens';
 
 const keys = createKeyRing(CONFIG.keys);
 
@@ -27,5 +27,27 @@ describe('explainToken agrees with the gate', () => {
     ]);
     const otherIp = explainToken(link, CONFIG, keys, NOW, { path: '/files/film.mp4', ip: '192.0.2.5' });
     expect([otherIp.ok, otherIp.checks.find((c) => c.status === 'fail')?.code]).toEqual([false, 'link_ip_mismatch']);
+  });
+
+  describe('with scopes: sub, the scope claims, and the verdict on a path', () => {
+    const scoped = { ...CONFIG, scopes: { rules: [{ path: '/files/users/{sub}/' }], default: 'allow' as const } };
+    const codeOf = (token: string, path?: string) => {
+      const explained = explainToken(token, scoped, keys, NOW, path === undefined ? {} : { path });
+      return [explained.ok, explained.checks.find((c) => c.status === 'fail')?.code ?? 'ok'];
+    };
+
+    it.each<[string, string, string | undefined, [boolean, string]]>([
+      ['own folder', mint(), '/files/users/alice/a', [true, 'ok']],
+      ["another's folder", mint(), '/files/users/bob/a', [false, 'scope_denied']],
+      ['a bad sub', mint({ claims: { sub: 5 } }), undefined, [false, 'sub_invalid']],
+      ['a link into the own folder', mintLink('/files/users/alice/a'), '/files/users/alice/a', [true, 'ok']],
+    ])('%s', (_name, token, path, expected) => {
+      expect(codeOf(token, path)).toEqual(expected);
+    });
+
+    it("a bad sub is the gate's verdict too", () => {
+      const explained = explainToken(mint({ claims: { sub: '' } }), scoped, keys, NOW);
+      expect(explained.result).toEqual({ ok: false, failure: 'sub_invalid' });
+    });
   });
 });
