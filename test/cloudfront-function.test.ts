@@ -246,7 +246,8 @@ describe('CloudFront Function with scopes', () => {
   it('carries no byte of them without: the default build names no scope code, the scopes build does', async () => {
     const plain = readFileSync(join(await built('default'), 'cloudfront-function', 'index.js'), 'utf8');
     const scoped = readFileSync(join(await built('scopes'), 'cloudfront-function', 'index.js'), 'utf8');
-    for (const marker of ['{sub}', 'scope_denied', 'sub_invalid', 'scope_claim_invalid', 'decodeURIComponent(']) {
+    // Token failures are numbered in this build (test/log-reasons.test.ts): the names are in neither.
+    for (const marker of ['{sub}', 'scope_denied', 'decodeURIComponent(']) {
       expect(scoped).toContain(marker);
     }
     for (const marker of ['{sub}', 'scope_denied', 'sub_invalid', 'scope_claim_invalid']) {
