@@ -35,6 +35,8 @@ declare const __KILL_SWITCH__: boolean;
 declare const __TG_FAST_PATH__: boolean;
 declare const __TG_CORS__: boolean | undefined;
 declare const __TG_LOGIN_REDIRECT__: boolean | undefined;
+/** True when the configuration binds credentials to distribution tenants (src/distribution-tenant.ts). */
+declare const __TG_DISTRIBUTION_TENANT__: boolean;
 
 function NO_HEADER(): undefined {
   return undefined;
@@ -46,6 +48,11 @@ export interface CloudFrontRuntime {
     createHmac(algorithm: 'sha256', key: Uint8Array): { update(data: string): { digest(): Uint8Array } };
   };
   kvs: KeyValueStore | undefined;
+  /**
+   * `cf.distributionTenant.parameters.get(name)`, called per request (the runtime offers it only inside the
+   * handler); it throws on a standard distribution (docs/platform.md#multi-tenant-distributions).
+   */
+  tenantParameter?: (name: string) => unknown;
 }
 
 /**
@@ -234,6 +241,16 @@ function toGateRequest(event: CfEvent): GateRequest | undefined {
   };
 }
 
+/** The called distribution tenant's tenant parameter; undefined when it cannot be read (the decision refuses). */
+function readSiteTenant(): string | undefined {
+  try {
+    const value = runtime.tenantParameter!(config.distributionTenant!.parameter);
+    return typeof value === 'string' ? value : undefined;
+  } catch (_error) {
+    return undefined;
+  }
+}
+
 function answer(refused: Respond): object {
   if (refused.refusal !== undefined) console.log('refused ' + refused.refusal.code + ' ' + refused.refusal.reason);
   const response = refused.response;
@@ -285,6 +302,7 @@ async function handleWithStore(event: CfEvent): Promise<object> {
   try {
     const gateRequest = event && typeof event === 'object' ? toGateRequest(event) : undefined;
     if (gateRequest === undefined) return malformed(UNREADABLE);
+    if (__TG_DISTRIBUTION_TENANT__) gateRequest.siteTenant = readSiteTenant();
 
     let keys: KeyLookup = inlineKey;
     let storeDown = false;
@@ -423,6 +441,7 @@ export function handle(event: CfEvent): object | Promise<object> {
     if (forwarded !== undefined) return forwarded;
     const gateRequest = event && typeof event === 'object' ? toGateRequest(event) : undefined;
     if (gateRequest === undefined) return malformed(UNREADABLE);
+    if (__TG_DISTRIBUTION_TENANT__) gateRequest.siteTenant = readSiteTenant();
     const decision = gate.decide(gateRequest, inlineKey, nowSeconds());
     if (decision.action === 'respond') return answer(decision);
     if (__TG_FAST_PATH__ && decision.credential.kind === 'session') {
