@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { DistributionConfig } from '@aws-sdk/client-cloudfront';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { attach } from '../../deploy/attach';
-import { addTenant, DistributionTenantError, removeTenant } from '../../deploy/distribution-tenants';
+import { addTenant, DistributionTenantError, removeTenant, type TenantRecord } from '../../deploy/distribution-tenants';
 import { runCli } from '../helpers/cli';
 import { FakeDistributionTenants } from '../fakes/distribution-tenants';
 import { CloudFrontClient } from '@aws-sdk/client-cloudfront';
@@ -230,5 +230,86 @@ describe('usage', () => {
     const run = await runCli(argv, cwd);
     expect(run.code).toBe(2);
     expect(run.err).toMatch(message);
+  });
+});
+
+describe('doctor --live on a multi-tenant distribution', () => {
+  const gateConfig = () => {
+    const config = JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'gatekeeper.config.json'), 'utf8'));
+    writeFileSync(
+      join(cwd, 'gate.json'),
+      JSON.stringify({ ...config, $schema: undefined, distributionTenant: { parameter: 'tenant' } }),
+    );
+    return join(cwd, 'gate.json');
+  };
+
+  it("reads the distribution tenants' parameters and reports one without its tenant", async () => {
+    const { doctorSource } = await import('../../cli/commands/doctor');
+    const { vi } = await import('vitest');
+    const asked: string[] = [];
+    const spy = vi.spyOn(doctorSource, 'create').mockReturnValue({
+      distributionConfig: async () => ATTACHED,
+      cachePolicy: async () => undefined,
+      originRequestPolicy: async () => undefined,
+      responseHeadersPolicy: async () => undefined,
+      distributionTenants: async (id): Promise<TenantRecord[]> => {
+        asked.push(id);
+        return [
+          {
+            id: 'dt_1',
+            name: 'acme',
+            distributionId: ID,
+            domains: ['files.acme.com'],
+            enabled: true,
+            status: 'Deployed',
+            parameters: { tenant: 'acme' },
+            etag: 'E1',
+          },
+          {
+            id: 'dt_2',
+            name: 'globex',
+            distributionId: ID,
+            domains: ['files.globex.com'],
+            enabled: true,
+            status: 'Deployed',
+            parameters: {},
+            etag: 'E1',
+          },
+        ];
+      },
+    });
+    try {
+      const r = await runCli(['doctor', '--live', ID, '--config', gateConfig(), '--json'], cwd);
+      expect(asked).toEqual([ID]);
+      const findings = (JSON.parse(r.out) as { findings: { code: string; what: string }[] }).findings;
+      expect(findings.filter((f) => f.code === 'DISTRIBUTION_TENANT_WITHOUT_PARAMETER')).toEqual([
+        expect.objectContaining({ what: 'distribution tenant globex (files.globex.com) has no tenant' }),
+      ]);
+      expect(r.code).toBe(1);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  it('does not list distribution tenants of a standard distribution', async () => {
+    const { doctorSource } = await import('../../cli/commands/doctor');
+    const { vi } = await import('vitest');
+    let listed = false;
+    const spy = vi.spyOn(doctorSource, 'create').mockReturnValue({
+      distributionConfig: async () => PLAIN,
+      cachePolicy: async () => undefined,
+      originRequestPolicy: async () => undefined,
+      responseHeadersPolicy: async () => undefined,
+      distributionTenants: async () => ((listed = true), []),
+    });
+    try {
+      const r = await runCli(['doctor', '--live', ID, '--config', gateConfig(), '--json'], cwd);
+      expect(listed).toBe(false);
+      expect((JSON.parse(r.out) as { findings: { code: string }[] }).findings.map((f) => f.code)).toContain(
+        'TENANT_MODE_ON_STANDARD',
+      );
+    } finally {
+      spy.mockRestore();
+    }
   });
 });
