@@ -313,3 +313,21 @@ describe('doctor --live on a multi-tenant distribution', () => {
     }
   });
 });
+
+describe('the deploy guide (docs/deploy.md, "Multi-tenant distributions")', () => {
+  const GUIDE = `npx tenant-gate tenants add --distribution-id E2MULTITENANT01 --name acme --domain files.acme.com --tenant acme
+npx tenant-gate tenants list --distribution-id E2MULTITENANT01
+npx tenant-gate tenants remove --distribution-id E2MULTITENANT01 --name acme`;
+
+  it('runs its onboarding commands, in order, against the fake', async () => {
+    const outs: string[] = [];
+    for (const line of GUIDE.split('\n')) {
+      const run = await runCli(line.split(' ').slice(2), cwd);
+      expect(run.code, line).toBe(0);
+      outs.push(run.out);
+    }
+    expect(outs[0]).toMatch(/^acme: created distribution tenant/);
+    expect(outs[1]).toMatch(/^acme {2}dt_\w+ {2}tenant=acme {2}files\.acme\.com/);
+    expect(outs[2]).toMatch(/acme: deleted distribution tenant/);
+  });
+});

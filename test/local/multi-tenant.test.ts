@@ -132,6 +132,7 @@ describe('the multi-tenant demo distribution (CloudFront Function gate)', () => 
 
 describe('npm start -- --multi-tenant', () => {
   it('serves the multi-tenant demo configuration with the CloudFront Function gate', () => {
+    // docs/deploy.md, "Multi-tenant distributions": npm start -- --multi-tenant
     const options = startOptions(['--multi-tenant'], {}, ROOT);
     expect(options.configPath).toBe(CONFIG);
     expect(options.gate).toBe('cloudfront-function');
