@@ -100,6 +100,7 @@ function featureDefines(config: GateConfig): Record<string, string> {
     // The token's `sub`: read by the features that need it (scopes), not carried by a build without them.
     __TG_SUBJECT__: String(config.scopes !== undefined),
     __TG_DISTRIBUTION_TENANT__: String(config.distributionTenant !== undefined),
+    __TG_ORIGIN_PATH_BY_PARAMETER__: String(config.distributionTenant?.originPath === 'parameter'),
     // Only a CloudFront Function reading its KeyValueStore answers 503; its build overrides this.
     __TG_STORE__: 'false',
   };
@@ -241,8 +242,6 @@ const INTERNAL_PROPERTIES = new RegExp(
       // The distribution-tenant mode (src/distribution-tenant.ts). Never `distributionTenant` or `parameters`:
       // those are the runtime's own `cf.distributionTenant.parameters`, read by the wrapper below.
       'siteTenant',
-      'parameter',
-      'originPath',
     ].join('|') +
     ')$',
 );
@@ -383,7 +382,8 @@ async function cloudFrontFunctionCode(
   fastPath: boolean,
 ): Promise<{ code: string; metafile: esbuild.Metafile }> {
   // Only the fields the function reads at run time: every byte counts under the 10 KB limit.
-  const { login: _login, domain: _domain, cloudfrontFunction: _cff, ...runtimeFields } = config;
+  // `distributionTenant` becomes build switches and the wrapper's parameter name.
+  const { login: _login, domain: _domain, cloudfrontFunction: _cff, distributionTenant, ...runtimeFields } = config;
   const result = await esbuild.build({
     entryPoints: [join(options.root, 'functions', 'cloudfront-function.ts')],
     write: false,
@@ -418,7 +418,7 @@ async function cloudFrontFunctionCode(
     logLevel: 'error',
   });
   const kvs = usesKeyValueStore(config);
-  const tenantBound = config.distributionTenant !== undefined;
+
   // The runtime takes a script, not a module: drop esbuild's closing `export{a as handle,b as init};` and call
   // the two by their minified names (an IIFE would cost its export helpers, about 500 bytes).
   const esm = result.outputFiles[0]!.text.trim();
@@ -429,12 +429,14 @@ async function cloudFrontFunctionCode(
   checkNumberedReasons(body);
   const code = [
     // The runtime requires this import to be the first line of the function.
-    ...(kvs || tenantBound ? ["import cf from 'cloudfront';"] : []),
+    ...(kvs || distributionTenant !== undefined ? ["import cf from 'cloudfront';"] : []),
     "var crypto = require('crypto');",
     body,
     `${exported[2]}({ crypto: crypto, kvs: ${kvs ? 'cf.kvs()' : 'undefined'}${
       // Read per request, inside the handler's calls: the only place AWS documents it (docs/platform.md#multi-tenant-distributions).
-      tenantBound ? ', tenantParameter: function (n) { return cf.distributionTenant.parameters.get(n); }' : ''
+      distributionTenant === undefined
+        ? ''
+        : `, tenantParameter: function () { try { return cf.distributionTenant.parameters.get(${JSON.stringify(distributionTenant.parameter)}); } catch (e) {} }`
     } });`,
     // Async only when the function awaits its KeyValueStore: CloudFront takes a plain result as well.
     `${kvs ? 'async ' : ''}function handler(event) { return ${exported[1]}(event); }`,

@@ -49,10 +49,11 @@ export interface CloudFrontRuntime {
   };
   kvs: KeyValueStore | undefined;
   /**
-   * `cf.distributionTenant.parameters.get(name)`, called per request (the runtime offers it only inside the
-   * handler); it throws on a standard distribution (docs/platform.md#multi-tenant-distributions).
+   * The called distribution tenant's tenant parameter: the build's wrapper reads
+   * `cf.distributionTenant.parameters.get(<parameter>)` per request (the runtime offers it only inside the handler),
+   * and answers undefined where that throws, on a standard distribution (docs/platform.md#multi-tenant-distributions).
    */
-  tenantParameter?: (name: string) => unknown;
+  tenantParameter?: () => unknown;
 }
 
 /**
@@ -241,16 +242,6 @@ function toGateRequest(event: CfEvent): GateRequest | undefined {
   };
 }
 
-/** The called distribution tenant's tenant parameter; undefined when it cannot be read (the decision refuses). */
-function readSiteTenant(): string | undefined {
-  try {
-    const value = runtime.tenantParameter!(config.distributionTenant!.parameter);
-    return typeof value === 'string' ? value : undefined;
-  } catch (_error) {
-    return undefined;
-  }
-}
-
 function answer(refused: Respond): object {
   if (refused.refusal !== undefined) console.log('refused ' + refused.refusal.code + ' ' + refused.refusal.reason);
   const response = refused.response;
@@ -302,7 +293,8 @@ async function handleWithStore(event: CfEvent): Promise<object> {
   try {
     const gateRequest = event && typeof event === 'object' ? toGateRequest(event) : undefined;
     if (gateRequest === undefined) return malformed(UNREADABLE);
-    if (__TG_DISTRIBUTION_TENANT__) gateRequest.siteTenant = readSiteTenant();
+    // Anything but a non-empty string is unreadable: the decision refuses (src/distribution-tenant.ts).
+    if (__TG_DISTRIBUTION_TENANT__) gateRequest.siteTenant = runtime.tenantParameter!();
 
     let keys: KeyLookup = inlineKey;
     let storeDown = false;
@@ -441,7 +433,8 @@ export function handle(event: CfEvent): object | Promise<object> {
     if (forwarded !== undefined) return forwarded;
     const gateRequest = event && typeof event === 'object' ? toGateRequest(event) : undefined;
     if (gateRequest === undefined) return malformed(UNREADABLE);
-    if (__TG_DISTRIBUTION_TENANT__) gateRequest.siteTenant = readSiteTenant();
+    // Anything but a non-empty string is unreadable: the decision refuses (src/distribution-tenant.ts).
+    if (__TG_DISTRIBUTION_TENANT__) gateRequest.siteTenant = runtime.tenantParameter!();
     const decision = gate.decide(gateRequest, inlineKey, nowSeconds());
     if (decision.action === 'respond') return answer(decision);
     if (__TG_FAST_PATH__ && decision.credential.kind === 'session') {

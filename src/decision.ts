@@ -8,7 +8,7 @@
 import type { GateConfig } from '../config/gate';
 import { refusal, type Refusal, type RefusalCode } from './errors';
 import { ALLOWED_METHODS, allowedOrigin, corsHeaders, preflightHeaders } from './cors';
-import { distributionTenantUnreadable, distributionTenantUri, tenantDomainMismatch } from './distribution-tenant';
+import { distributionTenantUnreadable, originPathByParameter, tenantDomainMismatch } from './distribution-tenant';
 import { isViewerAddress } from './ip-address';
 import { isNavigation, loginLocation } from './login-redirect';
 import { generatedResponse, refusalResponse, type GateResponse } from './response';
@@ -27,8 +27,8 @@ export interface GateRequest {
   viewerIp: string;
   /** A request header by lower-case name (first value), or undefined. */
   header: (name: string) => string | undefined;
-  /** The called distribution tenant's tenant parameter; undefined when unreadable (src/distribution-tenant.ts). */
-  siteTenant?: string;
+  /** The called distribution tenant's tenant parameter as read: anything but a string is unreadable (src/distribution-tenant.ts). */
+  siteTenant?: unknown;
 }
 
 export interface Forward {
@@ -69,6 +69,7 @@ declare const __TG_CORS__: boolean | undefined;
 declare const __TG_LOGIN_REDIRECT__: boolean | undefined;
 declare const __TG_SCOPES__: boolean | undefined;
 declare const __TG_DISTRIBUTION_TENANT__: boolean | undefined;
+declare const __TG_ORIGIN_PATH_BY_PARAMETER__: boolean | undefined;
 
 function corsOn(config: GateConfig): boolean {
   return config.corsOrigins.length > 0;
@@ -128,9 +129,11 @@ export function createGate(config: GateConfig, tokens: TokenVerifier): Gate {
     if (typeof request.method !== 'string' || typeof request.uri !== 'string') {
       return refuse(refusal('malformed_request', 'no method or uri'), undefined);
     }
+    // Built in, the switch alone decides (the CloudFront Function's config carries no distributionTenant).
     if (
-      (typeof __TG_DISTRIBUTION_TENANT__ === 'undefined' || __TG_DISTRIBUTION_TENANT__) &&
-      config.distributionTenant !== undefined
+      typeof __TG_DISTRIBUTION_TENANT__ === 'undefined'
+        ? config.distributionTenant !== undefined
+        : __TG_DISTRIBUTION_TENANT__
     ) {
       const unreadable = distributionTenantUnreadable(request.siteTenant);
       if (unreadable !== undefined) return refuse(unreadable, request);
@@ -170,8 +173,9 @@ export function createGate(config: GateConfig, tokens: TokenVerifier): Gate {
       }
     }
     if (
-      (typeof __TG_DISTRIBUTION_TENANT__ === 'undefined' || __TG_DISTRIBUTION_TENANT__) &&
-      config.distributionTenant !== undefined
+      typeof __TG_DISTRIBUTION_TENANT__ === 'undefined'
+        ? config.distributionTenant !== undefined
+        : __TG_DISTRIBUTION_TENANT__
     ) {
       // Before the rewrite and the scopes: acme's credential on globex's domain would otherwise open acme's files there.
       const mismatch = tenantDomainMismatch(request.siteTenant, verified.tenant);
@@ -185,11 +189,13 @@ export function createGate(config: GateConfig, tokens: TokenVerifier): Gate {
     }
     return {
       action: 'forward',
-      uri:
-        (typeof __TG_DISTRIBUTION_TENANT__ === 'undefined' || __TG_DISTRIBUTION_TENANT__) &&
-        config.distributionTenant !== undefined
-          ? distributionTenantUri(config.distributionTenant, config.originPrefix, verified.tenant, uri)
-          : originUri(config.originPrefix, verified.tenant, uri),
+      uri: (
+        typeof __TG_ORIGIN_PATH_BY_PARAMETER__ === 'undefined'
+          ? originPathByParameter(config)
+          : __TG_ORIGIN_PATH_BY_PARAMETER__
+      )
+        ? uri
+        : originUri(config.originPrefix, verified.tenant, uri),
       tenant: verified.tenant,
       credential: verified,
     };

@@ -9,16 +9,13 @@
  */
 import type { GateConfig } from '../config/gate';
 import { refusal, type Refusal } from './errors';
-import { originUri } from './tenant-path';
-
-type DistributionTenantConfig = NonNullable<GateConfig['distributionTenant']>;
 
 /**
  * Refused before anything else is judged when the parameter could not be read: on a standard distribution (where
  * the runtime throws) and for a distribution tenant created without it. Fail closed: without it the gate cannot
  * tell which tenant's domain was called.
  */
-export function distributionTenantUnreadable(siteTenant: string | undefined): Refusal | undefined {
+export function distributionTenantUnreadable(siteTenant: unknown): Refusal | undefined {
   return typeof siteTenant !== 'string' || siteTenant === ''
     ? refusal('distribution_tenant_unavailable', 'unreadable')
     : undefined;
@@ -28,20 +25,16 @@ export function distributionTenantUnreadable(siteTenant: string | undefined): Re
  * A verified credential of another tenant than the one whose domain was called. A parameter that is no valid
  * tenant equals no verified tenant (each matched `tenantPattern`), so it refuses every credential.
  */
-export function tenantDomainMismatch(siteTenant: string | undefined, tenant: string): Refusal | undefined {
+export function tenantDomainMismatch(siteTenant: unknown, tenant: string): Refusal | undefined {
   return siteTenant === tenant ? undefined : refusal('tenant_domain_mismatch', 'other tenant');
 }
 
 /**
- * The uri forwarded to the origin. `rewrite`: under `originPrefix`, as on a standard distribution. `parameter`: the
- * viewer uri as it is, the origin's `OriginPath` (`/tenants/{{tenant}}`) naming the tenant's folder — the same
- * object, because the parameter has just been found equal to the verified tenant.
+ * Whether the uri goes to the origin as the viewer sent it (`originPath: "parameter"`): the origin's `OriginPath`
+ * (`/tenants/{{tenant}}`) then names the tenant's folder — the same object as the rewrite's, because the parameter
+ * has just been found equal to the verified tenant. Otherwise it is rewritten under `originPrefix`. Read from the
+ * configuration by the sources and tools only: a build folds its switch (`__TG_ORIGIN_PATH_BY_PARAMETER__`).
  */
-export function distributionTenantUri(
-  mode: DistributionTenantConfig,
-  originPrefix: string,
-  tenant: string,
-  uri: string,
-): string {
-  return mode.originPath === 'parameter' ? uri : originUri(originPrefix, tenant, uri);
+export function originPathByParameter(config: Pick<GateConfig, 'distributionTenant'>): boolean {
+  return config.distributionTenant !== undefined && config.distributionTenant.originPath === 'parameter';
 }

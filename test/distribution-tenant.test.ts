@@ -9,6 +9,9 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { distributionTenantTargetProblem } from '../config/distribution-tenant';
 import { validateConfig } from '../config/gate';
+import { keyEntriesOf } from '../deploy/key-value-entries';
+import { loadCloudFrontFunction } from '../local/cloudfront-function-runtime';
+import { LocalKeyValueStore } from '../local/key-value-store';
 import { REFUSALS } from '../src/errors';
 import {
   ACME_SITE,
@@ -175,5 +178,34 @@ describe('configuration', () => {
     expect(REFUSALS.tenant_domain_mismatch).toBe(403);
     expect(REFUSALS.distribution_tenant_unavailable).toBe(503);
     expect(ACME_SITE.parameters.tenant).toBe('acme');
+  });
+});
+
+describe('with keys in the KeyValueStore: the same binding on the awaiting path', () => {
+  it('fits, and binds the credential to the distribution tenant', async () => {
+    const dir = await built('default', {
+      ...REWRITE,
+      cloudfrontFunction: { keySource: 'keyValueStore', tenantKillSwitch: false },
+    });
+    const code = readFileSync(join(dir, 'cloudfront-function', 'index.js'), 'utf8');
+    expect(Buffer.byteLength(code)).toBeLessThanOrEqual(10240);
+    expect(code.split('\n')[0]).toBe("import cf from 'cloudfront';");
+    const store = new LocalKeyValueStore(Object.fromEntries(keyEntriesOf(CONFIG.keys).map((e) => [e.key, e.value])));
+    const handler = loadCloudFrontFunction(code, { store, now: () => NOW * 1000 });
+    const request = (cookie: string) =>
+      cloudFrontFunctionEvent({ name: 'kvs', expect: { status: 400 }, cookies: [`__Host-tenant=${cookie}`] });
+    const acme = mint();
+    expect(cloudFrontFunctionOutcome(await handler(request(acme), ACME_SITE))).toMatchObject({
+      status: 'forward',
+      uri: '/tenants/acme/files/report.pdf',
+    });
+    expect(cloudFrontFunctionOutcome(await handler(request(acme), GLOBEX_SITE))).toMatchObject({
+      status: 403,
+      code: 'tenant_domain_mismatch',
+    });
+    expect(cloudFrontFunctionOutcome(await handler(request(acme), undefined))).toMatchObject({
+      status: 503,
+      code: 'distribution_tenant_unavailable',
+    });
   });
 });
