@@ -139,6 +139,7 @@ export async function cloudFrontFunctionSizes(row: (...cells: (string | number)[
     ['+ tenant kill switch', { cloudfrontFunction: { keySource: 'inline', tenantKillSwitch: true } }],
     ['KeyValueStore keys + kill switch', store],
     ['+ scopes', scopes],
+    ['+ distributionTenant (multi-tenant distribution)', { distributionTenant: { parameter: 'tenant' } }],
     ['all features', { ...web, ...store, ...scopes }],
   ];
   for (const [name, overrides] of variants) {
@@ -166,9 +167,11 @@ export async function cloudFrontFunctionSizes(row: (...cells: (string | number)[
       ? 'no fast path (awaits its store)'
       : 'scopes' in overrides
         ? 'no fast path (scopes read claims it does not)'
-        : artifact?.note?.includes('without its fast path')
-          ? 'no fast path (too big with it)'
-          : 'with the fast path';
+        : 'distributionTenant' in overrides
+          ? 'no fast path (reads its distribution tenant)'
+          : artifact?.note?.includes('without its fast path')
+            ? 'no fast path (too big with it)'
+            : 'with the fast path';
     if (name === 'default') {
       row(
         'size cloudfront-function, default build',

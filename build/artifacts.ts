@@ -99,6 +99,8 @@ function featureDefines(config: GateConfig): Record<string, string> {
     __TG_SCOPES__: String(config.scopes !== undefined),
     // The token's `sub`: read by the features that need it (scopes), not carried by a build without them.
     __TG_SUBJECT__: String(config.scopes !== undefined),
+    __TG_DISTRIBUTION_TENANT__: String(config.distributionTenant !== undefined),
+    __TG_ORIGIN_PATH_BY_PARAMETER__: String(config.distributionTenant?.originPath === 'parameter'),
     // Only a CloudFront Function reading its KeyValueStore answers 503; its build overrides this.
     __TG_STORE__: 'false',
   };
@@ -134,11 +136,20 @@ export async function buildArtifacts(options: BuildOptions): Promise<Artifact[]>
     file: viewerRequest,
     limit: '1 MB zipped (Lambda@Edge viewer event)',
     inputs: edgeInputs('viewer-request', viewerRequestBuild.metafile),
-    note: embeddedSecretsNote(
-      config.keys.filter((k) => k.alg === 'HS256').map((k) => k.kid),
-      'lambda:GetFunction',
-      'Prefer ES256 here: only its public key is embedded.',
-    ),
+    note:
+      [
+        embeddedSecretsNote(
+          config.keys.filter((k) => k.alg === 'HS256').map((k) => k.kid),
+          'lambda:GetFunction',
+          'Prefer ES256 here: only its public key is embedded.',
+        ),
+        config.distributionTenant === undefined
+          ? undefined
+          : 'distributionTenant: this bundle refuses every request (503 distribution_tenant_unavailable), since the ' +
+            'Lambda@Edge event does not name the distribution tenant; deploy the CloudFront Function',
+      ]
+        .filter((n) => n !== undefined)
+        .join('; ') || undefined,
   });
 
   // --- login (functions/login.ts, owner: login origin) -------------------------------------------------------
@@ -228,6 +239,9 @@ const INTERNAL_PROPERTIES = new RegExp(
       'rules',
       'claim',
       'anyOf',
+      // The distribution-tenant mode (src/distribution-tenant.ts). Never `distributionTenant` or `parameters`:
+      // those are the runtime's own `cf.distributionTenant.parameters`, read by the wrapper below.
+      'siteTenant',
     ].join('|') +
     ')$',
 );
@@ -316,9 +330,13 @@ async function buildCloudFrontFunction(config: GateConfig, options: BuildOptions
   const keys = config.cloudfrontFunction.keySource === 'inline' ? config.keys.filter((k) => k.alg === 'HS256') : [];
   // The fast path serves a function that awaits nothing (inline keys, no kill switch). It costs about 1.4 KB:
   // when the function would not fit with it, it is built without (the same decisions, the general path's cost).
-  // Scopes read claims the fast path does not: with them every request takes the general path.
+  // Scopes read claims the fast path does not, and the fast path does not read the distribution tenant: with either,
+  // every request takes the general path.
   const wantsFastPath =
-    options.cloudFrontFastPath !== false && !usesKeyValueStore(config) && config.scopes === undefined;
+    options.cloudFrontFastPath !== false &&
+    !usesKeyValueStore(config) &&
+    config.scopes === undefined &&
+    config.distributionTenant === undefined;
   let built = await cloudFrontFunctionCode(config, keys, options, wantsFastPath);
   let fastPathNote: string | undefined;
   if (wantsFastPath && Buffer.byteLength(built.code) > CLOUDFRONT_FUNCTION_MAX_BYTES) {
@@ -364,7 +382,8 @@ async function cloudFrontFunctionCode(
   fastPath: boolean,
 ): Promise<{ code: string; metafile: esbuild.Metafile }> {
   // Only the fields the function reads at run time: every byte counts under the 10 KB limit.
-  const { login: _login, domain: _domain, cloudfrontFunction: _cff, ...runtimeFields } = config;
+  // `distributionTenant` becomes build switches and the wrapper's parameter name.
+  const { login: _login, domain: _domain, cloudfrontFunction: _cff, distributionTenant, ...runtimeFields } = config;
   const result = await esbuild.build({
     entryPoints: [join(options.root, 'functions', 'cloudfront-function.ts')],
     write: false,
@@ -399,6 +418,7 @@ async function cloudFrontFunctionCode(
     logLevel: 'error',
   });
   const kvs = usesKeyValueStore(config);
+
   // The runtime takes a script, not a module: drop esbuild's closing `export{a as handle,b as init};` and call
   // the two by their minified names (an IIFE would cost its export helpers, about 500 bytes).
   const esm = result.outputFiles[0]!.text.trim();
@@ -409,10 +429,15 @@ async function cloudFrontFunctionCode(
   checkNumberedReasons(body);
   const code = [
     // The runtime requires this import to be the first line of the function.
-    ...(kvs ? ["import cf from 'cloudfront';"] : []),
+    ...(kvs || distributionTenant !== undefined ? ["import cf from 'cloudfront';"] : []),
     "var crypto = require('crypto');",
     body,
-    `${exported[2]}({ crypto: crypto, kvs: ${kvs ? 'cf.kvs()' : 'undefined'} });`,
+    `${exported[2]}({ crypto: crypto, kvs: ${kvs ? 'cf.kvs()' : 'undefined'}${
+      // Read per request, inside the handler's calls: the only place AWS documents it (docs/platform.md#multi-tenant-distributions).
+      distributionTenant === undefined
+        ? ''
+        : `, tenantParameter: function () { try { return cf.distributionTenant.parameters.get(${JSON.stringify(distributionTenant.parameter)}); } catch (e) {} }`
+    } });`,
     // Async only when the function awaits its KeyValueStore: CloudFront takes a plain result as well.
     `${kvs ? 'async ' : ''}function handler(event) { return ${exported[1]}(event); }`,
     '',

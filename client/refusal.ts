@@ -41,6 +41,10 @@ export const GATE_SENTENCES: { readonly [code in RefusalCode]: string } = {
   malformed_request: 'The request is malformed.',
   store_unavailable: 'The service could not read its keys just now; try again in a moment.',
   scope_denied: 'Your account may not open this folder (it belongs to another user, or to a role you do not have).',
+  tenant_domain_mismatch:
+    "This session belongs to another organisation's site: sign in on your own organisation's domain.",
+  distribution_tenant_unavailable:
+    'This site is not set up for file access (its tenant is not configured); contact support.',
 };
 
 /** The login origin's codes (login/errors.ts). */

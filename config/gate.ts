@@ -9,6 +9,7 @@
 import { createPublicKey, type JsonWebKey } from 'node:crypto';
 import { z } from 'zod';
 import { SIGNED_URL_PARAM_NAMES } from '../lib/cloudfront-signature/names';
+import { distributionTenantSchema } from './distribution-tenant';
 import { bool, integer, matching, oneOf, SEGMENT, shown, strictObject, text } from './fields';
 import { ConfigError, configIssues } from './issues';
 import { localSchema } from './local';
@@ -228,6 +229,11 @@ export const gateInputSchema = strictObject({
     .describe('Where a navigation without a valid credential is redirected (302, with ?return_to=<path>).'),
   cloudfrontFunction: cloudfrontFunction.describe('The CloudFront Function target.'),
   scopes: scopesSchema.optional(),
+  distributionTenant: distributionTenantSchema
+    .optional()
+    .describe(
+      'A multi-tenant distribution: bind the credential to the distribution tenant called (CloudFront Function only).',
+    ),
   login: loginSchema.optional().describe('The login origin (/auth/*); absent when there is no login function.'),
   local: localSchema.optional().describe('The local distribution of npm start.'),
 });

@@ -24,6 +24,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { matching, strictObject, text } from './fields';
 import { ConfigError, configIssues } from './issues';
+import { distributionTenantsSchema } from './local-distribution-tenants';
 
 /** CloudFront: at most 5 public keys in a key group (docs/platform.md#custom-error-responses-and-limits). */
 const MAX_KEYS_PER_GROUP = 5;
@@ -92,6 +93,7 @@ export const localSchema = strictObject(
         error: 'must be an array of { sub, tenant }',
       })
       .default(() => []),
+    distributionTenants: distributionTenantsSchema,
   },
   'an object describing the local distribution',
 ).describe('The local distribution of npm start: its DistributionConfig and what stands in for what it names.');
@@ -125,6 +127,7 @@ function resolved(section: LocalInput, baseDir: string) {
       Object.entries(section.trustedKeyGroups).map(([id, keys]) => [id, resolvedKeys(keys, baseDir)]),
     ),
     demoUsers: section.demoUsers,
+    distributionTenants: section.distributionTenants,
   };
 }
 

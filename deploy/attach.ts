@@ -49,8 +49,10 @@ import type {
   Origin,
   TrustedKeyGroups,
 } from '@aws-sdk/client-cloudfront';
+import { distributionTenantTargetProblem, PARAMETER_NAME } from '../config/distribution-tenant';
 import { AUTH_PATH_PATTERN } from '../lib/auth-path';
 import { TenantGateError } from '../lib/errors';
+import { dropTrustedSigners, ensureTenantParameter, isMultiTenant } from './multi-tenant';
 
 export const DEFAULT_MARKER = 'tenant-gate';
 export const DEFAULT_AUTH_PATH_PATTERN = AUTH_PATH_PATTERN;
@@ -134,6 +136,12 @@ export interface AttachPlan {
    * gated; the plan's own ids count as owned too.
    */
   readonly owned?: Partial<Ownership> | undefined;
+  /**
+   * The distribution-tenant parameter the gate reads (config `distributionTenant.parameter`): the distribution must be
+   * multi-tenant, and its definition is added when missing (deploy/multi-tenant.ts). Detach leaves the definition:
+   * distribution tenants hold values for it.
+   */
+  readonly tenantParameter?: string | undefined;
 }
 
 export interface DetachOptions {
@@ -291,6 +299,12 @@ function checkPlan(plan: AttachPlan, marker: string): void {
     invalidPlan('plan.trustedKeyGroupId must not be empty');
   if (plan.responseHeadersPolicyId !== undefined && plan.responseHeadersPolicyId.length === 0)
     invalidPlan('plan.responseHeadersPolicyId must not be empty');
+  if (plan.tenantParameter !== undefined) {
+    if (!PARAMETER_NAME.test(plan.tenantParameter))
+      invalidPlan(`plan.tenantParameter: "${plan.tenantParameter}" is not a parameter name the gate reads`);
+    const problem = distributionTenantTargetProblem({ distributionTenant: plan.tenantParameter }, gate.kind);
+    if (problem !== undefined) invalidPlan(problem);
+  }
   if (plan.auth?.originAccessControlId !== undefined && plan.auth.originAccessControlId.length === 0)
     invalidPlan('plan.auth.originAccessControlId must not be empty');
   if (plan.auth?.originRequestPolicyId !== undefined && plan.auth.originRequestPolicyId.length === 0)
@@ -722,6 +736,7 @@ export function attach(config: DistributionConfig, plan: AttachPlan): AttachEdit
   checkPlan(plan, marker);
 
   const next = structuredClone(config);
+  const multiTenant = isMultiTenant(next);
   const { def, origins } = requireShape(next);
   const items = cacheBehaviorItems(next);
   const changes: string[] = [];
@@ -784,6 +799,15 @@ export function attach(config: DistributionConfig, plan: AttachPlan): AttachEdit
   if (plan.auth !== undefined) {
     upsertAuthOrigin(origins, plan.auth, marker, force, ownedOac, changes);
     upsertAuthBehavior(items, plan.auth, marker, force, changes);
+    if (multiTenant) dropTrustedSigners(next, plan.auth.pathPattern, changes);
+  }
+  if (plan.tenantParameter !== undefined) {
+    if (!multiTenant)
+      throw new AttachError(
+        'ERR_ATTACH_CONFIG_INVALID',
+        `distributionTenant needs a multi-tenant distribution (ConnectionMode "tenant-only"); this one is standard, where the gate would refuse every request (503 distribution_tenant_unavailable)`,
+      );
+    ensureTenantParameter(next, plan.tenantParameter, changes);
   }
 
   if (next.Origins !== undefined) next.Origins.Quantity = origins.length;

@@ -55,6 +55,11 @@ export interface PackageManifest {
    */
   readonly requireSignatures: boolean;
   /**
+   * The distribution-tenant parameter the gate reads (`distributionTenant.parameter`), or null: attach declares it on
+   * the multi-tenant distribution, and deploy refuses the Lambda@Edge gate with it (config/distribution-tenant.ts).
+   */
+  readonly distributionTenantParameter?: string | null;
+  /**
    * What the login's origin request policy (`TenantGateLoginOriginRequestPolicy`) forwards: the headers and the
    * cookie the login reads, and CloudFront-Viewer-Address (login/origin-request.ts). Without a login section, the
    * defaults' (the login function is deployed all the same).
@@ -262,6 +267,7 @@ export async function packageArtifacts(options: PackageOptions): Promise<Package
     cloudFrontFunction: { file: rel(cfFunction), keyValueStore: usesKeyValueStore(config) },
     cloudFrontKeys,
     requireSignatures,
+    distributionTenantParameter: config.distributionTenant?.parameter ?? null,
     loginOriginRequest: loginOriginRequest({
       cookieName: config.cookieName,
       login: { identity: { tokenHeader: config.login?.identity.tokenHeader ?? LOGIN_DEFAULTS.tokenHeader } },

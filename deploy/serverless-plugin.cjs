@@ -180,6 +180,12 @@ class TenantGatePlugin {
         `tenant-gate: the gate config has login.cloudfront but cloudfront-keys/${this.stage()}/ holds no public key; publish the key first (docs/deploy.md, "Signed cookies")`,
       );
     }
+    // config/distribution-tenant.ts: the Lambda@Edge event names no distribution tenant.
+    if (manifest.distributionTenantParameter && s.gate !== 'cloudfront-function') {
+      throw new this.serverless.classes.Error(
+        'tenant-gate: distributionTenant needs the CloudFront Function gate (custom.tenantGate.gate: cloudfront-function): AWS documents no distribution tenant in the Lambda@Edge event',
+      );
+    }
     if (manifest.loginSecrets.files.length > 0) {
       throw new this.serverless.classes.Error(
         `tenant-gate: login.secrets reads ${manifest.loginSecrets.files.join(', ')} from files, which a deployed Lambda does not have; use SSM parameters under /tenant-gate/${this.stage()}/ (docs/deploy.md)`,
@@ -274,6 +280,8 @@ class TenantGatePlugin {
       argv.push('--response-headers-policy', outputs.TenantGatePrivateFilesHeadersPolicyId);
     // Require signatures only once the login issues them (login.cloudfront), or CloudFront refuses every viewer.
     const { readManifest } = require('./serverless-vars.cjs');
+    if (readManifest().distributionTenantParameter)
+      argv.push('--tenant-parameter', readManifest().distributionTenantParameter);
     if (readManifest().requireSignatures) {
       if (!outputs.TenantGateKeyGroupId)
         throw new this.serverless.classes.Error('tenant-gate: login.cloudfront is set but the stack has no key group');

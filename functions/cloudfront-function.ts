@@ -35,6 +35,8 @@ declare const __KILL_SWITCH__: boolean;
 declare const __TG_FAST_PATH__: boolean;
 declare const __TG_CORS__: boolean | undefined;
 declare const __TG_LOGIN_REDIRECT__: boolean | undefined;
+/** True when the configuration binds credentials to distribution tenants (src/distribution-tenant.ts). */
+declare const __TG_DISTRIBUTION_TENANT__: boolean;
 
 function NO_HEADER(): undefined {
   return undefined;
@@ -46,6 +48,12 @@ export interface CloudFrontRuntime {
     createHmac(algorithm: 'sha256', key: Uint8Array): { update(data: string): { digest(): Uint8Array } };
   };
   kvs: KeyValueStore | undefined;
+  /**
+   * The called distribution tenant's tenant parameter: the build's wrapper reads
+   * `cf.distributionTenant.parameters.get(<parameter>)` per request (the runtime offers it only inside the handler),
+   * and answers undefined where that throws, on a standard distribution (docs/platform.md#multi-tenant-distributions).
+   */
+  tenantParameter?: () => unknown;
 }
 
 /**
@@ -285,6 +293,8 @@ async function handleWithStore(event: CfEvent): Promise<object> {
   try {
     const gateRequest = event && typeof event === 'object' ? toGateRequest(event) : undefined;
     if (gateRequest === undefined) return malformed(UNREADABLE);
+    // Anything but a non-empty string is unreadable: the decision refuses (src/distribution-tenant.ts).
+    if (__TG_DISTRIBUTION_TENANT__) gateRequest.siteTenant = runtime.tenantParameter!();
 
     let keys: KeyLookup = inlineKey;
     let storeDown = false;
@@ -423,6 +433,8 @@ export function handle(event: CfEvent): object | Promise<object> {
     if (forwarded !== undefined) return forwarded;
     const gateRequest = event && typeof event === 'object' ? toGateRequest(event) : undefined;
     if (gateRequest === undefined) return malformed(UNREADABLE);
+    // Anything but a non-empty string is unreadable: the decision refuses (src/distribution-tenant.ts).
+    if (__TG_DISTRIBUTION_TENANT__) gateRequest.siteTenant = runtime.tenantParameter!();
     const decision = gate.decide(gateRequest, inlineKey, nowSeconds());
     if (decision.action === 'respond') return answer(decision);
     if (__TG_FAST_PATH__ && decision.credential.kind === 'session') {

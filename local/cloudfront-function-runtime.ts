@@ -43,11 +43,29 @@ const cryptoModule = Object.freeze({
   },
 });
 
-export type CloudFrontFunctionHandler = (event: unknown) => Promise<unknown>;
+/** The distribution tenant a request came in on (CloudFront SaaS Manager): its id and parameters. */
+export interface DistributionTenantContext {
+  id: string;
+  parameters: Readonly<Record<string, string>>;
+}
+
+/**
+ * Runs the function for one event. `distributionTenant`: the distribution tenant called, on a multi-tenant
+ * distribution; absent, the function runs for a standard distribution, where `cf.distributionTenant` throws.
+ */
+export type CloudFrontFunctionHandler = (
+  event: unknown,
+  distributionTenant?: DistributionTenantContext,
+) => Promise<unknown>;
+
+/** What CloudFront Functions throws for `cf.distributionTenant` on a standard distribution (docs/platform.md#multi-tenant-distributions). */
+export const NO_DISTRIBUTION_TENANT = 'distributionTenant module is not available';
 
 export interface LoadOptions {
   /** The function's KeyValueStore, when it has one. */
   store?: LocalKeyValueStore;
+  /** The distribution tenant every call runs for, unless the call names one (a multi-tenant distribution). */
+  distributionTenant?: DistributionTenantContext;
   /** Milliseconds since the epoch for Date.now(); defaults to the real clock. */
   now?: () => number;
   log?: (line: string) => void;
@@ -57,12 +75,30 @@ export interface LoadOptions {
 export function loadCloudFrontFunction(code: string, options: LoadOptions = {}): CloudFrontFunctionHandler {
   const lines = code.split('\n');
   let cf: unknown;
+  // The distribution tenant of the call under way; undefined between calls and on a standard distribution.
+  let calledTenant: DistributionTenantContext | undefined;
   // The runtime's `import cf from 'cloudfront'` (first line) becomes a context global here.
   if (lines[0]!.trim() === "import cf from 'cloudfront';") {
     lines[0] = '';
-    if (!options.store) throw new Error('this function uses a KeyValueStore: pass options.store');
     const store = options.store;
-    cf = Object.freeze({ kvs: () => store.handle() });
+    cf = Object.freeze({
+      kvs: () => {
+        if (!store) throw new Error('this function uses a KeyValueStore: pass options.store');
+        return store.handle();
+      },
+      // Per call, as CloudFront gives it: only while the handler runs, and a TypeError on a standard distribution.
+      get distributionTenant() {
+        const tenant = calledTenant;
+        if (tenant === undefined) throw new TypeError(NO_DISTRIBUTION_TENANT);
+        return Object.freeze({
+          id: tenant.id,
+          parameters: Object.freeze({
+            get: (name: unknown) =>
+              typeof name === 'string' && Object.hasOwn(tenant.parameters, name) ? tenant.parameters[name] : undefined,
+          }),
+        });
+      },
+    });
   } else if (/^\s*import\s/m.test(code)) {
     throw new Error('a CloudFront Function may import only the cloudfront module, on its first line');
   }
@@ -87,7 +123,18 @@ export function loadCloudFrontFunction(code: string, options: LoadOptions = {}):
   vm.runInContext('Date.now = function () { return __now(); };', Object.assign(context, { __now: now }));
   const handler = (context as { handler?: unknown }).handler;
   if (typeof handler !== 'function') throw new Error('the CloudFront Function defines no top-level handler(event)');
-  return (event) => Promise.resolve((handler as CloudFrontFunctionHandler)(event));
+  const fixedTenant = options.distributionTenant;
+  return (event, distributionTenant) => {
+    calledTenant = distributionTenant ?? fixedTenant;
+    try {
+      // The handler reads the tenant synchronously before its first await (functions/cloudfront-function.ts).
+      return Promise.resolve((handler as (event: unknown) => unknown)(event));
+    } catch (error) {
+      return Promise.reject(error as Error);
+    } finally {
+      calledTenant = undefined;
+    }
+  };
 }
 
 export function loadCloudFrontFunctionFile(file: string, options: LoadOptions = {}): CloudFrontFunctionHandler {

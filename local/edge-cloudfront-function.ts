@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { readableGateLog } from '../lib/log-reasons';
 import type { Clock } from './clock';
 import { fromCloudFrontFunctionResult, toCloudFrontFunctionEvent, type CfMap } from './cloudfront-function-event';
-import { loadCloudFrontFunction } from './cloudfront-function-runtime';
+import { loadCloudFrontFunction, type DistributionTenantContext } from './cloudfront-function-runtime';
 import type { EdgeFunction } from './edge-function';
 import { xmlError, type HeaderList } from './http-message';
 import type { LocalKeyValueStore } from './key-value-store';
@@ -28,12 +28,15 @@ export interface CloudFrontFunctionOptions {
   clock: Clock;
   store?: LocalKeyValueStore;
   log?: (line: string) => void;
+  /** The distribution tenant this function serves (a multi-tenant distribution); none: a standard distribution. */
+  distributionTenant?: DistributionTenantContext;
 }
 
 export function cloudFrontFunction(file: string, options: CloudFrontFunctionOptions): EdgeFunction {
   const handler = loadCloudFrontFunction(readFileSync(file, 'utf8'), {
     now: options.clock,
     ...(options.store ? { store: options.store } : {}),
+    ...(options.distributionTenant ? { distributionTenant: options.distributionTenant } : {}),
     log: (line) => (options.log ?? console.log)(readableGateLog(line)),
   });
   return {

@@ -21,7 +21,10 @@ import type { DistributionConfig } from '@aws-sdk/client-cloudfront';
 import * as esbuild from 'esbuild';
 import { buildArtifacts, usesKeyValueStore } from '../build/artifacts';
 import { readDistributionConfigFile } from '../cli/commands/attach';
+import { distributionTenantTargetProblem } from '../config/distribution-tenant';
 import { ConfigError, DEFAULTS, validateConfig, type GateConfig } from '../config/gate';
+import type { LocalDistributionTenant } from '../config/local-distribution-tenants';
+import { isMultiTenant } from '../deploy/multi-tenant';
 import { validateLocalSection, type DemoUser, type LocalSection, type OriginSpec } from '../config/local';
 import { MANAGED_POLICIES, mergeCatalogs, parsePolicyFile, type PolicyCatalog } from '../lib/distribution/policies';
 import { CLOUDFRONT_SIGNED_COOKIES, CLOUDFRONT_SIGNED_PARAMS } from './access-log';
@@ -34,7 +37,7 @@ import { localDistributionFrom, type LocalBindings } from './distribution-config
 import { cloudFrontFunction } from './edge-cloudfront-function';
 import type { EdgeFunction } from './edge-function';
 import { lambdaEdgeFunction, loadLambdaHandler } from './edge-lambda';
-import { xmlError, type EdgeRequest } from './http-message';
+import { header, xmlError, type EdgeRequest } from './http-message';
 import { keyEntriesOf } from '../deploy/key-value-entries';
 import { LocalKeyValueStore } from './key-value-store';
 import type { Origin } from './origin';
@@ -51,6 +54,8 @@ export type { GateRuntime };
 
 export const ROOT = resolve(import.meta.dirname, '..');
 export const DEMO_CONFIG = join(ROOT, 'demo', 'local.config.json');
+/** The demo as a multi-tenant distribution: distribution tenants acme and globex on their own host names. */
+export const MULTI_TENANT_DEMO_CONFIG = join(ROOT, 'demo', 'multi-tenant.config.json');
 
 export interface EmulatorOptions {
   configPath?: string;
@@ -92,7 +97,10 @@ export interface Emulator {
   distributionConfig: DistributionConfig;
   /** What attach changed in the base config. */
   attachChanges: string[];
+  /** The distribution; on a multi-tenant one, the first distribution tenant's first domain. */
   distribution: Distribution;
+  /** A multi-tenant distribution: each distribution tenant's domains, served by Host header (`tenantDistributions`). */
+  tenantDistributions: ReadonlyMap<string, Distribution>;
   gate: GateRuntime;
   idp: DevIdentityProvider | undefined;
   server: Server;
@@ -173,6 +181,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 
   // Listen first: the configuration needs the address. Requests before the build is done get a 503.
   let distribution: Distribution | undefined;
+  // A multi-tenant distribution: host name → the distribution as that distribution tenant's domain serves it.
+  const byHost = new Map<string, Distribution>();
   const starting: Exchange = {
     response: xmlError(503, 'Starting', 'The local distribution is still building.'),
     resultType: 'Error',
@@ -196,7 +206,18 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const note = redactingNote(rawNote, redaction);
   const server = createEdgeServer({
     distribution: {
-      handle: (request: EdgeRequest) => (distribution ? distribution.handle(request) : Promise.resolve(starting)),
+      handle: (request: EdgeRequest) => {
+        if (!distribution) return Promise.resolve(starting);
+        if (byHost.size === 0) return distribution.handle(request);
+        // A multi-tenant distribution has no domain of its own: a host no distribution tenant has is not served.
+        const host = (header(request.headers, 'host') ?? '').toLowerCase().replace(/:\d+$/, '');
+        const tenant = byHost.get(host);
+        if (tenant) return tenant.handle(request);
+        // The development identity provider stands in for one outside CloudFront (Cognito): reachable on the
+        // emulator's own address, so that the login can fetch its keys from `{origin}/dev/idp/…`.
+        if (request.uri.startsWith('/dev/idp/')) return distribution.handle(request);
+        return Promise.resolve(notATenantDomain(host, [...byHost.keys()]));
+      },
     },
     clock,
     note,
@@ -218,9 +239,16 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     const outdir = join(workDir, 'build');
     await buildArtifacts({ config: gateRaw, outdir, root: ROOT });
 
-    const functions = new Map<GateRuntime, EdgeFunction>();
-    const gateFunction = (runtime: GateRuntime): EdgeFunction => {
-      let loaded = functions.get(runtime);
+    const tenants = local.distributionTenants;
+    if (tenants.length > 0) {
+      const problem = distributionTenantTargetProblem(config, gateRuntime);
+      if (problem !== undefined) throw new Error(`${problem}: npm start -- --cloudfront-function`);
+    }
+    const functions = new Map<string, EdgeFunction>();
+    const gateFunction = (runtime: GateRuntime, tenant?: LocalDistributionTenant): EdgeFunction => {
+      // One function instance per distribution tenant, each seeing its own `cf.distributionTenant`.
+      const key = tenant === undefined ? runtime : `${runtime} ${tenant.name}`;
+      let loaded = functions.get(key);
       if (loaded === undefined) {
         if (runtime === 'lambda-edge') {
           loaded = lambdaEdgeFunction(join(outdir, 'viewer-request', 'index.js'), {
@@ -237,15 +265,20 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
           loaded = cloudFrontFunction(join(outdir, 'cloudfront-function', 'index.js'), {
             clock,
             ...(store ? { store } : {}),
+            ...(tenant ? { distributionTenant: { id: `dt_local_${tenant.name}`, parameters: tenant.parameters } } : {}),
             log: (line) => note(`cloudfront function: ${line}`),
           });
         }
-        functions.set(runtime, loaded);
+        functions.set(key, loaded);
       }
       return loaded;
     };
 
     const base = readDistributionConfigFile(options.distributionConfigPath ?? local.distributionConfig);
+    if (tenants.length > 0 && !isMultiTenant(base))
+      throw new Error(
+        'local.distributionTenants needs a multi-tenant DistributionConfig ("ConnectionMode": "tenant-only"); this one is standard',
+      );
     const attached = attachLocally(base, config, gateRuntime);
     const distributionConfig = attached.config;
     let policies: PolicyCatalog = mergeCatalogs(MANAGED_POLICIES, localStackPolicies(config));
@@ -349,14 +382,18 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       for (const [id, file] of Object.entries(keys)) publicKeys[id] = createPublicKey(readFileSync(file, 'utf8'));
       return { publicKeys };
     };
-    const bindings: LocalBindings = {
-      origin: (id) => origins.get(id),
+    const bindingsFor = (tenant: LocalDistributionTenant | undefined): LocalBindings => ({
+      ...bindings,
       edgeFunction: (arn, kind) =>
         kind === 'lambda-edge' && arn === LOCAL_STAND_INS.lambdaEdgeArn
-          ? gateFunction('lambda-edge')
+          ? gateFunction('lambda-edge', tenant)
           : kind === 'cloudfront-function' && arn === LOCAL_STAND_INS.cloudFrontFunctionArn
-            ? gateFunction('cloudfront-function')
+            ? gateFunction('cloudfront-function', tenant)
             : undefined,
+    });
+    const bindings: LocalBindings = {
+      origin: (id) => origins.get(id),
+      edgeFunction: () => undefined,
       keyGroup: (id) => {
         if (id === LOCAL_STAND_INS.keyGroupId) {
           if (Object.keys(local.keyGroup).length === 0)
@@ -373,18 +410,23 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       policies,
       note,
     };
-    const model = localDistributionFrom(distributionConfig, bindings);
-    distribution = new Distribution({
-      domain: config.domain,
-      behaviors: model.behaviors,
-      ...(model.defaultRootObject ? { defaultRootObject: model.defaultRootObject } : {}),
-      customErrorResponses: model.customErrorResponses,
-      iam,
-      ...(options.originTimeoutMs === undefined ? {} : { originTimeoutMs: options.originTimeoutMs }),
-      clock,
-      cache: new LocalCache(),
-      note,
-    });
+    const serving = (domain: string, tenant: LocalDistributionTenant | undefined): Distribution => {
+      const model = localDistributionFrom(distributionConfig, bindingsFor(tenant));
+      return new Distribution({
+        domain,
+        behaviors: model.behaviors,
+        ...(model.defaultRootObject ? { defaultRootObject: model.defaultRootObject } : {}),
+        customErrorResponses: model.customErrorResponses,
+        iam,
+        ...(options.originTimeoutMs === undefined ? {} : { originTimeoutMs: options.originTimeoutMs }),
+        clock,
+        // Per domain: a cached answer for one tenant's domain is never served on another's.
+        cache: new LocalCache(),
+        note,
+      });
+    };
+    for (const tenant of tenants) for (const domain of tenant.domains) byHost.set(domain, serving(domain, tenant));
+    distribution = byHost.size > 0 ? byHost.values().next().value! : serving(config.domain, undefined);
     const temporary = options.workDir === undefined;
     return {
       url: origin,
@@ -394,6 +436,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       distributionConfig,
       attachChanges: attached.changes,
       distribution,
+      tenantDistributions: byHost,
       gate: gateRuntime,
       idp,
       server,
@@ -406,4 +449,20 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     await close(server);
     throw error;
   }
+}
+
+/** A request on a host no distribution tenant has: a multi-tenant distribution has no domain of its own. */
+function notATenantDomain(host: string, domains: string[]): Exchange {
+  return {
+    response: xmlError(
+      403,
+      'NoSuchDistributionTenant',
+      `No distribution tenant serves ${JSON.stringify(host)}; this multi-tenant distribution serves ${domains.join(', ')}.`,
+    ),
+    resultType: 'Error',
+    detailedResultType: 'Error',
+    behavior: undefined,
+    range: undefined,
+    cacheKey: undefined,
+  };
 }

@@ -3,6 +3,9 @@
  * demo/local.config.json: demo/distribution.base.json with the gate attached as a deploy attaches it. Options:
  *   --cloudfront-function        gate with the CloudFront Function instead of the Lambda@Edge bundle
  *                                (or GATE=cloudfront-function)
+ *   --multi-tenant               the demo as a multi-tenant distribution (CloudFront SaaS Manager): distribution
+ *                                tenants acme on acme.localhost and globex on globex.localhost
+ *                                (demo/multi-tenant.config.json; implies --cloudfront-function)
  *   --config FILE                another gate configuration with a `local` section
  *   --distribution-config FILE   serve this saved DistributionConfig (aws cloudfront get-distribution-config)
  *                                with the gate attached
@@ -17,10 +20,17 @@ import { parseArgs } from 'node:util';
 import { behaviorsInMatchOrder } from '../lib/distribution/path-pattern';
 import { parseOriginsMap } from '../config/local';
 import { LOG_HEADER } from './access-log';
-import { DEMO_CONFIG, ROOT, startEmulator, type EmulatorOptions, type GateRuntime } from './emulator';
+import {
+  DEMO_CONFIG,
+  MULTI_TENANT_DEMO_CONFIG,
+  ROOT,
+  startEmulator,
+  type EmulatorOptions,
+  type GateRuntime,
+} from './emulator';
 
 export const USAGE =
-  'usage: npm start -- [--cloudfront-function] [--config FILE] [--distribution-config FILE [--origins MAP] [--policies FILE]] [--print-distribution-config] [--host ADDRESS] [--port N] [--quiet-log]';
+  'usage: npm start -- [--cloudfront-function] [--multi-tenant] [--config FILE] [--distribution-config FILE [--origins MAP] [--policies FILE]] [--print-distribution-config] [--host ADDRESS] [--port N] [--quiet-log]';
 
 /** The emulator's options from `npm start`'s arguments (and PORT, HOST, GATE). */
 export function startOptions(
@@ -32,6 +42,7 @@ export function startOptions(
     args: argv,
     options: {
       'cloudfront-function': { type: 'boolean', default: false },
+      'multi-tenant': { type: 'boolean', default: false },
       config: { type: 'string' },
       'distribution-config': { type: 'string' },
       origins: { type: 'string' },
@@ -44,8 +55,14 @@ export function startOptions(
     },
     strict: true,
   });
+  const multiTenant = values['multi-tenant'];
+  if (multiTenant && values.config !== undefined)
+    throw new Error('--multi-tenant is the demo multi-tenant configuration: give it or --config FILE, not both');
+  // Only the CloudFront Function can read the distribution tenant (config/distribution-tenant.ts).
   const gate: GateRuntime =
-    values['cloudfront-function'] || env.GATE === 'cloudfront-function' ? 'cloudfront-function' : 'lambda-edge';
+    multiTenant || values['cloudfront-function'] || env.GATE === 'cloudfront-function'
+      ? 'cloudfront-function'
+      : 'lambda-edge';
   const port = Number(values.port ?? env.PORT ?? 8787);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new Error(`PORT must be a port number, got ${JSON.stringify(values.port ?? env.PORT)}`);
@@ -56,7 +73,8 @@ export function startOptions(
     help: values.help,
     quiet,
     print: values['print-distribution-config'],
-    configPath: values.config === undefined ? DEMO_CONFIG : resolve(cwd, values.config),
+    configPath:
+      values.config !== undefined ? resolve(cwd, values.config) : multiTenant ? MULTI_TENANT_DEMO_CONFIG : DEMO_CONFIG,
     port,
     host: values.host ?? env.HOST ?? '127.0.0.1',
     gate,
@@ -89,7 +107,10 @@ async function main(): Promise<void> {
     await emulator.close();
     return;
   }
-  const shown = emulator.url.replace('://127.0.0.1:', '://localhost:');
+  const shown =
+    emulator.tenantDistributions.size > 0
+      ? [...emulator.tenantDistributions.keys()].map((host) => `http://${host}:${emulator.port}`).join(' and ')
+      : emulator.url.replace('://127.0.0.1:', '://localhost:');
   const users = emulator.local.demoUsers.map((u) => `${u.sub}@${u.tenant}`).join(', ');
   const behaviors = behaviorsInMatchOrder(emulator.distributionConfig)
     .map((b) => `${b.pathPattern} → ${b.behavior.TargetOriginId ?? '?'}`)

@@ -8,6 +8,7 @@
 import type { GateConfig } from '../config/gate';
 import { refusal, type Refusal, type RefusalCode } from './errors';
 import { ALLOWED_METHODS, allowedOrigin, corsHeaders, preflightHeaders } from './cors';
+import { distributionTenantUnreadable, originPathByParameter, tenantDomainMismatch } from './distribution-tenant';
 import { isViewerAddress } from './ip-address';
 import { isNavigation, loginLocation } from './login-redirect';
 import { generatedResponse, refusalResponse, type GateResponse } from './response';
@@ -26,6 +27,8 @@ export interface GateRequest {
   viewerIp: string;
   /** A request header by lower-case name (first value), or undefined. */
   header: (name: string) => string | undefined;
+  /** The called distribution tenant's tenant parameter as read: anything but a string is unreadable (src/distribution-tenant.ts). */
+  siteTenant?: unknown;
 }
 
 export interface Forward {
@@ -65,6 +68,8 @@ export function credentialOf(request: GateRequest): string | undefined {
 declare const __TG_CORS__: boolean | undefined;
 declare const __TG_LOGIN_REDIRECT__: boolean | undefined;
 declare const __TG_SCOPES__: boolean | undefined;
+declare const __TG_DISTRIBUTION_TENANT__: boolean | undefined;
+declare const __TG_ORIGIN_PATH_BY_PARAMETER__: boolean | undefined;
 
 function corsOn(config: GateConfig): boolean {
   return config.corsOrigins.length > 0;
@@ -124,6 +129,15 @@ export function createGate(config: GateConfig, tokens: TokenVerifier): Gate {
     if (typeof request.method !== 'string' || typeof request.uri !== 'string') {
       return refuse(refusal('malformed_request', 'no method or uri'), undefined);
     }
+    // Built in, the switch alone decides (the CloudFront Function's config carries no distributionTenant).
+    if (
+      typeof __TG_DISTRIBUTION_TENANT__ === 'undefined'
+        ? config.distributionTenant !== undefined
+        : __TG_DISTRIBUTION_TENANT__
+    ) {
+      const unreadable = distributionTenantUnreadable(request.siteTenant);
+      if (unreadable !== undefined) return refuse(unreadable, request);
+    }
     const method = request.method;
     if ((typeof __TG_CORS__ === 'undefined' || __TG_CORS__) && corsOn(config) && method === 'OPTIONS') {
       return preflight(config, request);
@@ -158,6 +172,15 @@ export function createGate(config: GateConfig, tokens: TokenVerifier): Gate {
         return deny('link_ip_mismatch', 'cip', request);
       }
     }
+    if (
+      typeof __TG_DISTRIBUTION_TENANT__ === 'undefined'
+        ? config.distributionTenant !== undefined
+        : __TG_DISTRIBUTION_TENANT__
+    ) {
+      // Before the rewrite and the scopes: acme's credential on globex's domain would otherwise open acme's files there.
+      const mismatch = tenantDomainMismatch(request.siteTenant, verified.tenant);
+      if (mismatch !== undefined) return refuse(mismatch, request);
+    }
     // Path scopes (src/scopes.ts): after the credential and the link checks, before the rewrite; links too. A
     // build sets the switch from the configuration, so there it is the whole condition.
     if (typeof __TG_SCOPES__ === 'undefined' ? config.scopes !== undefined : __TG_SCOPES__) {
@@ -166,7 +189,13 @@ export function createGate(config: GateConfig, tokens: TokenVerifier): Gate {
     }
     return {
       action: 'forward',
-      uri: originUri(config.originPrefix, verified.tenant, uri),
+      uri: (
+        typeof __TG_ORIGIN_PATH_BY_PARAMETER__ === 'undefined'
+          ? originPathByParameter(config)
+          : __TG_ORIGIN_PATH_BY_PARAMETER__
+      )
+        ? uri
+        : originUri(config.originPrefix, verified.tenant, uri),
       tenant: verified.tenant,
       credential: verified,
     };

@@ -21,7 +21,9 @@ export type RefusalCode =
   | 'tenant_disabled'
   | 'malformed_request'
   | 'store_unavailable'
-  | 'scope_denied';
+  | 'scope_denied'
+  | 'tenant_domain_mismatch'
+  | 'distribution_tenant_unavailable';
 
 /** Every token failure, as a list (tests check each is exercised; nothing at run time reads it, so no bundle holds it). */
 export const TOKEN_FAILURES = [
@@ -129,6 +131,19 @@ declare const __TG_SCOPES__: boolean | undefined;
 // A valid credential of the right tenant, for a path its scopes do not open (src/scopes.ts). Only a build with
 // scopes answers it, so only that build carries its row: the default CloudFront Function has no byte to spare.
 if (typeof __TG_SCOPES__ === 'undefined' || __TG_SCOPES__) REFUSALS.scope_denied = 403;
+
+/** Whether the build binds credentials to distribution tenants; undefined (sources, tools): compiled in. */
+declare const __TG_DISTRIBUTION_TENANT__: boolean | undefined;
+
+// The codes of the distribution-tenant mode (src/distribution-tenant.ts), only in a build that has it: the
+// default CloudFront Function carries no byte of an unused feature.
+if (typeof __TG_DISTRIBUTION_TENANT__ === 'undefined' || __TG_DISTRIBUTION_TENANT__) {
+  // The credential's tenant is not the tenant whose domain was called (a multi-tenant distribution).
+  REFUSALS.tenant_domain_mismatch = 403;
+  // The function could not read its distribution tenant's parameter (a standard distribution, or a tenant created
+  // without it): the operator's fault, not the viewer's, and never a 401 that would send them to sign in again.
+  REFUSALS.distribution_tenant_unavailable = 503;
+}
 
 export function refusal(code: RefusalCode, reason: string): Refusal {
   return { code: code, reason: reason };

@@ -17,6 +17,8 @@ describe('rejection coverage', () => {
       tenant_disabled: 'test/cloudfront-function.test.ts',
       store_unavailable: 'test/cloudfront-function.test.ts',
       malformed_request: 'test/lambda-edge.test.ts',
+      tenant_domain_mismatch: 'test/distribution-tenant.test.ts',
+      distribution_tenant_unavailable: 'test/distribution-tenant.test.ts',
     };
     for (const [code, file] of Object.entries(elsewhere)) {
       expect(readFileSync(join(import.meta.dirname, '..', file), 'utf8')).toContain(`'${code}'`);

@@ -232,6 +232,7 @@ const OPTIONS = {
   'auth-origin-request-policy': { type: 'string' },
   'key-group': { type: 'string' },
   'response-headers-policy': { type: 'string' },
+  'tenant-parameter': { type: 'string' },
   'clone-missing-behavior': { type: 'boolean' },
   'owned-key-group': { type: 'string', multiple: true },
   'owned-response-headers-policy': { type: 'string', multiple: true },
@@ -271,6 +272,8 @@ changed the distribution meanwhile.
                                 origin request policy of --auth-path (stack output TenantGateLoginOriginRequestPolicyId:
                                 what the login reads plus CloudFront-Viewer-Address); default AllViewerExceptHostHeader
   --key-group ID                trusted key group required on the gated behaviors (signed cookies)
+  --tenant-parameter NAME       a multi-tenant distribution: the distribution-tenant parameter the gate reads,
+                                declared in TenantConfig if missing (default: --config's distributionTenant.parameter)
   --response-headers-policy ID  response headers policy for the gated behaviors that keeps files private in browsers
                                 (Cache-Control: private, no-cache; stack output TenantGatePrivateFilesHeadersPolicyId);
                                 a behavior with a policy of its own keeps it (said in the changes) unless --force
@@ -313,11 +316,12 @@ changed the distribution meanwhile.
       originAccessControlIds: v['owned-oac'] ?? [],
       createdBehaviors: v['created-behavior'] ?? [],
     };
+    const gateConfig =
+      v['path-pattern'] === undefined || v.config !== undefined ? gateConfigFrom(v.config, io) : undefined;
     const plan: AttachPlan = {
-      pathPatterns: pathPatternsFrom(
-        v['path-pattern'],
-        v['path-pattern'] === undefined ? gateConfigFrom(v.config, io) : undefined,
-      ),
+      pathPatterns: pathPatternsFrom(v['path-pattern'], v['path-pattern'] === undefined ? gateConfig : undefined),
+      // A multi-tenant distribution (config distributionTenant): the parameter the gate reads, declared if missing.
+      tenantParameter: v['tenant-parameter'] ?? gateConfig?.distributionTenant?.parameter,
       gate: ref,
       auth:
         v['auth-origin'] === undefined

@@ -16,6 +16,8 @@ import {
 } from '@aws-sdk/client-cloudfront';
 import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { DEFAULT_AUTH_PATH_PATTERN, edgeAssociationsOf } from '../../deploy/attach';
+import { listTenants, type TenantRecord } from '../../deploy/distribution-tenants';
+import { isMultiTenant } from '../../deploy/multi-tenant';
 import {
   MANAGED_CACHE_POLICIES,
   MANAGED_ORIGIN_REQUEST_POLICIES,
@@ -40,6 +42,8 @@ export interface DistributionSource {
   responseHeadersPolicy(id: string): Promise<ResponseHeadersPolicyConfig | undefined>;
   /** The runtime of a Lambda@Edge version (`nodejs22.x`); undefined when it cannot be read. */
   lambdaRuntime?(versionArn: string): Promise<string | undefined>;
+  /** A multi-tenant distribution's distribution tenants, with their parameters; undefined when they cannot be read. */
+  distributionTenants?(distributionId: string): Promise<TenantRecord[] | undefined>;
 }
 
 export const doctorSource = {
@@ -73,6 +77,7 @@ export const doctorSource = {
           async () =>
             (await client.send(new GetResponseHeadersPolicyConfigCommand({ Id: id }))).ResponseHeadersPolicyConfig,
         ),
+      distributionTenants: (distributionId) => orUndefined(() => listTenants(client, distributionId)),
       lambdaRuntime: (versionArn) =>
         orUndefined(
           async () =>
@@ -177,6 +182,7 @@ ${RULES.map((r) => `  ${r.code} (${r.severity}): ${r.summary}`).join('\n')}`,
       ipBinding: ipBindingOf(gate),
       loginBindsViewerAddress: loginBindsViewerAddressOf(gate),
       authPathPattern: v['auth-path'] ?? DEFAULT_AUTH_PATH_PATTERN,
+      distributionTenant: gate?.distributionTenant,
     };
     let full: DoctorExpectations = expectations;
     if (file !== undefined) {
@@ -205,7 +211,16 @@ ${RULES.map((r) => `  ${r.code} (${r.severity}): ${r.summary}`).join('\n')}`,
         const runtime = await source.lambdaRuntime?.(arn);
         if (runtime !== undefined) lambdaRuntimes[arn] = runtime;
       }
-      full = { ...expectations, cachePolicies, originRequestPolicies, responseHeadersPolicies, lambdaRuntimes };
+      // A multi-tenant distribution: its distribution tenants' parameters (DISTRIBUTION_TENANT_WITHOUT_PARAMETER).
+      const distributionTenants = isMultiTenant(config) ? await source.distributionTenants?.(live ?? '') : undefined;
+      full = {
+        ...expectations,
+        cachePolicies,
+        originRequestPolicies,
+        responseHeadersPolicies,
+        lambdaRuntimes,
+        ...(distributionTenants === undefined ? {} : { distributionTenants }),
+      };
     }
 
     const findings = diagnose(config, full);

@@ -9,6 +9,7 @@ import { command as kvs } from './kvs';
 import { command as rollback } from './rollback';
 import { command as signCookies } from './sign-cookies';
 import { command as signUrl } from './sign-url';
+import { command as tenants } from './tenants';
 import { command as token } from './token';
 import { command as verify } from './verify';
 
@@ -24,4 +25,5 @@ export const COMMANDS: readonly Command[] = [
   rollback,
   cleanup,
   kvs,
+  tenants,
 ];

@@ -51,6 +51,17 @@ export interface DoctorExpectations {
   readonly lambdaRuntimes?: Readonly<Record<string, string>> | undefined;
   /** The time runtime dates are judged at (ms since the epoch); default now. */
   readonly now?: number | undefined;
+  /** The gate config's `distributionTenant` (config/distribution-tenant.ts); absent: the mode is off. */
+  readonly distributionTenant?:
+    { readonly parameter: string; readonly originPath: 'rewrite' | 'parameter' } | undefined;
+  /** The distribution tenants of a multi-tenant distribution (read live: deploy/distribution-tenants.ts). */
+  readonly distributionTenants?:
+    | readonly {
+        readonly name: string;
+        readonly domains: readonly string[];
+        readonly parameters: Readonly<Record<string, string>>;
+      }[]
+    | undefined;
 }
 
 export interface BehaviorEntry {

@@ -23,6 +23,7 @@ import {
   type Severity,
 } from '../../deploy/doctor';
 import { findingsOf } from '../../deploy/doctor/rule';
+import { MULTI_TENANT_TRIGGERS } from './multi-tenant-triggers';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'distribution-config');
 const load = (name: string): DistributionConfig =>
@@ -240,6 +241,8 @@ const TRIGGERS: Trigger[] = [
     () => {},
     { lambdaRuntimes: { [GATE_ARN]: 'nodejs22.x' }, now: Date.parse('2027-03-01T00:00:00Z') },
   ],
+  // Multi-tenant distributions (CloudFront SaaS Manager).
+  ...MULTI_TENANT_TRIGGERS,
 ];
 
 describe('doctor rules', () => {

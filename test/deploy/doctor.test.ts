@@ -130,6 +130,43 @@ const TABLE: [fixture: string, expectations: DoctorExpectations, codes: [Finding
       ['BROWSER_CACHE_NOT_PRIVATE', 'warning'],
     ],
   ],
+  // Multi-tenant distributions (CloudFront SaaS Manager).
+  [
+    'multi-tenant',
+    BASE,
+    [
+      ['GATE_MISSING', 'error'],
+      ['AUTH_BEHAVIOR_MISSING', 'error'],
+      ['TENANT_BINDING_OFF', 'warning'],
+      ['BROWSER_CACHE_NOT_PRIVATE', 'warning'],
+    ],
+  ],
+  [
+    'plain',
+    { ...BASE, distributionTenant: { parameter: 'tenant', originPath: 'rewrite' } },
+    [
+      ['GATE_MISSING', 'error'],
+      ['AUTH_BEHAVIOR_MISSING', 'error'],
+      ['TENANT_MODE_ON_STANDARD', 'error'],
+      ['ERROR_PAGE_MASKS_REFUSAL', 'warning'],
+      ['BROWSER_CACHE_NOT_PRIVATE', 'warning'],
+    ],
+  ],
+  [
+    'multi-tenant-misconfigured',
+    {
+      ...BASE,
+      distributionTenant: { parameter: 'tenant', originPath: 'parameter' },
+      distributionTenants: [{ name: 'acme', domains: ['files.acme.com'], parameters: {} }],
+    },
+    [
+      ['MULTI_TENANT_UNSUPPORTED_FIELD', 'error'],
+      ['TENANT_MODE_LAMBDA_EDGE', 'error'],
+      ['TENANT_PARAMETER_UNDECLARED', 'error'],
+      ['DISTRIBUTION_TENANT_WITHOUT_PARAMETER', 'error'],
+      ['ORIGIN_PATH_PARAMETER', 'error'],
+    ],
+  ],
 ];
 
 const codesOf = (findings: readonly Finding[]): [FindingCode, Finding['severity']][] => {

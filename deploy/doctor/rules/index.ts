@@ -20,6 +20,15 @@ import {
   viewerFunctionsMixed,
 } from './gate';
 import { edgeRuntimeRetiring } from './runtime';
+import {
+  distributionTenantWithoutParameter,
+  multiTenantUnsupported,
+  originPathParameter,
+  tenantBindingOff,
+  tenantModeNeedsCloudFrontFunction,
+  tenantModeOnStandard,
+  tenantParameterUndeclared,
+} from './multi-tenant';
 import { gatedOriginNotS3, s3OriginLegacyOai, s3OriginNoOac, s3WebsiteOrigin } from './origins';
 import {
   cacheKeyAuthorization,
@@ -58,4 +67,11 @@ export const RULES = [
   errorCachingTooLong,
   errorPageMasksRefusal,
   edgeRuntimeRetiring,
+  multiTenantUnsupported,
+  tenantModeOnStandard,
+  tenantModeNeedsCloudFrontFunction,
+  tenantParameterUndeclared,
+  distributionTenantWithoutParameter,
+  originPathParameter,
+  tenantBindingOff,
 ] as const;
