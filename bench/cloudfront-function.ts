@@ -140,7 +140,8 @@ export async function cloudFrontFunctionSizes(row: (...cells: (string | number)[
     ['KeyValueStore keys + kill switch', store],
     ['+ scopes', scopes],
     ['+ distributionTenant (multi-tenant distribution)', { distributionTenant: { parameter: 'tenant' } }],
-    ['all features', { ...web, ...store, ...scopes }],
+    ['+ folder grants', { grants: {} }],
+    ['all features', { ...web, ...store, ...scopes, grants: {} }],
   ];
   for (const [name, overrides] of variants) {
     const outdir = mkdtempSync(join(tmpdir(), 'tenant-gate-bench-size-'));
@@ -169,9 +170,11 @@ export async function cloudFrontFunctionSizes(row: (...cells: (string | number)[
         ? 'no fast path (scopes read claims it does not)'
         : 'distributionTenant' in overrides
           ? 'no fast path (reads its distribution tenant)'
-          : artifact?.note?.includes('without its fast path')
-            ? 'no fast path (too big with it)'
-            : 'with the fast path';
+          : 'grants' in overrides
+            ? 'no fast path (grants on)'
+            : artifact?.note?.includes('without its fast path')
+              ? 'no fast path (too big with it)'
+              : 'with the fast path';
     if (name === 'default') {
       row(
         'size cloudfront-function, default build',

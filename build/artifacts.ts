@@ -101,6 +101,7 @@ function featureDefines(config: GateConfig): Record<string, string> {
     __TG_SUBJECT__: String(config.scopes !== undefined),
     __TG_DISTRIBUTION_TENANT__: String(config.distributionTenant !== undefined),
     __TG_ORIGIN_PATH_BY_PARAMETER__: String(config.distributionTenant?.originPath === 'parameter'),
+    __TG_GRANTS__: String(config.grants !== null),
     // Only a CloudFront Function reading its KeyValueStore answers 503; its build overrides this.
     __TG_STORE__: 'false',
   };
@@ -242,6 +243,8 @@ const INTERNAL_PROPERTIES = new RegExp(
       // The distribution-tenant mode (src/distribution-tenant.ts). Never `distributionTenant` or `parameters`:
       // those are the runtime's own `cf.distributionTenant.parameters`, read by the wrapper below.
       'siteTenant',
+      'grants',
+      'maxLifetimeSeconds',
     ].join('|') +
     ')$',
 );
@@ -330,13 +333,15 @@ async function buildCloudFrontFunction(config: GateConfig, options: BuildOptions
   const keys = config.cloudfrontFunction.keySource === 'inline' ? config.keys.filter((k) => k.alg === 'HS256') : [];
   // The fast path serves a function that awaits nothing (inline keys, no kill switch). It costs about 1.4 KB:
   // when the function would not fit with it, it is built without (the same decisions, the general path's cost).
-  // Scopes read claims the fast path does not, and the fast path does not read the distribution tenant: with either,
+  // Scopes read claims the fast path does not, the fast path does not read the distribution tenant, and it knows
+  // session cookies only, not grants (test/differential.test.ts holds it to the general path): with any of them,
   // every request takes the general path.
   const wantsFastPath =
     options.cloudFrontFastPath !== false &&
     !usesKeyValueStore(config) &&
     config.scopes === undefined &&
-    config.distributionTenant === undefined;
+    config.distributionTenant === undefined &&
+    config.grants === null;
   let built = await cloudFrontFunctionCode(config, keys, options, wantsFastPath);
   let fastPathNote: string | undefined;
   if (wantsFastPath && Buffer.byteLength(built.code) > CLOUDFRONT_FUNCTION_MAX_BYTES) {
@@ -382,8 +387,10 @@ async function cloudFrontFunctionCode(
   fastPath: boolean,
 ): Promise<{ code: string; metafile: esbuild.Metafile }> {
   // Only the fields the function reads at run time: every byte counts under the 10 KB limit.
-  // `distributionTenant` becomes build switches and the wrapper's parameter name.
-  const { login: _login, domain: _domain, cloudfrontFunction: _cff, distributionTenant, ...runtimeFields } = config;
+  // `distributionTenant` becomes build switches and the wrapper's parameter name; `grants` is embedded only when
+  // configured: a build without them carries not even the field.
+  const { login: _login, domain: _domain, cloudfrontFunction: _cff, distributionTenant, grants, ...shared } = config;
+  const runtimeFields = grants === null ? shared : { ...shared, grants };
   const result = await esbuild.build({
     entryPoints: [join(options.root, 'functions', 'cloudfront-function.ts')],
     write: false,

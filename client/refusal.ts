@@ -37,6 +37,8 @@ export const GATE_SENTENCES: { readonly [code in RefusalCode]: string } = {
   origin_not_allowed: 'This page is not an origin the service lets read files.',
   link_path_mismatch: 'This link was made for another file.',
   link_ip_mismatch: 'This link was bound to another network address than yours.',
+  grant_path_mismatch: 'This grant opens another folder than the one asked for.',
+  grant_ip_mismatch: 'This grant was bound to another network address than yours.',
   tenant_disabled: 'Your organisation is currently disabled.',
   malformed_request: 'The request is malformed.',
   store_unavailable: 'The service could not read its keys just now; try again in a moment.',

@@ -42,6 +42,15 @@ export interface Link {
   expires: number;
 }
 
+/** A folder grant (POST /auth/grants): every file under `dir`, until `expires`, with no cookie. */
+export interface Grant {
+  dir: string;
+  /** On the distribution's domain: `https://<domain>/grants/<grant>/<dir under the prefix>`; append a file name. */
+  url: string;
+  /** Epoch seconds. */
+  expires: number;
+}
+
 export interface TenantGateOptions {
   /** The identity token from your identity provider (a fresh one each call, if it can). */
   getIdentityToken: () => string | Promise<string>;
@@ -74,6 +83,8 @@ export interface TenantGate {
   fetch(input: string, init?: RequestInit): Promise<Response>;
   /** POST /auth/links: per-file links, valid `expiresIn` seconds. */
   links(paths: string[], options: { expiresIn: number; bindIp?: boolean }): Promise<Link[]>;
+  /** POST /auth/grants: a folder grant (a rented film), valid `expiresIn` seconds, bound to this viewer if asked. */
+  grant(dir: string, options: { expiresIn: number; bindIp?: boolean }): Promise<Grant>;
   /** Stops the refresh timer. */
   close(): void;
 }
@@ -253,6 +264,22 @@ export function createTenantGate(options: TenantGateOptions): TenantGate {
       });
       if (!response.ok) throw await refused(response, '/auth/links');
       return ((await response.json()) as { links: Link[] }).links;
+    },
+
+    async grant(dir, grantOptions) {
+      const body = JSON.stringify({
+        dir,
+        expiresIn: grantOptions.expiresIn,
+        ...(grantOptions.bindIp ? { bindIp: true } : {}),
+      });
+      const response = await doFetch(`${base}/auth/grants`, {
+        method: 'POST',
+        credentials: 'include',
+        headers: await signedBodyHeaders(body),
+        body,
+      });
+      if (!response.ok) throw await refused(response, '/auth/grants');
+      return ((await response.json()) as { grant: Grant }).grant;
     },
 
     close() {

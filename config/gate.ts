@@ -11,6 +11,7 @@ import { z } from 'zod';
 import { SIGNED_URL_PARAM_NAMES } from '../lib/cloudfront-signature/names';
 import { distributionTenantSchema } from './distribution-tenant';
 import { bool, integer, matching, oneOf, SEGMENT, shown, strictObject, text } from './fields';
+import { grantsSchema, prefixesOverlap } from './grants';
 import { ConfigError, configIssues } from './issues';
 import { localSchema } from './local';
 import { checkLoginAgainstGate, loginSchema, withLoginDefaults } from './login';
@@ -234,6 +235,10 @@ export const gateInputSchema = strictObject({
     .describe(
       'A multi-tenant distribution: bind the credential to the distribution tenant called (CloudFront Function only).',
     ),
+  grants: grantsSchema
+    .nullable()
+    .default(null)
+    .describe('Folder grants (a token in the path for one folder, e.g. a rented film); null: off.'),
   login: loginSchema.optional().describe('The login origin (/auth/*); absent when there is no login function.'),
   local: localSchema.optional().describe('The local distribution of npm start.'),
 });
@@ -242,6 +247,13 @@ const gateSchema = gateInputSchema
   .superRefine((config, ctx) => {
     if (config.login !== undefined) checkLoginAgainstGate(config.login, config, ctx);
     checkScopesAgainstGate(config, ctx);
+    // Two behaviors, two disjoint path patterns: a grant path must never be read as a gated one, nor a login one.
+    if (config.grants && ['/auth/', config.pathPrefix].some((p) => prefixesOverlap(config.grants!.pathPrefix, p)))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['grants', 'pathPrefix'],
+        message: 'must not overlap pathPrefix or /auth/',
+      });
   })
   // What the bundles embed: every default written out, derived defaults filled in, nothing for editors.
   .transform((config) => {

@@ -116,6 +116,14 @@ export interface AttachPlan {
    * it (reported in `changes`) unless `force`.
    */
   readonly responseHeadersPolicyId?: string | undefined;
+  /**
+   * Folder grants (config `grants`): the behavior at `pathPattern` (`/grants/*`) that serves grant URLs. Created
+   * when missing from the gated behavior `from` (its origin, cache and origin request policies), carries the gate,
+   * and never a trusted key group nor trusted signers: a grant viewer has no CloudFront signed cookie, so CloudFront
+   * would refuse every grant before the gate ran (docs/platform.md#signed-urls-and-cookies). Counted as created by
+   * attach, so an attach without `grants` and detach remove it.
+   */
+  readonly grants?: { readonly pathPattern: string; readonly from: string } | undefined;
   /** Substring of the function name (and auth origin id) that marks what we own. Default `tenant-gate`. */
   readonly marker?: string | undefined;
   /**
@@ -294,6 +302,14 @@ function checkPlan(plan: AttachPlan, marker: string): void {
       );
     }
     if (auth.originId.length === 0) invalidPlan('plan.auth.originId must not be empty');
+  }
+  if (plan.grants !== undefined) {
+    const { pathPattern, from } = plan.grants;
+    if (!pathPattern.startsWith('/') || !pathPattern.endsWith('/*'))
+      invalidPlan(`plan.grants.pathPattern must be "/<prefix>/*", got "${pathPattern}"`);
+    if (seen.has(pathPattern) || pathPattern === plan.auth?.pathPattern)
+      invalidPlan(`plan.grants.pathPattern "${pathPattern}" is also a gated or the auth pattern`);
+    if (!seen.has(from)) invalidPlan(`plan.grants.from "${from}" must be one of plan.pathPatterns`);
   }
   if (plan.trustedKeyGroupId !== undefined && plan.trustedKeyGroupId.length === 0)
     invalidPlan('plan.trustedKeyGroupId must not be empty');
@@ -553,15 +569,57 @@ function placementIndex(items: readonly CacheBehavior[], pattern: string): numbe
   return i === -1 ? items.length : i;
 }
 
-function cloneDefault(def: DefaultCacheBehavior, pattern: string, headersPolicyId: string | undefined): CacheBehavior {
+function cloneDefault(
+  def: DefaultCacheBehavior | CacheBehavior,
+  pattern: string,
+  headersPolicyId: string | undefined,
+): CacheBehavior {
   const copy = structuredClone(def);
   const clone: CacheBehavior = { PathPattern: pattern, ...copy };
+  clone.PathPattern = pattern;
   clone.LambdaFunctionAssociations = { Quantity: 0 };
   clone.FunctionAssociations = { Quantity: 0 };
   // The behavior is new, so nobody's headers are lost: it gets ours rather than the SPA's (set by the caller).
   if (headersPolicyId !== undefined) delete clone.ResponseHeadersPolicyId;
   if (clone.ViewerProtocolPolicy === 'allow-all') clone.ViewerProtocolPolicy = 'redirect-to-https';
   return clone;
+}
+
+/**
+ * The grants behavior: created from the gated behavior `from` when missing (the same origin and policies), then
+ * converged: the gate, the private-files policy, no key group of the stack, no trusted signers (a grant viewer
+ * carries no CloudFront signature). A key group of someone else's stays, and the doctor reports it.
+ */
+function upsertGrantsBehavior(
+  items: CacheBehavior[],
+  def: DefaultCacheBehavior,
+  plan: AttachPlan,
+  grants: { readonly pathPattern: string; readonly from: string },
+  created: Set<string>,
+  ownedKeyGroups: ReadonlySet<string>,
+  ownedPolicies: ReadonlySet<string>,
+  changes: string[],
+): void {
+  const pattern = grants.pathPattern;
+  let behavior = items.find((b) => b.PathPattern === pattern);
+  if (behavior === undefined) {
+    const source = grants.from === '*' ? def : items.find((b) => b.PathPattern === grants.from)!;
+    behavior = cloneDefault(source, pattern, plan.responseHeadersPolicyId);
+    behavior.TrustedKeyGroups = { Enabled: false, Quantity: 0 };
+    behavior.TrustedSigners = { Enabled: false, Quantity: 0 };
+    items.splice(placementIndex(items, pattern), 0, behavior);
+    changes.push(`${pattern}: created the grants behavior from ${grants.from} (origin ${behavior.TargetOriginId})`);
+    created.add(pattern);
+  }
+  const marker = plan.marker ?? DEFAULT_MARKER;
+  gateBehavior(behavior, pattern, plan.gate, marker, plan.force ?? false, changes);
+  convergeKeyGroups(behavior, pattern, undefined, ownedKeyGroups, changes);
+  if (behavior.TrustedSigners?.Enabled === true) {
+    behavior.TrustedSigners = { Enabled: false, Quantity: 0 };
+    changes.push(`${pattern}: trusted signers removed (a grant viewer has no CloudFront signature)`);
+  }
+  if (plan.responseHeadersPolicyId !== undefined)
+    setHeadersPolicy(behavior, pattern, plan.responseHeadersPolicyId, ownedPolicies, plan.force ?? false, changes);
 }
 
 function sameSet<T>(a: readonly T[] | undefined, b: readonly T[]): boolean {
@@ -773,9 +831,12 @@ export function attach(config: DistributionConfig, plan: AttachPlan): AttachEdit
     else for (const id of ownedPolicies) removeHeadersPolicy(behavior, label, id, changes);
   }
 
+  if (plan.grants !== undefined)
+    upsertGrantsBehavior(items, def, plan, plan.grants, created, ownedKeyGroups, ownedPolicies, changes);
+
   // 2. What the stack gated before and the plan no longer does (pathPrefix changed): a behavior attach created goes;
   //    any other behavior carrying our gate is the user's and stays, without our gate, key groups and policy.
-  const gated = new Set(plan.pathPatterns);
+  const gated = new Set([...plan.pathPatterns, ...(plan.grants === undefined ? [] : [plan.grants.pathPattern])]);
   const leftovers: [string, BehaviorLike][] = [
     ['*', def],
     ...items.map((b): [string, BehaviorLike] => [b.PathPattern ?? '', b]),

@@ -39,6 +39,8 @@ export interface PackageManifest {
   readonly configFile: string;
   /** `${pathPrefix}*`, or `*` (the default behavior) when the gate covers the whole distribution. */
   readonly gatedPathPatterns: readonly string[];
+  /** The grants behavior attach creates and gates (config `grants`), or null. */
+  readonly grantsPathPattern: string | null;
   readonly artifacts: { readonly viewerRequest: string; readonly login: string };
   readonly cloudFrontFunction: { readonly file: string; readonly keyValueStore: boolean };
   /**
@@ -220,6 +222,11 @@ export function gatedPathPatterns(config: GateConfig): string[] {
   return [config.pathPrefix === '/' ? '*' : `${config.pathPrefix}*`];
 }
 
+/** The grants behavior's path pattern (`/grants/*`), or null without grants (deploy/attach.ts `plan.grants`). */
+export function grantsPathPattern(config: GateConfig): string | null {
+  return config.grants === null ? null : `${config.grants.pathPrefix}*`;
+}
+
 const STAGE = /^[a-zA-Z0-9-]{1,32}$/;
 
 export async function packageArtifacts(options: PackageOptions): Promise<PackageManifest> {
@@ -263,6 +270,7 @@ export async function packageArtifacts(options: PackageOptions): Promise<Package
     stage: options.stage,
     configFile: rel(resolve(options.configFile)),
     gatedPathPatterns: gatedPathPatterns(config),
+    grantsPathPattern: grantsPathPattern(config),
     artifacts: { viewerRequest: zipped['viewer-request'], login: zipped.login },
     cloudFrontFunction: { file: rel(cfFunction), keyValueStore: usesKeyValueStore(config) },
     cloudFrontKeys,

@@ -287,6 +287,9 @@ class TenantGatePlugin {
         throw new this.serverless.classes.Error('tenant-gate: login.cloudfront is set but the stack has no key group');
       argv.push('--key-group', outputs.TenantGateKeyGroupId);
     }
+    // Folder grants (config grants): their own behavior, gated, without the key group (deploy/attach.ts plan.grants).
+    const grants = readManifest().grantsPathPattern;
+    if (grants) argv.push('--grants-path-pattern', grants);
     // What the stack owns besides what it wants now (the previous deploy's ids, the key group while signed cookies are
     // off): attach takes them off the behaviors that no longer want them (attach --help, "--owned-*").
     const owned = (flag, key) => {
@@ -460,6 +463,13 @@ class TenantGatePlugin {
     this.retainedFunction = outputs.TenantGateViewerRequestFunctionName ?? `tenant-gate-${this.stage()}-edge-…`;
     const argv = ['--distribution-id', s.distributionId, '--auth-path', s.authPathPattern, '--wait'];
     if (outputs.TenantGateKeyGroupId) argv.push('--key-group', outputs.TenantGateKeyGroupId);
+    // The grants behavior is the stack's own (attach made it): it goes with the gate.
+    try {
+      const grants = require('./serverless-vars.cjs').readManifest().grantsPathPattern;
+      if (grants) argv.push('--remove-behavior', grants);
+    } catch (error) {
+      this.log.warning(`tenant-gate: no package manifest (${error.message}); a grants behavior, if any, stays`);
+    }
     // CloudFormation cannot delete the policy while a behavior still uses it.
     if (outputs.TenantGatePrivateFilesHeadersPolicyId)
       argv.push('--response-headers-policy', outputs.TenantGatePrivateFilesHeadersPolicyId);

@@ -16,6 +16,7 @@ import type { GateConfig } from '../config/gate';
 import { constantTimeEqualDigests } from '../src/constant-time';
 import { createGate, credentialOf, type Decision, type Forward, type GateRequest, type Respond } from '../src/decision';
 import { refusal } from '../src/errors';
+import { isGrantPath } from '../src/grant';
 import { END, MAX_URI_LENGTH, originUri, PLAIN_PATH } from '../src/tenant-path';
 import { CANONICAL_BASE64URL_32 } from '../src/token-rules';
 import {
@@ -37,6 +38,7 @@ declare const __TG_CORS__: boolean | undefined;
 declare const __TG_LOGIN_REDIRECT__: boolean | undefined;
 /** True when the configuration binds credentials to distribution tenants (src/distribution-tenant.ts). */
 declare const __TG_DISTRIBUTION_TENANT__: boolean;
+declare const __TG_GRANTS__: boolean | undefined;
 
 function NO_HEADER(): undefined {
   return undefined;
@@ -300,7 +302,11 @@ async function handleWithStore(event: CfEvent): Promise<object> {
     let storeDown = false;
     if (__KEYS_IN_STORE__) {
       // Read the one key the token names before the (synchronous) decision.
-      const credential = credentialOf(gateRequest);
+      const credential =
+        (typeof __TG_GRANTS__ === 'undefined' ? config.grants !== null : __TG_GRANTS__) &&
+        isGrantPath(config, gateRequest.uri)
+          ? gateRequest.uri.slice(config.grants!.pathPrefix.length).split('/')[0]
+          : credentialOf(gateRequest);
       const header =
         credential === undefined ? undefined : readTokenHeader(credential, config.maxTokenLength, tokensPort);
       const kid = header !== undefined && header.ok ? header.header.kid : undefined;

@@ -17,7 +17,7 @@ import { hasLogin } from '../config/login';
 import { PRIVATE_FILES_HEADERS_POLICY, type PolicyCatalog } from '../lib/distribution/policies';
 import { loginOriginRequest, loginOriginRequestPolicyConfig } from '../login/origin-request';
 import { attach, DEFAULT_AUTH_PATH_PATTERN, type AttachPlan, type ConfigEdit } from '../deploy/attach';
-import { gatedPathPatterns } from '../deploy/package-artifacts';
+import { gatedPathPatterns, grantsPathPattern } from '../deploy/package-artifacts';
 
 export type GateRuntime = 'lambda-edge' | 'cloudfront-function';
 
@@ -50,8 +50,10 @@ export function localStackPolicies(config: GateConfig): PolicyCatalog {
 }
 
 export function localAttachPlan(config: GateConfig, gate: GateRuntime): AttachPlan {
+  const grants = grantsPathPattern(config);
   return {
     pathPatterns: gatedPathPatterns(config),
+    grants: grants === null ? undefined : { pathPattern: grants, from: gatedPathPatterns(config)[0]! },
     gate:
       gate === 'lambda-edge'
         ? { kind: 'lambda-edge', arn: LOCAL_STAND_INS.lambdaEdgeArn }

@@ -27,6 +27,9 @@ import {
   subjectFailure,
   tenantFailure,
   LINK_TYP,
+  GRANT_TYP,
+  grantDirFailure,
+  type TokenKind,
   SESSION_TYP,
 } from '../src/token-rules';
 import { readScopeClaims, scopeRefusal } from '../src/scopes';
@@ -82,7 +85,7 @@ export function explainToken(
   const claims = canonical ? parse(parts[1]!) : undefined;
 
   // --- header
-  let kind: 'session' | 'link' | undefined;
+  let kind: TokenKind | undefined;
   const headerProblem = header === undefined ? undefined : headerFailure(header);
   if (header === undefined) {
     if (canonical) fail('header', 'header_malformed', 'not a JSON object');
@@ -90,7 +93,11 @@ export function explainToken(
   } else if (headerProblem === 'header_malformed') fail('header', headerProblem, 'no alg');
   else if (headerProblem === 'alg_none') fail('header', headerProblem, 'alg none');
   else if (headerProblem === 'typ_mismatch')
-    fail('header', headerProblem, `typ ${JSON.stringify(header.typ)}, want ${SESSION_TYP} or ${LINK_TYP}`);
+    fail(
+      'header',
+      headerProblem,
+      `typ ${JSON.stringify(header.typ)}, want ${SESSION_TYP}, ${LINK_TYP} or ${GRANT_TYP}`,
+    );
   else if (headerProblem === 'embedded_key') fail('header', headerProblem, 'the header carries or points to a key');
   else if (headerProblem === 'crit_unsupported') fail('header', headerProblem, 'crit/b64 extensions are refused');
   else if (headerProblem !== undefined) fail('header', headerProblem, 'no kid');
@@ -194,6 +201,16 @@ export function explainToken(
       else if (context.ip !== undefined && context.ip !== cip)
         fail('link ip', 'link_ip_mismatch', `bound to ${String(cip)}, viewer ${context.ip}`);
       else pass('link ip', context.ip === undefined ? `bound to ${String(cip)}` : `${String(cip)}`);
+    }
+    if (kind === 'grant') {
+      const dir = claims.dir;
+      if (grantDirFailure(dir, config.pathPrefix) !== undefined)
+        fail('grant dir', 'grant_dir_invalid', `${JSON.stringify(dir)} is not a folder under ${config.pathPrefix}`);
+      else pass('grant dir', `opens ${String(dir)}`);
+      const cip = claims.cip;
+      if (cip === undefined) pass('grant ip', 'not bound');
+      else if (linkIpFailure(cip) !== undefined) fail('grant ip', 'link_ip_invalid', 'cip is not an IP address');
+      else pass('grant ip', `bound to ${String(cip)}`);
     }
     const sub = claims.sub;
     check(

@@ -1,5 +1,6 @@
 /**
- * The login origin's core: `/auth/session` (POST, GET, DELETE) and `/auth/links` (POST), on runtime-neutral
+ * The login origin's core: `/auth/session` (POST, GET, DELETE), `/auth/links` (POST) and, with grants configured,
+ * `/auth/grants` (POST), on runtime-neutral
  * request and response shapes. functions/login.ts converts a Lambda function URL event to and from them.
  *
  * Order of the checks, as at the edge: route and method, origin, request shape, then credentials and
@@ -18,6 +19,7 @@ import { createIdentityVerifier, type IdentityVerifier } from './identity';
 import type { LoginKeys } from './keys';
 import { mapIdentityClaims } from './claim-mapping';
 import { createLinks, parseLinkRequest } from './links';
+import { mintGrant, parseGrantRequest } from './grants';
 import { clearingSetCookies, sessionSetCookies } from './set-cookie';
 import { createTenantTokenMinter } from './tenant-token';
 import { isIpv4, viewerIp } from './viewer-ip';
@@ -71,6 +73,7 @@ export interface LoginService {
 
 const SESSION_PATH = '/auth/session';
 const LINKS_PATH = '/auth/links';
+const GRANTS_PATH = '/auth/grants';
 const ROUTES: Record<string, string[]> = { [SESSION_PATH]: ['POST', 'GET', 'DELETE'], [LINKS_PATH]: ['POST'] };
 const MAX_BODY_BYTES = 64 * 1024;
 
@@ -106,6 +109,8 @@ export function createLoginService(config: LoginGateConfig, deps: LoginDeps): Lo
   const sessions = createTokenVerifier(config, nodeBase64url);
   const ownOrigin = `https://${config.domain}`;
   const signedCookies = login.cloudfront !== null && login.cloudfront.signedCookies;
+  // `/auth/grants` exists only where the gate serves grants.
+  const routes = config.grants === null ? ROUTES : { ...ROUTES, [GRANTS_PATH]: ['POST'] };
 
   async function keys(): Promise<LoginKeys> {
     try {
@@ -309,12 +314,43 @@ export function createLoginService(config: LoginGateConfig, deps: LoginDeps): Lo
     return response;
   }
 
+  /** `POST /auth/grants`: a folder grant for the signed-in user's tenant (login/grants.ts). */
+  async function grants(request: LoginRequest): Promise<LoginResponse> {
+    checkOrigin(request);
+    const body = parseGrantRequest(readJson(request, true), config);
+    const iat = now();
+    const { token, sub } = await session(request, iat);
+    if (body.tenant !== undefined && body.tenant !== token.tenant)
+      throw new LoginError('tenant_mismatch', 'body tenant');
+    const ip = binding(request, body.bindIp);
+    const loaded = await keys();
+    const grant = await mintGrant(
+      config,
+      loaded.signing,
+      {
+        tenant: token.tenant,
+        dir: body.dir,
+        expiresIn: body.expiresIn,
+        ip,
+        sub,
+        now: iat,
+        scopeClaims: token.scopeClaims,
+      },
+      minter,
+    );
+    log({ login: 'ok', route: 'POST /auth/grants', status: 200, tenant: token.tenant });
+    const response = json(200, { grant });
+    Object.assign(response.headers, corsHeaders(allowedOrigin(request)));
+    return response;
+  }
+
   async function route(request: LoginRequest): Promise<LoginResponse> {
-    const methods = ROUTES[request.path];
+    const methods = routes[request.path];
     if (methods === undefined) throw new LoginError('not_found', 'route');
     if (request.method === 'OPTIONS') return preflight(request, methods);
     if (!methods.includes(request.method)) throw new LoginError('method_not_allowed', request.method);
     if (request.path === LINKS_PATH) return links(request);
+    if (request.path === GRANTS_PATH) return grants(request);
     if (request.method === 'POST') return createSession(request);
     if (request.method === 'GET') return readSession(request);
     return deleteSession(request);
@@ -337,8 +373,8 @@ export function createLoginService(config: LoginGateConfig, deps: LoginDeps): Lo
         });
         const response = json(refused.status, { error: refused.code });
         Object.assign(response.headers, corsHeaders(allowedOrigin(request)));
-        if (refused.code === 'method_not_allowed' && ROUTES[request.path] !== undefined) {
-          response.headers.allow = [...ROUTES[request.path]!, 'OPTIONS'].join(', ');
+        if (refused.code === 'method_not_allowed' && routes[request.path] !== undefined) {
+          response.headers.allow = [...routes[request.path]!, 'OPTIONS'].join(', ');
         }
         if (refused.status === 401) response.headers['www-authenticate'] = 'Bearer realm="tenant-gate"';
         if (refused.status === 503) response.headers['retry-after'] = String(RETRY_AFTER_SECONDS);

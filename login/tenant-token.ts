@@ -15,8 +15,8 @@ import { createHmac, sign } from 'node:crypto';
 import type { GateConfig } from '../config/gate';
 import type { ScopeClaims } from '../src/scopes';
 import { isSafeTenantSegment } from '../src/tenant-path';
-import { MAX_SUBJECT_LENGTH } from '../src/token-rules';
-import { LINK_TYP, SESSION_TYP } from '../src/token';
+import { grantDirFailure, MAX_SUBJECT_LENGTH } from '../src/token-rules';
+import { GRANT_TYP, LINK_TYP, SESSION_TYP } from '../src/token';
 import type { SigningKey } from './keys';
 import { canonicalIp } from './viewer-ip';
 
@@ -36,14 +36,30 @@ export interface LinkClaims extends SessionClaims {
   ip?: string;
 }
 
+export interface GrantClaims extends SessionClaims {
+  /** The folder the grant opens: a viewer path under pathPrefix ending with `/` (src/token-rules.ts). */
+  dir: string;
+  /** As a link's: the viewer address the grant is bound to, if any (canonical). */
+  ip?: string;
+}
+
 export type TokenRulesForMinting = Pick<
   GateConfig,
-  'issuer' | 'audience' | 'tenantClaim' | 'tenantPattern' | 'maxTokenLifetimeSeconds' | 'maxLinkLifetimeSeconds'
+  | 'issuer'
+  | 'audience'
+  | 'tenantClaim'
+  | 'tenantPattern'
+  | 'maxTokenLifetimeSeconds'
+  | 'maxLinkLifetimeSeconds'
+  | 'pathPrefix'
+  | 'grants'
 >;
 
 export interface TenantTokenMinter {
   session(key: SigningKey, claims: SessionClaims): Promise<string>;
   link(key: SigningKey, claims: LinkClaims): Promise<string>;
+  /** A folder grant (`tenant-grant+jwt`); only with `grants` configured. */
+  grant(key: SigningKey, claims: GrantClaims): Promise<string>;
 }
 
 /** The JWS signature (RFC 7515/7518) of `input` under the key: what jose would compute, synchronously. */
@@ -124,6 +140,20 @@ export function createTenantTokenMinter(rules: TokenRulesForMinting): TenantToke
         claims.ip === undefined ? { pth: claims.path } : { pth: claims.path, cip: claims.ip },
         key,
         LINK_TYP,
+        claims,
+      );
+    },
+    async grant(key, claims) {
+      if (rules.grants === null) throw new Error('grants are not configured');
+      check(claims, rules.grants.maxLifetimeSeconds);
+      if (grantDirFailure(claims.dir, rules.pathPrefix) !== undefined)
+        throw new Error(`grant dir must be a folder under ${rules.pathPrefix} ending with "/"`);
+      if (claims.ip !== undefined && canonicalIp(claims.ip) !== claims.ip)
+        throw new Error('grant ip must be an IPv4 dotted quad or a canonical IPv6 address');
+      return build(
+        claims.ip === undefined ? { dir: claims.dir } : { dir: claims.dir, cip: claims.ip },
+        key,
+        GRANT_TYP,
         claims,
       );
     },

@@ -9,6 +9,7 @@ import type { GateConfig } from '../config/gate';
 import { refusal, type Refusal, type RefusalCode } from './errors';
 import { ALLOWED_METHODS, allowedOrigin, corsHeaders, preflightHeaders } from './cors';
 import { distributionTenantUnreadable, originPathByParameter, tenantDomainMismatch } from './distribution-tenant';
+import { isGrantPath } from './grant';
 import { isViewerAddress } from './ip-address';
 import { isNavigation, loginLocation } from './login-redirect';
 import { generatedResponse, refusalResponse, type GateResponse } from './response';
@@ -70,6 +71,7 @@ declare const __TG_LOGIN_REDIRECT__: boolean | undefined;
 declare const __TG_SCOPES__: boolean | undefined;
 declare const __TG_DISTRIBUTION_TENANT__: boolean | undefined;
 declare const __TG_ORIGIN_PATH_BY_PARAMETER__: boolean | undefined;
+declare const __TG_GRANTS__: boolean | undefined;
 
 function corsOn(config: GateConfig): boolean {
   return config.corsOrigins.length > 0;
@@ -86,7 +88,12 @@ function refuseWith(config: GateConfig, refused: Refusal, request: GateRequest |
     config.loginUrl !== null &&
     request !== undefined &&
     (refused.code === 'missing_credentials' || refused.code === 'invalid_token') &&
-    isNavigation(request)
+    isNavigation(request) &&
+    // A renter has no session to sign in to, and the return path would carry the grant: a plain 401.
+    !(
+      (typeof __TG_GRANTS__ === 'undefined' ? config.grants !== null : __TG_GRANTS__) &&
+      isGrantPath(config, request.uri)
+    )
   ) {
     return {
       action: 'respond',
@@ -144,18 +151,31 @@ export function createGate(config: GateConfig, tokens: TokenVerifier): Gate {
     }
     if (method !== 'GET' && method !== 'HEAD') return deny('method_not_allowed', method, request);
 
-    const uri = request.uri;
+    let uri = request.uri;
+    let cookies = request.tokenCookies;
+    let kind: TokenKind = 'link';
+    // A folder grant (src/grant.ts): `<grants.pathPrefix><grant>/<p>` is judged as the viewer path `<pathPrefix><p>`
+    // with the grant as its credential (in the place of a cookie), by the rules below: one code path, few bytes.
+    if ((typeof __TG_GRANTS__ === 'undefined' ? config.grants !== null : __TG_GRANTS__) && isGrantPath(config, uri)) {
+      const rest = uri.slice(config.grants!.pathPrefix.length);
+      const slash = rest.indexOf('/');
+      if (slash < 1) return deny('invalid_path', 'no grant token', request);
+      cookies = [rest.slice(0, slash)];
+      kind = 'grant';
+      uri = config.pathPrefix + rest.slice(slash + 1);
+    }
     const pathProblem = checkViewerPath(uri);
     if (pathProblem !== undefined) return deny('invalid_path', pathProblem, request);
     // The prefix itself never gets here: it ends with `/`, and a trailing `/` is an empty segment (invalid_path).
     if (uri.lastIndexOf(config.pathPrefix, 0) !== 0) return deny('path_not_allowed', 'outside pathPrefix', request);
 
     const links = request.linkTokens;
-    const cookies = request.tokenCookies;
-    let kind: TokenKind = 'link';
     // A link token, when present, is the credential: like a CloudFront signed URL, it wins over cookies.
     if (links.length > 1) return deny('invalid_query', 'repeated', request);
-    if (links.length === 0) {
+    if ((typeof __TG_GRANTS__ === 'undefined' || __TG_GRANTS__) && kind === 'grant') {
+      // One credential a request: a link token beside a grant is refused, never chosen between.
+      if (links.length > 0) return deny('duplicate_credentials', 'link', request);
+    } else if (links.length === 0) {
       kind = 'session';
       if (cookies.length > 1) return deny('duplicate_credentials', 'several', request);
       if (cookies.length === 0 || cookies[0] === '') return deny('missing_credentials', 'none', request);
@@ -164,13 +184,27 @@ export function createGate(config: GateConfig, tokens: TokenVerifier): Gate {
     const result = tokens.verify(kind === 'link' ? links[0] : cookies[0], keys, now);
     if (!result.ok) return deny('invalid_token', result.failure, request);
     const verified = result.token;
-    // A session token is never a link, nor a link a session (RFC 8725 §3.11).
+    // A session token is never a link, nor a link a session, nor either a grant (RFC 8725 §3.11).
     if (verified.kind !== kind) return deny('invalid_token', 'typ_mismatch', request);
-    if (kind === 'link') {
-      if (verified.path !== uri) return deny('link_path_mismatch', 'pth', request);
-      if (verified.ip !== undefined && !isViewerAddress(verified.ip, request.viewerIp)) {
-        return deny('link_ip_mismatch', 'cip', request);
-      }
+    if (kind === 'link' && verified.path !== uri) return deny('link_path_mismatch', 'pth', request);
+    // The folder (`dir`, in `path`) ends with `/` (src/token-rules.ts): a prefix match (lastIndexOf 0; -1 is truthy)
+    // is "strictly inside it", so a grant for /files/films/a/ never opens /files/films/ab/x.
+    if (
+      (typeof __TG_GRANTS__ === 'undefined' || __TG_GRANTS__) &&
+      kind === 'grant' &&
+      uri.lastIndexOf(verified.path!, 0)
+    ) {
+      return deny('grant_path_mismatch', 'dir', request);
+    }
+    // A bound link or grant (`cip`); a session token carries no address.
+    if (verified.ip !== undefined && !isViewerAddress(verified.ip, request.viewerIp)) {
+      return deny(
+        (typeof __TG_GRANTS__ === 'undefined' || __TG_GRANTS__) && kind === 'grant'
+          ? 'grant_ip_mismatch'
+          : 'link_ip_mismatch',
+        'cip',
+        request,
+      );
     }
     if (
       typeof __TG_DISTRIBUTION_TENANT__ === 'undefined'

@@ -18,6 +18,8 @@ export type RefusalCode =
   | 'origin_not_allowed'
   | 'link_path_mismatch'
   | 'link_ip_mismatch'
+  | 'grant_path_mismatch'
+  | 'grant_ip_mismatch'
   | 'tenant_disabled'
   | 'malformed_request'
   | 'store_unavailable'
@@ -56,6 +58,7 @@ export const TOKEN_FAILURES = [
   'link_ip_invalid',
   'sub_invalid',
   'scope_claim_invalid',
+  'grant_dir_invalid',
 ] as const;
 
 /**
@@ -74,6 +77,8 @@ export const PATH_PROBLEMS = [
   'not UTF-8',
   'control after decoding',
   'dot after decoding',
+  // A grant path (src/grant.ts) without its token segment.
+  'no grant token',
 ] as const;
 
 export type PathProblem = (typeof PATH_PROBLEMS)[number];
@@ -131,6 +136,12 @@ declare const __TG_SCOPES__: boolean | undefined;
 // A valid credential of the right tenant, for a path its scopes do not open (src/scopes.ts). Only a build with
 // scopes answers it, so only that build carries its row: the default CloudFront Function has no byte to spare.
 if (typeof __TG_SCOPES__ === 'undefined' || __TG_SCOPES__) REFUSALS.scope_denied = 403;
+// Compile-time switch (build/artifacts.ts): false leaves the grant codes out of the bundle.
+declare const __TG_GRANTS__: boolean | undefined;
+if (typeof __TG_GRANTS__ === 'undefined' || __TG_GRANTS__) {
+  // A folder grant used outside its folder, or from another address than the one it names (src/grant.ts).
+  REFUSALS.grant_path_mismatch = REFUSALS.grant_ip_mismatch = 403;
+}
 
 /** Whether the build binds credentials to distribution tenants; undefined (sources, tools): compiled in. */
 declare const __TG_DISTRIBUTION_TENANT__: boolean | undefined;

@@ -13,7 +13,10 @@ import { isSafeTenantSegment } from './tenant-path';
 
 export const SESSION_TYP = 'tenant+jwt';
 export const LINK_TYP = 'tenant-link+jwt';
-export type TokenKind = 'session' | 'link';
+export type TokenKind = 'session' | 'link' | 'grant';
+
+/** Compile-time switch (build/artifacts.ts): false leaves grants out of the bundle; undefined compiles them in. */
+declare const __TG_GRANTS__: boolean | undefined;
 
 /**
  * Header members that carry or point to a key: a token never chooses its own key (RFC 8725 §3.10, RFC 7515
@@ -34,6 +37,8 @@ export type TokenRules = Pick<
   | 'maxTokenLength'
   | 'maxTokenLifetimeSeconds'
   | 'maxLinkLifetimeSeconds'
+  | 'pathPrefix'
+  | 'grants'
 > &
   Partial<Pick<GateConfig, 'scopes'>>;
 
@@ -98,10 +103,14 @@ export function parseJsonObject(text: string | undefined): Record<string, unknow
   return value as Record<string, unknown>;
 }
 
+/** A folder grant (src/grant.ts): its own `typ`, so it is never a session or a link, nor they a grant. */
+export const GRANT_TYP = 'tenant-grant+jwt';
+
 /** The token kind its `typ` names, exactly (RFC 8725 §3.11: explicit typing), or undefined. */
 export function kindOf(typ: unknown): TokenKind | undefined {
   if (typ === SESSION_TYP) return 'session';
   if (typ === LINK_TYP) return 'link';
+  if ((typeof __TG_GRANTS__ === 'undefined' || __TG_GRANTS__) && typ === GRANT_TYP) return 'grant';
   return undefined;
 }
 
@@ -162,6 +171,11 @@ export function notBeforeFailure(nbf: unknown, now: number, tolerance: number): 
 
 /** The longest a token of this kind may live, `exp − iat`. */
 export function maxLifetime(kind: TokenKind, rules: TokenRules): number {
+  // A grant without `grants` configured may live 0 s: every one is refused (lifetime_exceeded).
+  if ((typeof __TG_GRANTS__ === 'undefined' || __TG_GRANTS__) && kind === 'grant') {
+    // A build with grants has them configured: no test for null there.
+    return typeof __TG_GRANTS__ === 'undefined' && rules.grants === null ? 0 : rules.grants!.maxLifetimeSeconds;
+  }
   return kind === 'link' ? rules.maxLinkLifetimeSeconds : rules.maxTokenLifetimeSeconds;
 }
 
@@ -198,4 +212,18 @@ export const MAX_SUBJECT_LENGTH = 255;
 export function subjectFailure(sub: unknown): TokenFailure | undefined {
   if (sub === undefined) return undefined;
   return typeof sub === 'string' && sub !== '' && sub.length <= MAX_SUBJECT_LENGTH ? undefined : 'sub_invalid';
+}
+
+/**
+ * A grant's `dir`: the folder it opens, under `pathPrefix` and ending with `/` (`/files/films/nosferatu/`).
+ * Compared with the viewer path as text, so the trailing `/` is what keeps `/files/films/a/` from opening
+ * `/files/films/ab/x`. Nothing more is checked here, every byte counting in the CloudFront Function: a `dir` with a
+ * dot, empty or encoded segment is a prefix of no path the gate's path rules accept, so it opens nothing; and
+ * `pathPrefix` itself would open no more than a session of the same signer. The minter refuses all of these
+ * (login/grants.ts: one folder strictly under pathPrefix, plain segments).
+ */
+export function grantDirFailure(dir: unknown, pathPrefix: string): TokenFailure | undefined {
+  return typeof dir === 'string' && dir.lastIndexOf(pathPrefix, 0) === 0 && dir.slice(-1) === '/'
+    ? undefined
+    : 'grant_dir_invalid';
 }

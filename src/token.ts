@@ -17,6 +17,7 @@ import {
   audienceFailure,
   canonicalBytes,
   expiryFailure,
+  grantDirFailure,
   headerFailure,
   issuedAtFailure,
   issuerFailure,
@@ -34,7 +35,10 @@ import {
   type TokenRules,
 } from './token-rules';
 
-export { LINK_TYP, SESSION_TYP, type Base64urlPort, type TokenKind, type TokenRules } from './token-rules';
+export { GRANT_TYP, LINK_TYP, SESSION_TYP, type Base64urlPort, type TokenKind, type TokenRules } from './token-rules';
+
+/** Compile-time switch (build/artifacts.ts): false leaves grants out of the bundle; undefined compiles them in. */
+declare const __TG_GRANTS__: boolean | undefined;
 
 export interface VerificationKey {
   alg: Algorithm;
@@ -53,9 +57,9 @@ export interface VerifiedToken {
   tenant: string;
   exp: number;
   iat: number;
-  /** Link tokens only: the one viewer path they open. */
+  /** Link tokens: the one viewer path they open. Grants: the folder they open (`dir`), ending with `/`. */
   path: string | undefined;
-  /** Link tokens only, when bound: the one viewer address they work from, in canonical form. */
+  /** Link tokens and grants only, when bound: the one viewer address they work from, in canonical form. */
   ip: string | undefined;
   /**
    * The `sub` claim, when the token has one and the build reads it (`__TG_SUBJECT__`: a build whose features
@@ -169,6 +173,13 @@ export function createTokenVerifier(rules: TokenRules, port: Base64urlPort): Tok
       const linkProblem = linkPathFailure(claims.pth) || linkIpFailure(claims.cip);
       if (linkProblem !== undefined) return fail(linkProblem);
       path = claims.pth as string;
+      ip = claims.cip as string | undefined;
+    }
+    if ((typeof __TG_GRANTS__ === 'undefined' || __TG_GRANTS__) && header.kind === 'grant') {
+      // A grant's folder (`dir`) takes the place of a link's path; it binds an address as a link does (`cip`).
+      const grantProblem = grantDirFailure(claims.dir, rules.pathPrefix) || linkIpFailure(claims.cip);
+      if (grantProblem !== undefined) return fail(grantProblem);
+      path = claims.dir as string;
       ip = claims.cip as string | undefined;
     }
     const verified = {

@@ -9,7 +9,7 @@ import { resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { CloudFrontClient, GetDistributionConfigCommand, type DistributionConfig } from '@aws-sdk/client-cloudfront';
 import { loadConfig } from '../../build/artifacts';
-import { gatedPathPatterns } from '../../deploy/package-artifacts';
+import { gatedPathPatterns, grantsPathPattern } from '../../deploy/package-artifacts';
 import {
   AttachError,
   DEFAULT_AUTH_PATH_PATTERN,
@@ -224,6 +224,7 @@ const OPTIONS = {
   gate: { type: 'string' },
   arn: { type: 'string' },
   'path-pattern': { type: 'string', multiple: true },
+  'grants-path-pattern': { type: 'string' },
   config: { type: 'string' },
   'auth-origin': { type: 'string' },
   'auth-origin-id': { type: 'string' },
@@ -263,6 +264,8 @@ changed the distribution meanwhile.
   --gate KIND                   lambda-edge (--arn is a numbered version ARN) or cloudfront-function (--arn the function ARN)
   --arn ARN                     the gate's ARN (stack outputs ViewerRequestLambdaFunctionQualifiedArn / TenantGateCloudFrontFunctionArn)
   --path-pattern P              a behavior to gate (repeatable); default \${pathPrefix}* from --config
+  --grants-path-pattern P       the folder-grants behavior (e.g. /grants/*), created from the first gated one,
+                                gated, without trusted key group; default \${grants.pathPrefix}* from --config
   --config FILE                 gate config (default ./gatekeeper.config.json)
   --auth-origin HOST|URL        the login function URL; adds --auth-path → that origin (caching disabled)
   --auth-origin-id ID           origin id for it (default ${DEFAULT_AUTH_ORIGIN_ID})
@@ -318,10 +321,13 @@ changed the distribution meanwhile.
     };
     const gateConfig =
       v['path-pattern'] === undefined || v.config !== undefined ? gateConfigFrom(v.config, io) : undefined;
+    const pathPatterns = pathPatternsFrom(v['path-pattern'], v['path-pattern'] === undefined ? gateConfig : undefined);
+    const grantsPattern = v['grants-path-pattern'] ?? (gateConfig ? grantsPathPattern(gateConfig) : null);
     const plan: AttachPlan = {
-      pathPatterns: pathPatternsFrom(v['path-pattern'], v['path-pattern'] === undefined ? gateConfig : undefined),
+      pathPatterns,
       // A multi-tenant distribution (config distributionTenant): the parameter the gate reads, declared if missing.
       tenantParameter: v['tenant-parameter'] ?? gateConfig?.distributionTenant?.parameter,
+      grants: grantsPattern === null ? undefined : { pathPattern: grantsPattern, from: pathPatterns[0]! },
       gate: ref,
       auth:
         v['auth-origin'] === undefined

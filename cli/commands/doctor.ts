@@ -31,6 +31,7 @@ import {
 } from '../../deploy/doctor';
 import { UsageError, type CliIO, type Command } from '../command';
 import { DISTRIBUTION_ID, gateConfigFrom, parse, pathPatternsFrom, readDistributionConfigFile } from './attach';
+import { grantsPathPattern } from '../../deploy/package-artifacts';
 
 /** What live mode reads; tests replace it (no test may reach AWS). */
 export interface DistributionSource {
@@ -183,6 +184,7 @@ ${RULES.map((r) => `  ${r.code} (${r.severity}): ${r.summary}`).join('\n')}`,
       loginBindsViewerAddress: loginBindsViewerAddressOf(gate),
       authPathPattern: v['auth-path'] ?? DEFAULT_AUTH_PATH_PATTERN,
       distributionTenant: gate?.distributionTenant,
+      grantsPathPattern: (gate ? grantsPathPattern(gate) : null) ?? undefined,
     };
     let full: DoctorExpectations = expectations;
     if (file !== undefined) {

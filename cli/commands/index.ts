@@ -4,6 +4,7 @@ import { command as attach } from './attach';
 import { command as cleanup } from './cleanup';
 import { command as detach } from './detach';
 import { command as doctor } from './doctor';
+import { command as grant } from './grant';
 import { command as keys } from './keys';
 import { command as kvs } from './kvs';
 import { command as rollback } from './rollback';
@@ -16,6 +17,7 @@ import { command as verify } from './verify';
 export const COMMANDS: readonly Command[] = [
   keys,
   token,
+  grant,
   signUrl,
   signCookies,
   verify,

@@ -2,7 +2,8 @@
  * The demo SPA, built on the browser module (client/tenant-gate.ts): sign in through the development
  * identity provider and the login function, exactly as production requires (the identity token in
  * `x-identity-token`, the body's SHA-256 in `x-amz-content-sha256`); list the tenant's files through the
- * gate; open per-file links; try what must be refused and read who refused it and why; sign out.
+ * gate; open per-file links; rent a film (a folder grant) and play it with hls.js (./player.ts); try what must
+ * be refused and read who refused it and why; sign out.
  *
  * Every credential is an HttpOnly cookie: this script never sees a token. It shows the cookies' names and
  * attributes from the local distribution's `x-local-set-cookies` header (local/set-cookie-echo.ts).
@@ -15,6 +16,7 @@ import {
   type Session,
   type TenantGate,
 } from '../../client/tenant-gate';
+import { play, type Player } from './player';
 
 interface DemoUser {
   sub: string;
@@ -81,6 +83,7 @@ let demo: Demo;
 let gate: TenantGate;
 let chosen: DemoUser | undefined;
 let current: Session | undefined;
+let player: Player | undefined;
 
 /** Records the cookies a response sets (names and attributes) from the local distribution's echo header. */
 const observingFetch: typeof fetch = async (input, init) => {
@@ -136,6 +139,8 @@ async function signIn(user: DemoUser): Promise<void> {
 }
 
 async function signOut(): Promise<void> {
+  // A rented film keeps playing without a session (the grant is its own credential); the demo stops it anyway.
+  player?.stop();
   try {
     await gate.signOut();
     say('Signed out: the cookies are expired.');
@@ -224,6 +229,35 @@ async function showFiles(): Promise<void> {
   byId('welcome-text').textContent = welcome.ok ? await welcome.text() : `welcome.txt: ${welcome.status}`;
 }
 
+/** "Rent for 48 hours": a folder grant bound to this viewer's address, then the film through it. */
+async function rentFilm(dir: string): Promise<void> {
+  const seconds = Number(byId<HTMLInputElement>('grant-seconds').value) || 172800;
+  const output = byId('rent-output');
+  const playerOutput = byId('player-output');
+  player?.stop();
+  playerOutput.replaceChildren();
+  delete playerOutput.dataset.refusedBy;
+  try {
+    const grant = await gate.grant(dir, { expiresIn: seconds, bindIp: true });
+    output.className = 'ok';
+    output.textContent = `rented until ${new Date(grant.expires * 1000).toLocaleString()}, from this address only`;
+    const video = byId<HTMLVideoElement>('player');
+    video.hidden = false;
+    const playlist = localized(grant.url) + 'master.m3u8';
+    video.dataset.playlist = playlist;
+    player = play(video, playlist, (refused) => {
+      // The same request once more, to read who refused it and why (the gate's JSON body).
+      void fetch(refused.url, { credentials: 'omit' })
+        .then((response) => refusalOf(response, refused.url))
+        .then((refusal) => showRefusal(playerOutput, 'the next part of the film', refusal));
+    });
+  } catch (error) {
+    const refusal = (error as { refusal?: Refusal }).refusal;
+    if (refusal) showRefusal(output, 'rent', refusal);
+    else output.textContent = String(error);
+  }
+}
+
 /** Runs one probe: what must be refused, and the page says by whom and why. */
 async function probe(outputId: string, what: string, run: () => Promise<Response>, url: string): Promise<void> {
   const output = byId(outputId);
@@ -306,6 +340,8 @@ async function main(): Promise<void> {
   byId('probe-file').addEventListener('click', () => void probeFile());
   byId('probe-cookies').addEventListener('click', () => void probeNoCookies());
   byId('probe-link').addEventListener('click', () => void probeLink());
+  const rent = byId('rent-film');
+  rent.addEventListener('click', () => void rentFilm(rent.dataset.dir ?? ''));
   await refresh();
   document.body.dataset.ready = 'true';
 }

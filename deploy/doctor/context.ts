@@ -39,6 +39,8 @@ export interface DoctorExpectations {
   readonly loginBindsViewerAddress?: boolean | undefined;
   /** Default `/auth/*`. */
   readonly authPathPattern?: string | undefined;
+  /** The folder-grants behavior (`/grants/*`) when the gate config has `grants`; absent: no grants. */
+  readonly grantsPathPattern?: string | undefined;
   /** Default `tenant-gate`. */
   readonly marker?: string | undefined;
   /** Custom cache policies by id (`aws cloudfront get-cache-policy-config`); managed ones are built in. */

@@ -5,14 +5,18 @@
  * A request is described in runtime-neutral terms (raw Cookie header values, a raw query string); each
  * runner turns it into its runtime's event the way CloudFront would.
  */
+import { grantCases } from './grant-cases';
 import { scopeCases } from './scope-cases';
 import { tokenCases } from './token-cases';
 import { mint, mintLink } from '../helpers/tokens';
 
 export interface RequestCase {
   name: string;
-  /** Which built configuration: the default one, `web` (loginUrl and corsOrigins set) or `scopes` (scope-cases.ts). */
-  config?: 'default' | 'web' | 'scopes';
+  /**
+   * Which built configuration: the default one, `web` (loginUrl and corsOrigins set), `scopes` (scope-cases.ts) or
+   * `grants` (folder grants on, grant-cases.ts).
+   */
+  config?: 'default' | 'web' | 'scopes' | 'grants';
   method?: string;
   uri?: string;
   /** Raw `Cookie` header values, one per header. */
@@ -430,6 +434,7 @@ export const requestCases: RequestCase[] = [
     expect: { status: 405, code: 'method_not_allowed', headers: { allow: 'GET, HEAD, OPTIONS' } },
   },
   ...scopeCases,
+  ...grantCases,
 ];
 
 /** The `web` configuration: the default one plus a login URL and one allowed origin. */

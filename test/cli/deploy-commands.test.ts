@@ -963,6 +963,24 @@ describe('serverless plugin', () => {
     expect(detaching.calls[0]?.argv).not.toContain('--response-headers-policy');
   });
 
+  it('with folder grants, attach gates /grants/* and remove takes the behavior away with the gate', async () => {
+    manifest({ grantsPathPattern: '/grants/*' });
+    const attaching = make(settings, outputs);
+    await attaching.plugin.hooks['after:deploy:deploy']!();
+    const argv = attaching.calls[0]!.argv;
+    expect(argv.slice(argv.indexOf('--grants-path-pattern'), argv.indexOf('--grants-path-pattern') + 2)).toEqual([
+      '--grants-path-pattern',
+      '/grants/*',
+    ]);
+    const detaching = make(settings, outputs);
+    await detaching.plugin.hooks['before:remove:remove']!();
+    const removed = detaching.calls[0]!.argv;
+    expect(removed.slice(removed.indexOf('--remove-behavior'), removed.indexOf('--remove-behavior') + 2)).toEqual([
+      '--remove-behavior',
+      '/grants/*',
+    ]);
+  });
+
   it('detaches (and waits) before remove, then says how to delete the retained Lambda@Edge function', async () => {
     manifest();
     const { plugin, calls, logged } = make(settings, outputs);

@@ -222,6 +222,24 @@ const TRIGGERS: Trigger[] = [
     'error',
     (c) => void (c.Logging = { Enabled: true, IncludeCookies: true, Bucket: 'logs.s3.amazonaws.com', Prefix: '' }),
   ],
+  ['GRANTS_BEHAVIOR_MISSING', 'error', () => {}, { grantsPathPattern: '/grants/*' }],
+  [
+    'GRANTS_SIGNATURE_REQUIRED',
+    'error',
+    (c) => {
+      const grants = { ...structuredClone(behavior(c, '/files/*')), PathPattern: '/grants/*' };
+      grants.TrustedKeyGroups = { Enabled: true, Quantity: 1, Items: ['KG-OF-THE-FILES'] };
+      c.CacheBehaviors!.Items!.unshift(grants);
+      c.CacheBehaviors!.Quantity = c.CacheBehaviors!.Items!.length;
+    },
+    { grantsPathPattern: '/grants/*' },
+  ],
+  [
+    'GRANTS_TOKEN_LOGGED',
+    'warning',
+    (c) => void (c.Logging = { Enabled: true, IncludeCookies: false, Bucket: 'logs.s3.amazonaws.com', Prefix: '' }),
+    { grantsPathPattern: '/grants/*' },
+  ],
   ['IPV6_WITH_IP_BINDING', 'warning', () => {}, { ipBinding: 'always' }],
   ['IPV6_WITH_IP_BINDING', 'info', () => {}, { ipBinding: 'optional' }],
   [

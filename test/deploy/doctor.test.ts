@@ -75,6 +75,25 @@ const TABLE: [fixture: string, expectations: DoctorExpectations, codes: [Finding
     ],
   ],
   ['attached', ATTACHED, [['ERROR_PAGE_MASKS_REFUSAL', 'warning']]],
+  // With grants configured, attached.json has no grants behavior, and its standard logs would record grant URLs.
+  [
+    'attached',
+    { ...ATTACHED, grantsPathPattern: '/grants/*' },
+    [
+      ['GRANTS_BEHAVIOR_MISSING', 'error'],
+      ['GRANTS_TOKEN_LOGGED', 'warning'],
+      ['ERROR_PAGE_MASKS_REFUSAL', 'warning'],
+    ],
+  ],
+  [
+    'grants-misconfigured',
+    { ...ATTACHED, grantsPathPattern: '/grants/*' },
+    [
+      ['GRANTS_SIGNATURE_REQUIRED', 'error'],
+      ['GRANTS_TOKEN_LOGGED', 'warning'],
+      ['ERROR_PAGE_MASKS_REFUSAL', 'warning'],
+    ],
+  ],
   [
     'gate-at-origin-request',
     BASE,

@@ -6,6 +6,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildArtifacts } from '../../build/artifacts';
+import { GRANT_OVERRIDES } from '../cases/grant-cases';
 import { WEB_OVERRIDES, type RequestCase } from '../cases/request-cases';
 import { SCOPES } from '../cases/scope-cases';
 import { CONFIG, ROOT } from './keys';
@@ -38,6 +39,7 @@ export const VARIANTS: { [variant in Variant]: Record<string, unknown> } = {
     login: { ...CONFIG.login, claimMapping: { groups: 'roles' } },
     keys: CONFIG.keys.filter((key) => key.kid !== 'hs-2026-10'),
   },
+  grants: GRANT_OVERRIDES,
 };
 
 /** Builds (once per test file) the artifacts for a configuration variant; returns the output folder. */
@@ -61,6 +63,7 @@ export const lambdaEdge: Target = {
       default: loadLambdaEdge(join(await built('default'), 'viewer-request', 'index.js')),
       web: loadLambdaEdge(join(await built('web'), 'viewer-request', 'index.js')),
       scopes: loadLambdaEdge(join(await built('scopes'), 'viewer-request', 'index.js')),
+      grants: loadLambdaEdge(join(await built('grants'), 'viewer-request', 'index.js')),
     };
     return async (c) => lambdaEdgeOutcome(await handlers[c.config ?? 'default'](lambdaEdgeEvent(c)));
   },
@@ -75,6 +78,7 @@ function cloudFrontFunction(name: string, runnerFor: (file: string) => (event: u
         default: runnerFor(join(await built('default'), 'cloudfront-function', 'index.js')),
         web: runnerFor(join(await built('web'), 'cloudfront-function', 'index.js')),
         scopes: runnerFor(join(await built('scopes'), 'cloudfront-function', 'index.js')),
+        grants: runnerFor(join(await built('grants'), 'cloudfront-function', 'index.js')),
       };
       return async (c) => cloudFrontFunctionOutcome(await run[c.config ?? 'default'](cloudFrontFunctionEvent(c)));
     },

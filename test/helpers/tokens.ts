@@ -80,3 +80,12 @@ export function mintLink(path: string, options: MintOptions & { ip?: string } = 
     claims: { pth: path, exp: NOW + 3600, ...(options.ip ? { cip: options.ip } : {}), ...options.claims },
   });
 }
+
+/** A folder grant (`tenant-grant+jwt`) for `dir`, valid an hour from 60 s ago. */
+export function mintGrant(dir: string, options: MintOptions & { ip?: string } = {}): string {
+  return mint({
+    ...options,
+    header: { typ: 'tenant-grant+jwt', ...options.header },
+    claims: { dir, exp: NOW + 3600, ...(options.ip ? { cip: options.ip } : {}), ...options.claims },
+  });
+}

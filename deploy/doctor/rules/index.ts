@@ -19,6 +19,7 @@ import {
   ungatedRouteToFilesOrigin,
   viewerFunctionsMixed,
 } from './gate';
+import { grantsBehaviorMissing, grantsSignatureRequired, grantsTokenLogged } from './grants';
 import { edgeRuntimeRetiring } from './runtime';
 import {
   distributionTenantWithoutParameter,
@@ -62,7 +63,10 @@ export const RULES = [
   authCachingEnabled,
   authOriginNotHttps,
   authViewerAddressMissing,
+  grantsBehaviorMissing,
+  grantsSignatureRequired,
   logsIncludeCookies,
+  grantsTokenLogged,
   ipv6WithIpBinding,
   errorCachingTooLong,
   errorPageMasksRefusal,
