@@ -18,13 +18,27 @@ import { refusal } from '../src/errors';
 import { createKeyRing, nodeBase64url } from './key-ring';
 import { queryValues, withoutQueryParam } from '../src/query';
 import type { GateResponse } from '../src/response';
+import { revocation } from '../src/revocation';
 import { createTokenVerifier } from '../src/token';
+import { createRevocationCache } from './revocation-cache';
 
 declare const __GATE_CONFIG__: GateConfig;
+/** lambdaEdge.revocation: ask the login for revocations (functions/revocation-cache.ts). */
+declare const __TG_REVOCATION__: boolean | undefined;
 
 const config = __GATE_CONFIG__;
 const keys = createKeyRing(config.keys);
 const gate = createGate(config, createTokenVerifier(config, nodeBase64url));
+const revocations =
+  (typeof __TG_REVOCATION__ === 'undefined' || __TG_REVOCATION__) && config.lambdaEdge.revocation
+    ? createRevocationCache({
+        url: config.lambdaEdge.revocationUrl ?? `https://${config.domain}/auth/revocation`,
+        cookieName: config.cookieName,
+        cacheSeconds: config.lambdaEdge.revocationCacheSeconds,
+        maxStaleSeconds: config.lambdaEdge.revocationMaxStaleSeconds,
+        fetch: (url, init) => fetch(url, init),
+      })
+    : undefined;
 
 function headerValues(headers: CloudFrontHeaders, name: string): string[] {
   const values: string[] = [];
@@ -123,9 +137,19 @@ export const handler = async (event: CloudFrontRequestEvent): Promise<CloudFront
     if (!request || input === undefined) {
       refused = gate.refuse(refusal('malformed_request', 'no readable request in the event'), undefined);
     } else {
-      const decision = gate.decide(input, keys, Math.floor(Date.now() / 1000));
-      if (decision.action === 'forward') return forward(request, decision.uri);
-      refused = decision;
+      const now = Math.floor(Date.now() / 1000);
+      const decision = gate.decide(input, keys, now);
+      if (decision.action === 'forward') {
+        if (revocations === undefined) return forward(request, decision.uri);
+        const credential = input.linkTokens.length > 0 ? input.linkTokens[0]! : input.tokenCookies[0]!;
+        const notBefore = await revocations.notBefore(decision.credential, credential, now);
+        const revoked =
+          notBefore === undefined
+            ? refusal('store_unavailable', 'revocations unknown')
+            : revocation(decision.credential, {}, notBefore);
+        if (revoked === undefined) return forward(request, decision.uri);
+        refused = gate.refuse(revoked, input);
+      } else refused = decision;
     }
   } catch {
     // A malformed event must not become a 502 for the viewer, nor slip through: refuse.

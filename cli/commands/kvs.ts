@@ -31,7 +31,7 @@ const OPTIONS = {
 } as const;
 
 const ACTIONS = ['put-key', 'delete-key', 'disable-tenant', 'enable-tenant', 'list'] as const;
-const KVS_ARN = /^arn:aws:cloudfront::\d{12}:key-value-store\/[A-Za-z0-9-]+$/;
+export const KVS_ARN = /^arn:aws:cloudfront::\d{12}:key-value-store\/[A-Za-z0-9-]+$/;
 
 export const command: Command = {
   name: 'kvs',
