@@ -49,7 +49,7 @@ export async function notBeforeOf(store: EntryStore, tenant: string, subject: st
   if (entry === undefined) throw new RevocationEntryError(`${tenantName(tenant)} is malformed`);
   const tenantEpoch = entry.notBefore ?? 0;
   if (entry.users !== true) return tenantEpoch;
-  const key = userKey({ tenant, subject }, Buffer.byteLength);
+  const key = userKey({ tenant, subject }, (text) => Buffer.byteLength(text));
   if (key === undefined) return MAX_SAFE_EPOCH;
   const user = await store.get(key);
   const epoch = parseUserEntry(user ?? '0');

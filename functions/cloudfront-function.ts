@@ -285,6 +285,11 @@ function nowSeconds(): number {
 /** `"disabled":true` in a tenant entry's JSON form (src/revocation.ts); no JSON parser for one member. */
 const DISABLED_MEMBER = /"disabled"\s*:\s*true/;
 
+/** Called as a method: njs crashes on its built-ins called detached (measured, njs 0.7.9). */
+function utf8Bytes(text: string): number {
+  return Buffer.byteLength(text);
+}
+
 /** A store entry's value, undefined when there is none; rejects when the store cannot be read. */
 async function storeValue(name: string): Promise<string | undefined> {
   const store = runtime.kvs!;
@@ -319,13 +324,16 @@ async function revocationRefusal(credential: VerifiedToken, value: string | unde
   if (__KILL_SWITCH__ && entry.disabled) return refusal('tenant_disabled', credential.tenant);
   let epoch: number | undefined = 0;
   if (entry.users) {
-    const key = userKey(credential, Buffer.byteLength);
+    const key = userKey(credential, utf8Bytes);
     if (key === undefined) return refusal('revoked', 'no usable sub');
+    let user: string | undefined;
     try {
-      epoch = parseUserEntry((await storeValue(key)) || '0');
+      // Awaited apart: njs 0.7.9 crashes on an `await` inside a call's arguments (measured).
+      user = await storeValue(key);
     } catch (_error) {
       return refusal('store_unavailable', 'user entry unreadable');
     }
+    epoch = parseUserEntry(user || '0');
     if (epoch === undefined) return refusal('store_unavailable', 'user entry malformed');
   }
   return revocation(credential, entry, epoch);

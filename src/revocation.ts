@@ -74,11 +74,11 @@ export function parseUserEntry(value: string): number | undefined {
  */
 export function userKey(
   credential: Pick<VerifiedToken, 'tenant' | 'subject'>,
-  keyBytes: (key: string) => number,
+  utf8Bytes: (text: string) => number,
 ): string | undefined {
   if (credential.subject === undefined) return undefined;
   const key = USER_PREFIX + credential.tenant + ':' + credential.subject;
-  return keyBytes(key) > MAX_STORE_KEY_BYTES ? undefined : key;
+  return utf8Bytes(key) > MAX_STORE_KEY_BYTES ? undefined : key;
 }
 
 /**
