@@ -148,6 +148,18 @@ export function revocationChange(
   return { puts, deletes, summary: `revoked every credential of ${user} in ${tenant} issued before ${notBefore}` };
 }
 
+/** The kill switch, set or cleared in the tenant entry: its revocation members stay as they are. */
+export function killSwitchChange(tenant: string, disabled: boolean, current: string | undefined): KeyValueChange {
+  if (tenant === '') throw new KeyValueEntryError('the tenant must not be empty');
+  const entry = readTenantEntry(tenant, current);
+  const puts: KeyValueEntry[] = [];
+  const deletes: string[] = [];
+  tenantChange(tenant, { ...entry, disabled }, puts, deletes);
+  // Deleting an entry that is not there is an error for the API (ResourceNotFoundException): nothing to do.
+  const change = current === undefined ? { puts, deletes: [] } : { puts, deletes };
+  return { ...change, summary: `${tenant} ${disabled ? 'disabled' : 'enabled'}` };
+}
+
 /**
  * Undoes a revocation: the tenant's epoch, or the user's entry (and the tenant's `users` flag when no other user of
  * the tenant has one: `otherUsers`).
