@@ -54,14 +54,15 @@ module.exports.gatedPathPatterns = () => readManifest().gatedPathPatterns;
  * policy names it; never Host, which a function URL refuses (docs/platform.md#origin-request-and-cache-policies).
  */
 module.exports.loginOriginRequestPolicyConfig = async ({ resolveVariable }) => {
-  const { headers, cookies } = readManifest().loginOriginRequest;
+  const { headers, cookies, queryStrings } = readManifest().loginOriginRequest;
   const stage = await stageOf(resolveVariable);
   return {
     Name: `tenant-gate-${stage}-login`,
     Comment: 'tenant-gate login: what the login reads, CloudFront-Viewer-Address, never Host',
     HeadersConfig: { HeaderBehavior: 'whitelist', Headers: [...headers] },
     CookiesConfig: { CookieBehavior: 'whitelist', Cookies: [...cookies] },
-    QueryStringsConfig: { QueryStringBehavior: 'none' },
+    // `everywhere` of DELETE /auth/session?everywhere=1 (sign out everywhere).
+    QueryStringsConfig: { QueryStringBehavior: 'whitelist', QueryStrings: [...queryStrings] },
   };
 };
 module.exports.gatedPathPatternList = () => readManifest().gatedPathPatterns.join(',');

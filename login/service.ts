@@ -21,6 +21,7 @@ import { createLinks, parseLinkRequest } from './links';
 import { mintGrant, parseGrantRequest } from './grants';
 import { clearingSetCookies, sessionSetCookies } from './set-cookie';
 import { createTenantTokenMinter } from './tenant-token';
+import { LOGIN_QUERY_PARAMETERS } from './origin-request';
 import { notBeforeOf, revoke, type EntryStore } from '../deploy/revocation-store';
 import { revocation } from '../src/revocation';
 import { isIpv4, viewerIp } from './viewer-ip';
@@ -89,7 +90,9 @@ const ROUTES: Record<string, string[]> = {
   [REVOCATION_PATH]: ['GET'],
 };
 /** `DELETE /auth/session?everywhere=1`: the one query the login reads (login/origin-request.ts forwards it). */
-export const EVERYWHERE_PARAM = 'everywhere';
+export const EVERYWHERE_PARAM = LOGIN_QUERY_PARAMETERS[0]!;
+/** On a sign-out everywhere: the epoch every earlier credential of the user is now refused before. */
+export const REVOKED_BEFORE_HEADER = 'x-revoked-before';
 const MAX_BODY_BYTES = 64 * 1024;
 
 function baseHeaders(): Record<string, string> {
@@ -337,7 +340,16 @@ export function createLoginService(config: LoginGateConfig, deps: LoginDeps): Lo
         throw new LoginError('revocation_unavailable', `write: ${failureName(error)}`, { cause: error });
       }
       log({ login: 'ok', route: 'DELETE /auth/session?everywhere=1', status: 204, tenant: token.tenant });
-    } else log({ login: 'ok', route: 'DELETE /auth/session', status: 204 });
+      // The proof it happened: behind a policy that drops the query, the same request is a plain logout, and a
+      // client must be able to tell (the demo SPA says so).
+      const origin = allowedOrigin(request);
+      return empty(204, clearingSetCookies(config, signedCookies), {
+        ...corsHeaders(origin),
+        [REVOKED_BEFORE_HEADER]: String(at + 1),
+        ...(origin === undefined ? {} : { 'access-control-expose-headers': REVOKED_BEFORE_HEADER }),
+      });
+    }
+    log({ login: 'ok', route: 'DELETE /auth/session', status: 204 });
     return empty(204, clearingSetCookies(config, signedCookies), corsHeaders(allowedOrigin(request)));
   }
 

@@ -473,7 +473,7 @@ describe('npm run package (offline)', () => {
       expect(headers.map((h) => h.toLowerCase())).not.toContain('host');
       expect(headers.length).toBeLessThanOrEqual(ORIGIN_REQUEST_POLICY_MAX_HEADERS);
       expect(config['CookiesConfig']).toEqual({ CookieBehavior: 'whitelist', Cookies: ['__Host-tenant'] });
-      expect(config['QueryStringsConfig']).toEqual({ QueryStringBehavior: 'none' });
+      expect(config['QueryStringsConfig']).toEqual({ QueryStringBehavior: 'whitelist', QueryStrings: ['everywhere'] });
       expect(base.template.Outputs['TenantGateLoginOriginRequestPolicyId']?.Value).toEqual({
         Ref: 'TenantGateLoginOriginRequestPolicy',
       });

@@ -42,6 +42,7 @@ describe('DELETE /auth/session?everywhere=1', () => {
     const cookie = await sessionCookie(svc);
     const response = await svc.handle(signOutEverywhere(cookie));
     expect(response.status).toBe(204);
+    expect(response.headers['x-revoked-before']).toBe(String(NOW + 1));
     expect(cookiesOf(response)['__Host-tenant']?.attributes['Max-Age']).toBe('0');
     expect(store.entries()).toEqual({
       'tenant:acme': '{"users":true}',
@@ -115,8 +116,9 @@ describe('DELETE /auth/session?everywhere=1', () => {
     const cookie = `__Host-tenant=${cookiesOf(await login(svc))['__Host-tenant']!.value}`;
     const response = await svc.handle(signOutEverywhere(cookie));
     expect([response.status, JSON.parse(response.body).error]).toEqual([503, 'revocation_unavailable']);
-    // Plain logout is unchanged.
-    expect((await svc.handle(signOutEverywhere(cookie, ''))).status).toBe(204);
+    // Plain logout is unchanged, and says nothing was revoked.
+    const logout = await svc.handle(signOutEverywhere(cookie, ''));
+    expect([logout.status, logout.headers['x-revoked-before']]).toEqual([204, undefined]);
   });
 });
 
