@@ -186,6 +186,7 @@ describe('npm run package (offline)', () => {
     mkdirSync(join(ROOT, keysDir), { recursive: true });
     const raw = JSON.parse(readFileSync(join(ROOT, 'gatekeeper.config.json'), 'utf8')) as Json & { login: Json };
     raw['cloudfrontFunction'] = { keySource: 'keyValueStore', tenantKillSwitch: true };
+    raw['lambdaEdge'] = { revocation: true };
     (raw.login['identity'] as Json)['tokenHeader'] = VARIANT_TOKEN_HEADER;
     raw.login['secrets'] = {
       signingKey: { ssmParameter: `/tenant-gate/${STAGE}/signing-key` },
@@ -389,6 +390,20 @@ describe('npm run package (offline)', () => {
       expect(base.template.Outputs['LoginLambdaFunctionUrl']?.Value).toEqual({
         'Fn::GetAtt': ['LoginLambdaFunctionUrl', 'FunctionUrl'],
       });
+    });
+
+    it('with revocation, gets the store ARN and may read and write that store only; without, neither', () => {
+      const env = (t: typeof base.template) =>
+        (resource(t, 'LoginLambdaFunction').Properties['Environment'] as { Variables?: Json } | undefined)?.Variables;
+      expect(env(variant.template)).toEqual({ TENANT_GATE_KVS_ARN: { Ref: 'TenantGateKeyValueStoreArn' } });
+      const policy = resource(variant.template, 'TenantGateLoginKeyValueStorePolicy').Properties;
+      expect(policy['Roles']).toEqual([{ Ref: 'IamRoleLambdaExecution' }]);
+      const [statement, ...others] = (policy['PolicyDocument'] as { Statement: Json[] }).Statement;
+      expect(others).toEqual([]);
+      expect(statement).toMatchObject({ Effect: 'Allow', Resource: { Ref: 'TenantGateKeyValueStoreArn' } });
+      expect((statement!['Action'] as string[]).every((a) => a.startsWith('cloudfront-keyvaluestore:'))).toBe(true);
+      expect(env(base.template) ?? {}).toEqual({});
+      expect(base.template.Resources['TenantGateLoginKeyValueStorePolicy']).toBeUndefined();
     });
 
     it("may read this stage's SSM parameters (SecureString through SSM only) and nothing wider", () => {
