@@ -63,6 +63,8 @@ export const MULTI_TENANT_DEMO_CONFIG = join(ROOT, 'demo', 'multi-tenant.config.
 
 export interface EmulatorOptions {
   configPath?: string;
+  /** Top-level sections replacing the configuration's own (tests: a feature switched on for one run). */
+  configOverrides?: Record<string, unknown>;
   /** 0: any free port. */
   port?: number;
   host?: string;
@@ -181,7 +183,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const rawNote = options.note ?? ((message: string) => console.error(`[local] ${message}`));
   const gateRuntime = options.gate ?? 'lambda-edge';
   const host = options.host ?? '127.0.0.1';
-  const raw = JSON.parse(readFileSync(configPath, 'utf8')) as Record<string, unknown>;
+  const raw = {
+    ...(JSON.parse(readFileSync(configPath, 'utf8')) as Record<string, unknown>),
+    ...options.configOverrides,
+  };
   let local: LocalSection;
   try {
     local = validateLocalSection(raw.local, baseDir);
