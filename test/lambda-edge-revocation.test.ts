@@ -14,7 +14,17 @@ const CACHE = 60;
 const STALE = 300;
 
 function credential(tenant = 'acme', subject: string | undefined = 'alice', iat = T0 - 10): VerifiedToken {
-  return { kind: 'session', kid: 'k', tenant, exp: iat + 900, iat, subject, path: undefined, ip: undefined };
+  return {
+    kind: 'session',
+    kid: 'k',
+    tenant,
+    exp: iat + 900,
+    iat,
+    subject,
+    path: undefined,
+    ip: undefined,
+    scopeClaims: undefined,
+  };
 }
 
 /** A login whose answer and availability the test sets; it counts the questions. */
