@@ -309,12 +309,13 @@ async function storeRefusal(credential: VerifiedToken): Promise<Refusal | undefi
   } catch (_error) {
     return refusal('store_unavailable', 'tenant entry unreadable');
   }
-  // A separate function, so that a build without revocation folds the condition and drops all of it.
-  if (__TG_REVOCATION__) return revocationRefusal(credential, value);
-  // Without revocation, the JSON form (written once a tenant has a revocation too) still says `disabled`.
-  return value === 'disabled' || DISABLED_MEMBER.test(value!)
-    ? refusal('tenant_disabled', credential.tenant)
-    : undefined;
+  // Each build folds the condition and keeps one branch: revocation's code, or the kill switch's regex.
+  return __TG_REVOCATION__
+    ? revocationRefusal(credential, value)
+    : // Without revocation, the JSON form (written once a tenant has a revocation too) still says `disabled`.
+      value === 'disabled' || DISABLED_MEMBER.test(value!)
+      ? refusal('tenant_disabled', credential.tenant)
+      : undefined;
 }
 
 /** The tenant entry's value (undefined: none) read as kill switch and epochs; the user entry when it says so. */

@@ -243,6 +243,17 @@ describe("npm start's options: what is refused before anything starts", () => {
     expect(() => startOptions(argv, {}, ROOT)).toThrow(message);
   });
 
+  it('--revocation turns revocation on for either gate (the CloudFront Function without the demo scopes, for its 10 KB)', () => {
+    expect(startOptions([], {}, ROOT).configOverrides).toBeUndefined();
+    expect(startOptions(['--revocation'], {}, ROOT).configOverrides).toEqual({
+      cloudfrontFunction: { revocation: true },
+      lambdaEdge: { revocation: true, revocationUrl: '{origin}/auth/revocation' },
+    });
+    expect(startOptions(['--revocation', '--cloudfront-function'], {}, ROOT).configOverrides).toMatchObject({
+      scopes: undefined,
+    });
+  });
+
   it('maps --origins to folders (relative to the working directory) and endpoints', () => {
     const options = startOptions(
       ['--distribution-config', 'd.json', '--origins', 'files=./demo/bucket,api=http://127.0.0.1:9000/'],

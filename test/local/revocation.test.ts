@@ -32,6 +32,9 @@ describe.each<GateRuntime>(['lambda-edge', 'cloudfront-function'])(
         log: () => {},
         note: () => {},
         configOverrides: {
+          // The demo's scopes and revocation together are over the CloudFront Function's 10 KB until the default
+          // build shrinks (issue 12): this test is about revocation, and runs without scopes.
+          scopes: undefined,
           cloudfrontFunction: { revocation: true },
           lambdaEdge: {
             revocation: true,
