@@ -6,7 +6,10 @@
  * Two stores behind one interface: the real one through the KeyValueStore API (SigV4A, ETag/IfMatch:
  * deploy/key-value-store-api.ts), and the local distribution's (local/key-value-store.ts).
  */
-import type { CloudFrontKeyValueStoreClient } from '@aws-sdk/client-cloudfront-keyvaluestore';
+import {
+  DescribeKeyValueStoreCommand,
+  type CloudFrontKeyValueStoreClient,
+} from '@aws-sdk/client-cloudfront-keyvaluestore';
 import { MAX_SAFE_EPOCH, parseTenantEntry, parseUserEntry, userKey } from '../src/revocation';
 import {
   revocationChange,
@@ -82,10 +85,22 @@ export function undoRevocation(store: EntryStore, tenant: string, user: string |
   });
 }
 
-/** The store behind the KeyValueStore API. */
+/**
+ * The store behind the KeyValueStore API. GetKey answers ResourceNotFoundException for a missing key and for a
+ * missing store alike (docs/platform.md#key-value-store): the store is described once before any "missing" is
+ * trusted, so a wrong ARN fails closed instead of reading as "nothing revoked".
+ */
 export function apiEntryStore(client: CloudFrontKeyValueStoreClient, arn: string): EntryStore {
+  let described: Promise<unknown> | undefined;
   return {
-    get: (key) => getEntry(client, arn, key),
+    async get(key) {
+      described ??= client.send(new DescribeKeyValueStoreCommand({ KvsARN: arn })).catch((error: unknown) => {
+        described = undefined;
+        throw error;
+      });
+      await described;
+      return getEntry(client, arn, key);
+    },
     change: (compute) => changeEntries(client, arn, compute),
   };
 }

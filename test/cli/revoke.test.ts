@@ -16,6 +16,8 @@ import {
   userName,
 } from '../../deploy/key-value-entries';
 import { parseTenantEntry } from '../../src/revocation';
+import { keyValueStoreClient } from '../../deploy/key-value-store-api';
+import { apiEntryStore, notBeforeOf } from '../../deploy/revocation-store';
 import { FakeAws } from '../fakes/aws';
 import { runCli } from '../helpers/cli';
 
@@ -215,6 +217,19 @@ describe('tenant-gate revoke, against the fake', () => {
     const r = await cli(...argv);
     expect(r.code).toBe(2);
     expect(r.err).toMatch(message);
+  });
+
+  it("the login's reads through the API: a missing key is no revocation, a missing store is an error (fail closed)", async () => {
+    const store = aws.createStore('tenant-gate-dev');
+    store.data.put('tenant:acme', '{"notBefore":17,"users":true}');
+    store.data.put('user:acme:bob', '99');
+    const client = keyValueStoreClient();
+    const entries = apiEntryStore(client, store.arn);
+    expect(await notBeforeOf(entries, 'acme', 'bob')).toBe(99);
+    expect(await notBeforeOf(entries, 'acme', 'alice')).toBe(17);
+    expect(await notBeforeOf(entries, 'globex', 'alice')).toBe(0);
+    const wrong = apiEntryStore(client, `${store.arn.slice(0, -4)}0000`);
+    await expect(notBeforeOf(wrong, 'globex', 'alice')).rejects.toThrow(/not found/);
   });
 
   it('says when the stage has no store', async () => {

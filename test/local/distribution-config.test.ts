@@ -249,9 +249,8 @@ describe("npm start's options: what is refused before anything starts", () => {
       cloudfrontFunction: { revocation: true },
       lambdaEdge: { revocation: true, revocationUrl: '{origin}/auth/revocation' },
     });
-    expect(startOptions(['--revocation', '--cloudfront-function'], {}, ROOT).configOverrides).toMatchObject({
-      scopes: undefined,
-    });
+    const cff = startOptions(['--revocation', '--cloudfront-function'], {}, ROOT).configOverrides!;
+    expect('scopes' in cff && cff.scopes === undefined).toBe(true);
   });
 
   it('maps --origins to folders (relative to the working directory) and endpoints', () => {
