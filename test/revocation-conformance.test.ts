@@ -100,6 +100,8 @@ describe('Lambda@Edge bundle (asks the login)', () => {
     // A fresh bundle per case: its answers are cached per container.
     const handler = loadLambdaEdge(file);
     judge(c, lambdaEdgeOutcome(await handler(lambdaEdgeEvent(requestOf(c)))));
-    expect(asked).toEqual(['https://cdn.example.com/auth/revocation']);
+    // Asked once for a credential the gate accepted, never for one it refused first.
+    const refusedFirst = 'code' in c.expect && c.expect.code === 'invalid_token';
+    expect(asked).toEqual(refusedFirst ? [] : ['https://cdn.example.com/auth/revocation']);
   });
 });

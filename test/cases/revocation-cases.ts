@@ -87,6 +87,12 @@ export const revocationCases: RevocationCase[] = [
     credential: noSub,
     expect: forward,
   },
+  {
+    name: 'a sub that is not a string: a build with revocation reads sub, so it refuses it (invalid_token)',
+    store: {},
+    credential: { cookie: mint({ claims: { sub: 42 } }) },
+    expect: { status: 401, code: 'invalid_token' },
+  },
   // ── tenant-wide ───────────────────────────────────────────────────────────────────────────────────
   {
     name: 'tenant revoked: a session issued before',
