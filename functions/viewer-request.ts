@@ -13,14 +13,14 @@ import type {
 } from 'aws-lambda';
 import type { GateConfig } from '../config/gate';
 import { cookieValues, withoutCookie } from '../src/cookies';
-import { createGate, type GateRequest, type Respond } from '../src/decision';
-import { refusal } from '../src/errors';
+import { createGate, type Forward, type GateRequest, type Respond } from '../src/decision';
+import { refusal, type Refusal } from '../src/errors';
 import { createKeyRing, nodeBase64url } from './key-ring';
 import { queryValues, withoutQueryParam } from '../src/query';
 import type { GateResponse } from '../src/response';
 import { revocation } from '../src/revocation';
 import { createTokenVerifier } from '../src/token';
-import { createRevocationCache } from './revocation-cache';
+import { createRevocationCache, type RevocationSource } from './revocation-cache';
 
 declare const __GATE_CONFIG__: GateConfig;
 /** lambdaEdge.revocation: ask the login for revocations (functions/revocation-cache.ts). */
@@ -118,6 +118,20 @@ function forward(request: CloudFrontRequest, uri: string): CloudFrontRequest {
   return request;
 }
 
+/** What the login says of the credential a decision accepted (functions/revocation-cache.ts): 401, 503 or nothing. */
+async function revocationRefusal(
+  source: RevocationSource,
+  decision: Forward,
+  input: GateRequest,
+  now: number,
+): Promise<Refusal | undefined> {
+  const token = decision.credential.kind === 'link' ? input.linkTokens[0]! : input.tokenCookies[0]!;
+  const notBefore = await source.notBefore(decision.credential, token, now);
+  // Unknown within the bound: refuse, as the CloudFront Function does when its store cannot be read.
+  if (notBefore === undefined) return refusal('store_unavailable', 'revocations unknown');
+  return revocation(decision.credential, {}, notBefore);
+}
+
 function log(decision: Respond, requestId: string | undefined): void {
   if (decision.refusal === undefined) return;
   // Code and reason only: never the token, never a cookie.
@@ -140,13 +154,11 @@ export const handler = async (event: CloudFrontRequestEvent): Promise<CloudFront
       const now = Math.floor(Date.now() / 1000);
       const decision = gate.decide(input, keys, now);
       if (decision.action === 'forward') {
-        if (revocations === undefined) return forward(request, decision.uri);
-        const credential = input.linkTokens.length > 0 ? input.linkTokens[0]! : input.tokenCookies[0]!;
-        const notBefore = await revocations.notBefore(decision.credential, credential, now);
+        // Folded by the build: one without revocation carries none of it.
         const revoked =
-          notBefore === undefined
-            ? refusal('store_unavailable', 'revocations unknown')
-            : revocation(decision.credential, {}, notBefore);
+          (typeof __TG_REVOCATION__ === 'undefined' || __TG_REVOCATION__) && revocations !== undefined
+            ? await revocationRefusal(revocations, decision, input, now)
+            : undefined;
         if (revoked === undefined) return forward(request, decision.uri);
         refused = gate.refuse(revoked, input);
       } else refused = decision;
