@@ -125,7 +125,14 @@ async function revocationRefusal(
   input: GateRequest,
   now: number,
 ): Promise<Refusal | undefined> {
-  const token = decision.credential.kind === 'link' ? input.linkTokens[0]! : input.tokenCookies[0]!;
+  const kind = decision.credential.kind;
+  // The credential the decision judged: a grant's is the first segment after grants.pathPrefix (src/grant.ts).
+  const token =
+    kind === 'link'
+      ? input.linkTokens[0]!
+      : kind === 'session'
+        ? input.tokenCookies[0]!
+        : input.uri.slice(config.grants!.pathPrefix.length).split('/')[0]!;
   const notBefore = await source.notBefore(decision.credential, token, now);
   // Unknown within the bound: refuse, as the CloudFront Function does when its store cannot be read.
   if (notBefore === undefined) return refusal('store_unavailable', 'revocations unknown');

@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { localEntryStore } from '../deploy/revocation-store';
 import { LocalKeyValueStore } from '../local/key-value-store';
+import { GRANT_OVERRIDES } from './cases/grant-cases';
 import { revocationCases, type RevocationCase } from './cases/revocation-cases';
 import { cloudFrontFunctionEvent, cloudFrontFunctionOutcome, njsRunner, vmRunner } from './helpers/cloudfront-function';
 import { lambdaEdgeEvent, lambdaEdgeOutcome, loadLambdaEdge } from './helpers/lambda-edge';
@@ -23,11 +24,20 @@ export const REVOCATION_OVERRIDES = {
   cloudfrontFunction: { keySource: 'inline', tenantKillSwitch: true, revocation: true },
   lambdaEdge: { revocation: true },
 };
+/**
+ * Lambda@Edge with folder grants too. The CloudFront Function with grants, the kill switch and revocation is over its
+ * 10 KB until its default build shrinks (issue 12), so there the grant rows wait; the rule it applies reads `iat`
+ * only, after the decision, whatever the credential's kind.
+ */
+const EDGE_OVERRIDES = { lambdaEdge: { revocation: true }, ...GRANT_OVERRIDES };
+const onCloudFrontFunction = revocationCases.filter((c) => !('grant' in c.credential));
 
 function requestOf(c: RevocationCase): RequestCase {
-  return 'cookie' in c.credential
-    ? { name: c.name, cookies: [`__Host-tenant=${c.credential.cookie}`], expect: { status: 401 } }
-    : { name: c.name, querystring: `token=${c.credential.link}`, expect: { status: 401 } };
+  if ('cookie' in c.credential)
+    return { name: c.name, cookies: [`__Host-tenant=${c.credential.cookie}`], expect: { status: 401 } };
+  if ('link' in c.credential)
+    return { name: c.name, querystring: `token=${c.credential.link}`, expect: { status: 401 } };
+  return { name: c.name, uri: `/grants/${c.credential.grant}/report.pdf`, expect: { status: 401 } };
 }
 
 function storeOf(c: RevocationCase): LocalKeyValueStore {
@@ -62,7 +72,7 @@ describe('CloudFront Function (node:vm)', () => {
   beforeAll(async () => {
     file = join(await built('default', REVOCATION_OVERRIDES), 'cloudfront-function', 'index.js');
   });
-  it.each(revocationCases.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
+  it.each(onCloudFrontFunction.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
     judge(c, cloudFrontFunctionOutcome(await vmRunner(file, storeOf(c))(cloudFrontFunctionEvent(requestOf(c)))));
   });
 });
@@ -72,7 +82,7 @@ describe.runIf(canRun(NJS))('CloudFront Function (njs)', () => {
   beforeAll(async () => {
     file = join(await built('default', REVOCATION_OVERRIDES), 'cloudfront-function', 'index.js');
   });
-  it.each(revocationCases.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
+  it.each(onCloudFrontFunction.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
     const run = njsRunner(file, c.store, NOW * 1000, c.failing === true);
     judge(c, cloudFrontFunctionOutcome(await run(cloudFrontFunctionEvent(requestOf(c)))));
   });
@@ -81,14 +91,14 @@ describe.runIf(canRun(NJS))('CloudFront Function (njs)', () => {
 describe('Lambda@Edge bundle (asks the login)', () => {
   let file: string;
   beforeAll(async () => {
-    file = join(await built('default', REVOCATION_OVERRIDES), 'viewer-request', 'index.js');
+    file = join(await built('default', EDGE_OVERRIDES), 'viewer-request', 'index.js');
   });
   afterAll(() => {
     vi.unstubAllGlobals();
   });
   const cases = revocationCases.filter((c) => c.cloudFrontFunctionOnly !== true);
   it.each(cases.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
-    const login = service(loginConfig({}, REVOCATION_OVERRIDES), () => NOW, localEntryStore(storeOf(c)));
+    const login = service(loginConfig({}, EDGE_OVERRIDES), () => NOW, localEntryStore(storeOf(c)));
     const asked: string[] = [];
     vi.stubGlobal('fetch', async (url: string, init: { headers: Record<string, string> }) => {
       asked.push(url);

@@ -6,7 +6,7 @@
  * The suite's tokens are issued at NOW − 60 (test/helpers/tokens.ts); a "not before" epoch later than that
  * revokes them, one equal to it does not (a credential issued at the epoch is a new one).
  */
-import { mint, mintLink, NOW } from '../helpers/tokens';
+import { mint, mintGrant, mintLink, NOW } from '../helpers/tokens';
 
 export interface RevocationCase {
   name: string;
@@ -14,7 +14,7 @@ export interface RevocationCase {
   store: Record<string, string>;
   /** Every read of the store fails, as in an outage. */
   failing?: boolean;
-  credential: { cookie: string } | { link: string };
+  credential: { cookie: string } | { link: string } | { grant: string };
   /** Forwarded into the tenant's prefix (acme unless named), or refused with this code. */
   expect: { status: 'forward'; tenant?: string } | { status: number; code: string };
   /** The kill switch is the CloudFront Function's alone. */
@@ -28,6 +28,8 @@ const aliceLink = { link: mintLink(FILE) };
 const bob = { cookie: mint({ claims: { sub: 'bob' } }) };
 const bobLink = { link: mintLink(FILE, { claims: { sub: 'bob' } }) };
 const noSub = { cookie: mint({ claims: { sub: undefined } }) };
+/** A folder grant for /files/ (opened at /grants/<token>/report.pdf), by alice. */
+const aliceGrant = { grant: mintGrant('/files/') };
 const noSubLink = { link: mintLink(FILE, { claims: { sub: undefined } }) };
 const globex = { cookie: mint({ claims: { tid: 'globex' } }) };
 /** 255 characters of three UTF-8 bytes each: `user:acme:<sub>` would be 775 bytes, over the store's 512. */
@@ -44,6 +46,7 @@ export const revocationCases: RevocationCase[] = [
   // ── nothing revoked ───────────────────────────────────────────────────────────────────────────────
   { name: 'no entry: forwarded', store: {}, credential: alice, expect: forward },
   { name: 'no entry: a link is forwarded', store: {}, credential: aliceLink, expect: forward },
+  { name: 'no entry: a folder grant is forwarded', store: {}, credential: aliceGrant, expect: forward },
   { name: 'a plain value other than disabled: enabled', store: tenant('enabled'), credential: alice, expect: forward },
   {
     name: 'an epoch equal to iat: issued at the epoch, not before it',
@@ -104,6 +107,18 @@ export const revocationCases: RevocationCase[] = [
     name: 'tenant revoked: a link issued before',
     store: tenant({ notBefore: ISSUED + 1 }),
     credential: aliceLink,
+    expect: revoked,
+  },
+  {
+    name: 'tenant revoked: a folder grant issued before (any kind: the rule reads iat)',
+    store: tenant({ notBefore: ISSUED + 1 }),
+    credential: aliceGrant,
+    expect: revoked,
+  },
+  {
+    name: 'user revoked: their folder grant',
+    store: { ...tenant({ users: true }), 'user:acme:alice': String(NOW) },
+    credential: aliceGrant,
     expect: revoked,
   },
   { name: 'tenant revoked: every user of it', store: tenant({ notBefore: NOW }), credential: bob, expect: revoked },
