@@ -354,7 +354,6 @@ async function buildCloudFrontFunction(config: GateConfig, options: BuildOptions
   }
   const code = built.code;
   const size = Buffer.byteLength(code);
-  if (process.env.TG_DEBUG_OUT) writeFileSync(process.env.TG_DEBUG_OUT, code);
   if (size > CLOUDFRONT_FUNCTION_MAX_BYTES) {
     throw new Error(
       `the CloudFront Function is ${size} bytes, over CloudFront's limit of ${CLOUDFRONT_FUNCTION_MAX_BYTES} bytes ` +

@@ -32,9 +32,10 @@ describe.each<GateRuntime>(['lambda-edge', 'cloudfront-function'])(
         log: () => {},
         note: () => {},
         configOverrides: {
-          // The demo's scopes and revocation together are over the CloudFront Function's 10 KB until the default
-          // build shrinks (issue 12): this test is about revocation, and runs without scopes.
+          // The demo's scopes and grants with revocation are over the CloudFront Function's 10 KB until the default
+          // build shrinks (issue 12): this test is about revocation, and runs without them.
           scopes: undefined,
+          grants: null,
           cloudfrontFunction: { revocation: true },
           lambdaEdge: {
             revocation: true,
