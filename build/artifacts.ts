@@ -97,13 +97,15 @@ function featureDefines(config: GateConfig): Record<string, string> {
     __TG_CORS__: String(config.corsOrigins.length > 0),
     __TG_LOGIN_REDIRECT__: String(config.loginUrl !== null),
     __TG_SCOPES__: String(config.scopes !== undefined),
-    // The token's `sub`: read by the features that need it (scopes), not carried by a build without them.
-    __TG_SUBJECT__: String(config.scopes !== undefined),
+    // The token's `sub`: read by the features that need it (scopes, revocation), not carried by a build without them.
+    // The CloudFront Function's build overrides it with its own revocation switch.
+    __TG_SUBJECT__: String(config.scopes !== undefined || config.lambdaEdge.revocation),
     __TG_DISTRIBUTION_TENANT__: String(config.distributionTenant !== undefined),
     __TG_ORIGIN_PATH_BY_PARAMETER__: String(config.distributionTenant?.originPath === 'parameter'),
     __TG_GRANTS__: String(config.grants !== null),
-    // Only a CloudFront Function reading its KeyValueStore answers 503; its build overrides this.
-    __TG_STORE__: 'false',
+    // Lambda@Edge answers 503 only when it cannot learn revocations; the CloudFront Function's build overrides both.
+    __TG_STORE__: String(config.lambdaEdge.revocation),
+    __TG_REVOCATION__: String(config.lambdaEdge.revocation),
   };
 }
 
@@ -318,9 +320,10 @@ function inlineModule(name: string, contents: string): esbuild.Plugin {
   };
 }
 
-/** Whether the CloudFront Function needs its KeyValueStore (keys read from it, or the kill switch). */
+/** Whether the CloudFront Function needs its KeyValueStore (keys read from it, the kill switch, or revocation). */
 export function usesKeyValueStore(config: GateConfig): boolean {
-  return config.cloudfrontFunction.keySource === 'keyValueStore' || config.cloudfrontFunction.tenantKillSwitch;
+  const cff = config.cloudfrontFunction;
+  return cff.keySource === 'keyValueStore' || cff.tenantKillSwitch || cff.revocation;
 }
 
 /**
@@ -389,7 +392,15 @@ async function cloudFrontFunctionCode(
   // Only the fields the function reads at run time: every byte counts under the 10 KB limit.
   // `distributionTenant` becomes build switches and the wrapper's parameter name; `grants` is embedded only when
   // configured: a build without them carries not even the field.
-  const { login: _login, domain: _domain, cloudfrontFunction: _cff, distributionTenant, grants, ...shared } = config;
+  const {
+    login: _login,
+    domain: _domain,
+    cloudfrontFunction: _cff,
+    lambdaEdge: _edge,
+    distributionTenant,
+    grants,
+    ...shared
+  } = config;
   const runtimeFields = grants === null ? shared : { ...shared, grants };
   const result = await esbuild.build({
     entryPoints: [join(options.root, 'functions', 'cloudfront-function.ts')],
@@ -414,6 +425,8 @@ async function cloudFrontFunctionCode(
       __TG_FAST_PATH__: String(fastPath),
       ...featureDefines(config),
       __TG_STORE__: String(usesKeyValueStore(config)),
+      __TG_REVOCATION__: String(config.cloudfrontFunction.revocation),
+      __TG_SUBJECT__: String(config.scopes !== undefined || config.cloudfrontFunction.revocation),
     },
     // Property names of the core's own objects, shortened in this artifact only. Every name listed is
     // internal (never a field of a CloudFront event or result, a token, a store entry or a built-in), and

@@ -47,6 +47,7 @@ export const GATE_SENTENCES: { readonly [code in RefusalCode]: string } = {
     "This session belongs to another organisation's site: sign in on your own organisation's domain.",
   distribution_tenant_unavailable:
     'This site is not set up for file access (its tenant is not configured); contact support.',
+  revoked: 'This session or link was revoked (signed out everywhere, or access withdrawn): sign in again.',
 };
 
 /** The login origin's codes (login/errors.ts). */
@@ -70,6 +71,7 @@ export const LOGIN_SENTENCES: { readonly [code in LoginErrorCode]: string } = {
   origin_not_allowed: 'This page is not an origin the service accepts sign-ins from.',
   not_found: 'No such sign-in route.',
   method_not_allowed: 'That method is not allowed on this sign-in route.',
+  revocation_unavailable: 'Sign-out everywhere is not available just now: nothing was revoked; try again in a moment.',
   secrets_unavailable: 'The sign-in service could not read its keys just now; try again in a moment.',
   internal_error: 'The sign-in service failed; the details are in its logs.',
 };

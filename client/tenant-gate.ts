@@ -77,6 +77,12 @@ export interface TenantGate {
   signIn(): Promise<Session>;
   /** DELETE /auth/session: the cookies are expired. */
   signOut(): Promise<void>;
+  /**
+   * DELETE /auth/session?everywhere=1: every session and link of the signed-in user issued until now is refused
+   * (401 revoked) wherever it was copied, and the cookies are expired. Resolves with the epoch they are refused
+   * before; rejects when the login did not say it revoked (a route whose policy drops the query: a plain logout).
+   */
+  signOutEverywhere(): Promise<number>;
   /** GET /auth/session: the current session, or undefined when signed out. Schedules the refresh. */
   session(): Promise<Session | undefined>;
   /** `fetch` for files: a refusal that means "signed out" signs in again and retries once. */
@@ -230,6 +236,22 @@ export function createTenantGate(options: TenantGateOptions): TenantGate {
       });
       changed(undefined);
       if (response.status !== 204 && !response.ok) throw await refused(response, '/auth/session');
+    },
+
+    async signOutEverywhere() {
+      const response = await doFetch(`${base}/auth/session?everywhere=1`, {
+        method: 'DELETE',
+        credentials: 'include',
+      });
+      if (response.status !== 204) throw await refused(response, '/auth/session');
+      changed(undefined);
+      const before = Number(response.headers.get('x-revoked-before'));
+      if (!Number.isSafeInteger(before) || before <= 0)
+        throw new TenantGateError(
+          'ERR_CLIENT_NOT_REVOKED',
+          'signed out here only: the login did not revoke (its route forwards no "everywhere" query)',
+        );
+      return before;
     },
 
     async session() {

@@ -31,6 +31,9 @@ export const DEFAULTS = {
   linkTokenParam: 'token',
   keySource: 'inline',
   tenantKillSwitch: false,
+  revocation: false,
+  revocationCacheSeconds: 60,
+  revocationMaxStaleSeconds: 300,
 } as const;
 
 const DAY = 86400;
@@ -165,7 +168,58 @@ const cloudfrontFunction = strictObject({
   tenantKillSwitch: bool()
     .default(DEFAULTS.tenantKillSwitch)
     .describe('Refuse (403) tenants marked tenant:<id> = disabled in the KeyValueStore.'),
+  revocation: bool()
+    .default(DEFAULTS.revocation)
+    .describe(
+      'Refuse (401 revoked) credentials issued before the "not before" epoch of their tenant (tenant:<id>) or user ' +
+        '(user:<id>:<sub>) in the KeyValueStore; written by tenant-gate revoke and DELETE /auth/session?everywhere=1.',
+    ),
 }).prefault({});
+
+const lambdaEdge = strictObject({
+  revocation: bool()
+    .default(DEFAULTS.revocation)
+    .describe(
+      'Refuse (401 revoked) revoked credentials: Lambda@Edge cannot read the KeyValueStore, so it asks the login ' +
+        '(GET /auth/revocation) and caches each answer per tenant and user. Needs the login section.',
+    ),
+  revocationCacheSeconds: integer(1, 300)
+    .default(DEFAULTS.revocationCacheSeconds)
+    .describe('How long an answer of the login is used before it is asked again: the usual revocation delay.'),
+  revocationUrl: matching(
+    /^(?:https:\/\/[a-z0-9.-]+(?::\d{1,5})?|http:\/\/(?:localhost|127\.\d+\.\d+\.\d+)(?::\d{1,5})?)\/[^?#\s]*$/,
+    'must be an https URL (or http on localhost), without query or fragment',
+  )
+    .nullable()
+    .default(null)
+    .describe('Where Lambda@Edge asks; null: https://<domain>/auth/revocation (the login behind the distribution).'),
+  revocationMaxStaleSeconds: integer(1, 3600)
+    .default(DEFAULTS.revocationMaxStaleSeconds)
+    .describe(
+      'When the login cannot be asked, the last answer is used until it is this old, then requests are refused ' +
+        '(503 store_unavailable): the longest a revocation can take. At least revocationCacheSeconds.',
+    ),
+}).prefault({});
+
+/** Lambda@Edge learns revocations from the login, so it needs one, and a cache never older than its staleness bound. */
+function checkRevocation(config: z.output<typeof gateInputSchema>, ctx: z.RefinementCtx): void {
+  const edge = config.lambdaEdge;
+  if (!edge.revocation) return;
+  if (config.login === undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['lambdaEdge', 'revocation'],
+      message: 'needs the login section: Lambda@Edge asks the login (GET /auth/revocation)',
+    });
+  }
+  if (edge.revocationMaxStaleSeconds < edge.revocationCacheSeconds) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['lambdaEdge', 'revocationMaxStaleSeconds'],
+      message: 'must be at least revocationCacheSeconds',
+    });
+  }
+}
 
 /** The gate configuration as written in gatekeeper.config.json. */
 export const gateInputSchema = strictObject({
@@ -239,6 +293,7 @@ export const gateInputSchema = strictObject({
     .nullable()
     .default(null)
     .describe('Folder grants (a token in the path for one folder, e.g. a rented film); null: off.'),
+  lambdaEdge: lambdaEdge.describe('The Lambda@Edge target.'),
   login: loginSchema.optional().describe('The login origin (/auth/*); absent when there is no login function.'),
   local: localSchema.optional().describe('The local distribution of npm start.'),
 });
@@ -254,6 +309,7 @@ const gateSchema = gateInputSchema
         path: ['grants', 'pathPrefix'],
         message: 'must not overlap pathPrefix or /auth/',
       });
+    checkRevocation(config, ctx);
   })
   // What the bundles embed: every default written out, derived defaults filled in, nothing for editors.
   .transform((config) => {

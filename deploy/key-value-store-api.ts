@@ -13,11 +13,12 @@ import {
   CloudFrontKeyValueStoreClient,
   DeleteKeyCommand,
   DescribeKeyValueStoreCommand,
+  GetKeyCommand,
   ListKeysCommand,
   PutKeyCommand,
   UpdateKeysCommand,
 } from '@aws-sdk/client-cloudfront-keyvaluestore';
-import type { KeyValueEntry } from './key-value-entries';
+import type { KeyValueChange, KeyValueEntry } from './key-value-entries';
 
 /** The store's API lives in us-east-1 (global service); SigV4A signs for the region set `*`. */
 export function keyValueStoreClient(): CloudFrontKeyValueStoreClient {
@@ -77,6 +78,51 @@ export async function putEntries(
       }),
     ),
   );
+}
+
+function isNotFound(error: unknown): boolean {
+  return error instanceof Error && error.name === 'ResourceNotFoundException';
+}
+
+/** One entry's value, undefined when there is no such key. */
+export async function getEntry(
+  client: CloudFrontKeyValueStoreClient,
+  arn: string,
+  key: string,
+): Promise<string | undefined> {
+  try {
+    return (await client.send(new GetKeyCommand({ KvsARN: arn, Key: key }))).Value;
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    throw error;
+  }
+}
+
+/** Reads what a change depends on and writes it, all under one ETag: a write in between makes it start over. */
+export async function changeEntries(
+  client: CloudFrontKeyValueStoreClient,
+  arn: string,
+  compute: (read: {
+    get(key: string): Promise<string | undefined>;
+    keys(prefix: string): Promise<string[]>;
+  }) => Promise<KeyValueChange>,
+): Promise<KeyValueChange> {
+  return withETag(client, arn, async (eTag) => {
+    const change = await compute({
+      get: (key) => getEntry(client, arn, key),
+      keys: async (prefix) => (await listEntries(client, arn)).map((e) => e.key).filter((k) => k.startsWith(prefix)),
+    });
+    if (change.puts.length + change.deletes.length === 0) return change;
+    await client.send(
+      new UpdateKeysCommand({
+        KvsARN: arn,
+        IfMatch: eTag,
+        Puts: change.puts.map((e) => ({ Key: e.key, Value: e.value })),
+        Deletes: change.deletes.map((key) => ({ Key: key })),
+      }),
+    );
+    return change;
+  });
 }
 
 export async function listEntries(client: CloudFrontKeyValueStoreClient, arn: string): Promise<KeyValueEntry[]> {

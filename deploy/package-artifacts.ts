@@ -44,6 +44,11 @@ export interface PackageManifest {
   readonly artifacts: { readonly viewerRequest: string; readonly login: string };
   readonly cloudFrontFunction: { readonly file: string; readonly keyValueStore: boolean };
   /**
+   * Revocation is on for either target: the store must exist (even for Lambda@Edge alone), and the login gets its
+   * ARN (TENANT_GATE_KVS_ARN) and may read and write it (docs/deploy.md "Revoking access").
+   */
+  readonly revocation: boolean;
+  /**
    * Public keys published as AWS::CloudFront::PublicKey in one key group (from `<cloudfront-keys>/<name>.pem`),
    * or null when there are none.
    */
@@ -273,6 +278,7 @@ export async function packageArtifacts(options: PackageOptions): Promise<Package
     grantsPathPattern: grantsPathPattern(config),
     artifacts: { viewerRequest: zipped['viewer-request'], login: zipped.login },
     cloudFrontFunction: { file: rel(cfFunction), keyValueStore: usesKeyValueStore(config) },
+    revocation: config.cloudfrontFunction.revocation || config.lambdaEdge.revocation,
     cloudFrontKeys,
     requireSignatures,
     distributionTenantParameter: config.distributionTenant?.parameter ?? null,

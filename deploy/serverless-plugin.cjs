@@ -357,8 +357,8 @@ class TenantGatePlugin {
    * it is tested and published. Entries already there (other keys, `tenant:*`) are kept.
    */
   async prepareKeyValueStore() {
-    const { readManifest, KVS_PARAMETER } = require('./serverless-vars.cjs');
-    if (!readManifest().cloudFrontFunction.keyValueStore) return;
+    const { readManifest, needsKeyValueStore, KVS_PARAMETER } = require('./serverless-vars.cjs');
+    if (!needsKeyValueStore(readManifest())) return;
     const { ensureKeyValueStore, keyValueStoreName } = this.module('key-value-store-resource');
     const { putEntries } = this.module('key-value-store-api');
     const { keyEntriesOf } = this.module('key-value-entries');

@@ -54,14 +54,15 @@ module.exports.gatedPathPatterns = () => readManifest().gatedPathPatterns;
  * policy names it; never Host, which a function URL refuses (docs/platform.md#origin-request-and-cache-policies).
  */
 module.exports.loginOriginRequestPolicyConfig = async ({ resolveVariable }) => {
-  const { headers, cookies } = readManifest().loginOriginRequest;
+  const { headers, cookies, queryStrings } = readManifest().loginOriginRequest;
   const stage = await stageOf(resolveVariable);
   return {
     Name: `tenant-gate-${stage}-login`,
     Comment: 'tenant-gate login: what the login reads, CloudFront-Viewer-Address, never Host',
     HeadersConfig: { HeaderBehavior: 'whitelist', Headers: [...headers] },
     CookiesConfig: { CookieBehavior: 'whitelist', Cookies: [...cookies] },
-    QueryStringsConfig: { QueryStringBehavior: 'none' },
+    // `everywhere` of DELETE /auth/session?everywhere=1 (sign out everywhere).
+    QueryStringsConfig: { QueryStringBehavior: 'whitelist', QueryStrings: [...queryStrings] },
   };
 };
 module.exports.gatedPathPatternList = () => readManifest().gatedPathPatterns.join(',');
@@ -69,6 +70,16 @@ module.exports.gatedPathPatternList = () => readManifest().gatedPathPatterns.joi
 /** The stack parameter that carries the ARN of the key-value store the plugin found or created (outside the stack). */
 const KVS_PARAMETER = 'TenantGateKeyValueStoreArn';
 module.exports.KVS_PARAMETER = KVS_PARAMETER;
+
+/** The store exists for the CloudFront Function's reads, or for revocation on either target. */
+function needsKeyValueStore(manifest) {
+  return manifest.cloudFrontFunction.keyValueStore || manifest.revocation === true;
+}
+module.exports.needsKeyValueStore = needsKeyValueStore;
+
+/** The login's environment: its store's ARN when revocation is on (functions/login.ts KVS_ARN_VARIABLE). */
+module.exports.loginEnvironment = () =>
+  readManifest().revocation === true ? { TENANT_GATE_KVS_ARN: { Ref: KVS_PARAMETER } } : {};
 
 module.exports.cloudFrontFunctionConfig = async ({ resolveVariable }) => {
   const manifest = readManifest();
@@ -91,7 +102,7 @@ module.exports.optionalResources = async ({ resolveVariable }) => {
   const Resources = {};
   const Outputs = {};
   const Parameters = {};
-  if (manifest.cloudFrontFunction.keyValueStore) {
+  if (needsKeyValueStore(manifest)) {
     Parameters[KVS_PARAMETER] = {
       Type: 'String',
       Description: `ARN of the KeyValueStore tenant-gate-${stage} (found or created by the deploy, kept on remove)`,
@@ -100,6 +111,32 @@ module.exports.optionalResources = async ({ resolveVariable }) => {
     Outputs.TenantGateKeyValueStoreArn = {
       Description: 'KeyValueStore of the CloudFront Function (outside the stack)',
       Value: { Ref: KVS_PARAMETER },
+    };
+  }
+  if (manifest.revocation === true) {
+    // The login reads the revocation entries for Lambda@Edge and for its own sessions, and writes a user's on
+    // "sign out everywhere": this store only (docs/platform.md#key-value-store).
+    Resources.TenantGateLoginKeyValueStorePolicy = {
+      Type: 'AWS::IAM::Policy',
+      Properties: {
+        PolicyName: `tenant-gate-${stage}-login-key-value-store`,
+        Roles: [{ Ref: 'IamRoleLambdaExecution' }],
+        PolicyDocument: {
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Effect: 'Allow',
+              Action: [
+                'cloudfront-keyvaluestore:DescribeKeyValueStore',
+                'cloudfront-keyvaluestore:GetKey',
+                'cloudfront-keyvaluestore:ListKeys',
+                'cloudfront-keyvaluestore:UpdateKeys',
+              ],
+              Resource: { Ref: KVS_PARAMETER },
+            },
+          ],
+        },
+      },
     };
   }
   if (manifest.cloudFrontKeys !== null) {

@@ -15,8 +15,9 @@
 import type { GateConfig } from '../config/gate';
 import { constantTimeEqualDigests } from '../src/constant-time';
 import { createGate, credentialOf, type Decision, type Forward, type GateRequest, type Respond } from '../src/decision';
-import { refusal } from '../src/errors';
+import { refusal, type Refusal } from '../src/errors';
 import { isGrantPath } from '../src/grant';
+import { parseTenantEntry, parseUserEntry, revocation, userKey } from '../src/revocation';
 import { END, MAX_URI_LENGTH, originUri, PLAIN_PATH } from '../src/tenant-path';
 import { CANONICAL_BASE64URL_32 } from '../src/token-rules';
 import {
@@ -25,6 +26,7 @@ import {
   type Base64urlPort,
   type KeyLookup,
   type VerificationKey,
+  type VerifiedToken,
 } from '../src/token';
 
 declare const __GATE_CONFIG__: GateConfig;
@@ -32,6 +34,8 @@ declare const __GATE_CONFIG__: GateConfig;
 // every byte counts under the 10 KB limit.
 declare const __KEYS_IN_STORE__: boolean;
 declare const __KILL_SWITCH__: boolean;
+/** Revocation (cloudfrontFunction.revocation): read the tenant entry's epochs; implies the store. */
+declare const __TG_REVOCATION__: boolean;
 /** False only in the test build that holds the fast path to the general one. */
 declare const __TG_FAST_PATH__: boolean;
 declare const __TG_CORS__: boolean | undefined;
@@ -278,19 +282,65 @@ function nowSeconds(): number {
   return Math.floor(Date.now() / 1000);
 }
 
-async function tenantDisabled(tenant: string): Promise<boolean | undefined> {
-  try {
-    const store = runtime.kvs!;
-    return (
-      (await store.exists('tenant:' + tenant)) &&
-      (await store.get('tenant:' + tenant, { format: 'string' })) === 'disabled'
-    );
-  } catch (_error) {
-    return undefined;
-  }
+/** `"disabled":true` in a tenant entry's JSON form (src/revocation.ts); no JSON parser for one member. */
+const DISABLED_MEMBER = /"disabled"\s*:\s*true/;
+
+/** Called as a method: njs crashes on its built-ins called detached (measured, njs 0.7.9). */
+function utf8Bytes(text: string): number {
+  return Buffer.byteLength(text);
 }
 
-/** The function when it reads its KeyValueStore (keys, kill switch, or both). */
+/** A store entry's value, undefined when there is none; rejects when the store cannot be read. */
+async function storeValue(name: string): Promise<string | undefined> {
+  const store = runtime.kvs!;
+  return (await store.exists(name)) ? ((await store.get(name, { format: 'string' })) as string) : undefined;
+}
+
+/**
+ * What the store says of a credential the decision accepted: the kill switch and revocation, from one read of
+ * `tenant:<tenant>`, and of `user:<tenant>:<sub>` only when that entry says the tenant has per-user entries
+ * (src/revocation.ts). A store that cannot be read, or an entry that cannot be read as one, refuses (503): the
+ * kill switch has always failed closed, and a revocation must too.
+ */
+async function storeRefusal(credential: VerifiedToken): Promise<Refusal | undefined> {
+  let value: string | undefined;
+  try {
+    value = await storeValue('tenant:' + credential.tenant);
+  } catch (_error) {
+    return refusal('store_unavailable', 'tenant entry unreadable');
+  }
+  // Each build folds the condition and keeps one branch: revocation's code, or the kill switch's regex.
+  return __TG_REVOCATION__
+    ? revocationRefusal(credential, value)
+    : // Without revocation, the JSON form (written once a tenant has a revocation too) still says `disabled`.
+      value === 'disabled' || DISABLED_MEMBER.test(value!)
+      ? refusal('tenant_disabled', credential.tenant)
+      : undefined;
+}
+
+/** The tenant entry's value (undefined: none) read as kill switch and epochs; the user entry when it says so. */
+async function revocationRefusal(credential: VerifiedToken, value: string | undefined): Promise<Refusal | undefined> {
+  const entry = parseTenantEntry(value || '');
+  if (entry === undefined) return refusal('store_unavailable', 'tenant entry malformed');
+  if (__KILL_SWITCH__ && entry.disabled) return refusal('tenant_disabled', credential.tenant);
+  let epoch: number | undefined = 0;
+  if (entry.users) {
+    const key = userKey(credential, utf8Bytes);
+    if (key === undefined) return refusal('revoked', 'no usable sub');
+    let user: string | undefined;
+    try {
+      // Awaited apart: njs 0.7.9 crashes on an `await` inside a call's arguments (measured).
+      user = await storeValue(key);
+    } catch (_error) {
+      return refusal('store_unavailable', 'user entry unreadable');
+    }
+    epoch = parseUserEntry(user || '0');
+    if (epoch === undefined) return refusal('store_unavailable', 'user entry malformed');
+  }
+  return revocation(credential, entry, epoch);
+}
+
+/** The function when it reads its KeyValueStore (keys, kill switch, revocation, or several). */
 async function handleWithStore(event: CfEvent): Promise<object> {
   try {
     const gateRequest = event && typeof event === 'object' ? toGateRequest(event) : undefined;
@@ -326,11 +376,9 @@ async function handleWithStore(event: CfEvent): Promise<object> {
       return answer(decision);
     }
 
-    if (__KILL_SWITCH__) {
-      const disabled = await tenantDisabled(decision.tenant);
-      if (disabled === undefined)
-        return answer(gate.refuse(refusal('store_unavailable', 'kill switch unreadable'), gateRequest));
-      if (disabled) return answer(gate.refuse(refusal('tenant_disabled', decision.tenant), gateRequest));
+    if (__KILL_SWITCH__ || __TG_REVOCATION__) {
+      const refused = await storeRefusal(decision.credential);
+      if (refused !== undefined) return answer(gate.refuse(refused, gateRequest));
     }
     return forward(event, decision);
   } catch (_error) {
@@ -432,7 +480,7 @@ function fastForward(event: CfEvent): object | undefined {
 
 /** The handler's work: synchronous unless the function reads its KeyValueStore. */
 export function handle(event: CfEvent): object | Promise<object> {
-  if (__KEYS_IN_STORE__ || __KILL_SWITCH__) return handleWithStore(event);
+  if (__KEYS_IN_STORE__ || __KILL_SWITCH__ || __TG_REVOCATION__) return handleWithStore(event);
   try {
     // An event that is no object throws in fastForward: the 400 the general path gives it.
     const forwarded = __TG_FAST_PATH__ && !__KEYS_IN_STORE__ && !__KILL_SWITCH__ ? fastForward(event) : undefined;

@@ -11,6 +11,17 @@ import type { LoginGateConfig } from '../config/login';
 import { createKeyLoader } from '../login/keys';
 import { defaultSecretReaders, type SecretReaders } from '../login/secrets';
 import { createLoginService, type LoginDeps, type LoginRequest, type LoginResponse } from '../login/service';
+import { apiEntryStore, type EntryStore } from '../deploy/revocation-store';
+import { keyValueStoreClient } from '../deploy/key-value-store-api';
+
+/** The stack hands the login its KeyValueStore's ARN (serverless.yml), when revocation is on. */
+export const KVS_ARN_VARIABLE = 'TENANT_GATE_KVS_ARN';
+
+/** The revocation entries' store named by the environment, or undefined (the login then refuses to judge). */
+export function environmentEntryStore(env: NodeJS.ProcessEnv = process.env): EntryStore | undefined {
+  const arn = env[KVS_ARN_VARIABLE];
+  return arn === undefined || arn === '' ? undefined : apiEntryStore(keyValueStoreClient(), arn);
+}
 
 declare const __LOGIN_CONFIG__: LoginGateConfig | undefined;
 
@@ -29,6 +40,7 @@ export function toLoginRequest(event: APIGatewayProxyEventV2): LoginRequest {
   return {
     method: event.requestContext?.http?.method ?? '',
     path: event.rawPath ?? event.requestContext?.http?.path ?? '',
+    query: typeof event.rawQueryString === 'string' ? event.rawQueryString : '',
     header: (name) => lower[name],
     // Function URLs hand cookies as `name=value` items, apart from the headers.
     cookies: Array.isArray(event.cookies) ? event.cookies : lower.cookie !== undefined ? [lower.cookie] : [],
@@ -51,7 +63,8 @@ export function createLoginHandler(
   const keys = deps.keys ?? createKeyLoader(config, config.login, deps.readers ?? defaultSecretReaders());
   // Start the load now (init phase); a failure is reported by the first request that needs the keys.
   keys().catch(() => undefined);
-  const service = createLoginService(config, { ...deps, keys });
+  const revocations = deps.revocations ?? environmentEntryStore();
+  const service = createLoginService(config, { ...deps, keys, ...(revocations ? { revocations } : {}) });
   return async (event) => toResult(await service.handle(toLoginRequest(event)));
 }
 

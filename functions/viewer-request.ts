@@ -13,18 +13,32 @@ import type {
 } from 'aws-lambda';
 import type { GateConfig } from '../config/gate';
 import { cookieValues, withoutCookie } from '../src/cookies';
-import { createGate, type GateRequest, type Respond } from '../src/decision';
-import { refusal } from '../src/errors';
+import { createGate, type Forward, type GateRequest, type Respond } from '../src/decision';
+import { refusal, type Refusal } from '../src/errors';
 import { createKeyRing, nodeBase64url } from './key-ring';
 import { queryValues, withoutQueryParam } from '../src/query';
 import type { GateResponse } from '../src/response';
+import { revocation } from '../src/revocation';
 import { createTokenVerifier } from '../src/token';
+import { createRevocationCache, type RevocationSource } from './revocation-cache';
 
 declare const __GATE_CONFIG__: GateConfig;
+/** lambdaEdge.revocation: ask the login for revocations (functions/revocation-cache.ts). */
+declare const __TG_REVOCATION__: boolean | undefined;
 
 const config = __GATE_CONFIG__;
 const keys = createKeyRing(config.keys);
 const gate = createGate(config, createTokenVerifier(config, nodeBase64url));
+const revocations =
+  (typeof __TG_REVOCATION__ === 'undefined' || __TG_REVOCATION__) && config.lambdaEdge.revocation
+    ? createRevocationCache({
+        url: config.lambdaEdge.revocationUrl ?? `https://${config.domain}/auth/revocation`,
+        cookieName: config.cookieName,
+        cacheSeconds: config.lambdaEdge.revocationCacheSeconds,
+        maxStaleSeconds: config.lambdaEdge.revocationMaxStaleSeconds,
+        fetch: (url, init) => fetch(url, init),
+      })
+    : undefined;
 
 function headerValues(headers: CloudFrontHeaders, name: string): string[] {
   const values: string[] = [];
@@ -104,6 +118,27 @@ function forward(request: CloudFrontRequest, uri: string): CloudFrontRequest {
   return request;
 }
 
+/** What the login says of the credential a decision accepted (functions/revocation-cache.ts): 401, 503 or nothing. */
+async function revocationRefusal(
+  source: RevocationSource,
+  decision: Forward,
+  input: GateRequest,
+  now: number,
+): Promise<Refusal | undefined> {
+  const kind = decision.credential.kind;
+  // The credential the decision judged: a grant's is the first segment after grants.pathPrefix (src/grant.ts).
+  const token =
+    kind === 'link'
+      ? input.linkTokens[0]!
+      : kind === 'session'
+        ? input.tokenCookies[0]!
+        : input.uri.slice(config.grants!.pathPrefix.length).split('/')[0]!;
+  const notBefore = await source.notBefore(decision.credential, token, now);
+  // Unknown within the bound: refuse, as the CloudFront Function does when its store cannot be read.
+  if (notBefore === undefined) return refusal('store_unavailable', 'revocations unknown');
+  return revocation(decision.credential, {}, notBefore);
+}
+
 function log(decision: Respond, requestId: string | undefined): void {
   if (decision.refusal === undefined) return;
   // Code and reason only: never the token, never a cookie.
@@ -123,9 +158,17 @@ export const handler = async (event: CloudFrontRequestEvent): Promise<CloudFront
     if (!request || input === undefined) {
       refused = gate.refuse(refusal('malformed_request', 'no readable request in the event'), undefined);
     } else {
-      const decision = gate.decide(input, keys, Math.floor(Date.now() / 1000));
-      if (decision.action === 'forward') return forward(request, decision.uri);
-      refused = decision;
+      const now = Math.floor(Date.now() / 1000);
+      const decision = gate.decide(input, keys, now);
+      if (decision.action === 'forward') {
+        // Folded by the build: one without revocation carries none of it.
+        const revoked =
+          (typeof __TG_REVOCATION__ === 'undefined' || __TG_REVOCATION__) && revocations !== undefined
+            ? await revocationRefusal(revocations, decision, input, now)
+            : undefined;
+        if (revoked === undefined) return forward(request, decision.uri);
+        refused = gate.refuse(revoked, input);
+      } else refused = decision;
     }
   } catch {
     // A malformed event must not become a 502 for the viewer, nor slip through: refuse.

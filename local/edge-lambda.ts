@@ -47,6 +47,13 @@ export interface LambdaEdgeOptions {
  * `Date` follows `clock` and whose `console` goes to `log`.
  */
 export function loadLambdaHandler(file: string, options: LambdaEdgeOptions): Handler {
+  const handler = loadLambdaModule(file, options).handler;
+  if (typeof handler !== 'function') throw new Error(`${file} exports no handler`);
+  return handler as Handler;
+}
+
+/** The bundle's exports, loaded as `loadLambdaHandler` loads it (the local login takes its store from them). */
+export function loadLambdaModule(file: string, options: LambdaEdgeOptions): Record<string, unknown> {
   const code = readFileSync(file, 'utf8');
   const hostRequire = createRequire(file);
   const log = options.log ?? ((line: string) => console.log(line));
@@ -111,9 +118,7 @@ export function loadLambdaHandler(file: string, options: LambdaEdgeOptions): Han
     return hostRequire(id);
   };
   wrapper(module.exports, require, module, file, dirname(file));
-  const handler = module.exports.handler;
-  if (typeof handler !== 'function') throw new Error(`${file} exports no handler`);
-  return handler as Handler;
+  return module.exports;
 }
 
 export function toLambdaEdgeEvent(request: EdgeRequest, eventType: EventType, domain: string): CloudFrontRequestEvent {

@@ -36,7 +36,11 @@ import { Distribution, type Exchange } from './distribution';
 import { localDistributionFrom, type LocalBindings } from './distribution-config';
 import { cloudFrontFunction } from './edge-cloudfront-function';
 import type { EdgeFunction } from './edge-function';
-import { lambdaEdgeFunction, loadLambdaHandler } from './edge-lambda';
+import { lambdaEdgeFunction, loadLambdaModule } from './edge-lambda';
+import type { LoginGateConfig } from '../config/login';
+import type { createLoginHandler } from '../functions/login';
+import { localEntryStore } from '../deploy/revocation-store';
+import { withheldSecrets } from '../login/keys';
 import { header, xmlError, type EdgeRequest } from './http-message';
 import { keyEntriesOf } from '../deploy/key-value-entries';
 import { LocalKeyValueStore } from './key-value-store';
@@ -59,6 +63,8 @@ export const MULTI_TENANT_DEMO_CONFIG = join(ROOT, 'demo', 'multi-tenant.config.
 
 export interface EmulatorOptions {
   configPath?: string;
+  /** Top-level sections replacing the configuration's own (tests: a feature switched on for one run). */
+  configOverrides?: Record<string, unknown>;
   /** 0: any free port. */
   port?: number;
   host?: string;
@@ -103,9 +109,16 @@ export interface Emulator {
   tenantDistributions: ReadonlyMap<string, Distribution>;
   gate: GateRuntime;
   idp: DevIdentityProvider | undefined;
+  /**
+   * The distribution's KeyValueStore, when the configuration uses one (keys, kill switch, revocation): the
+   * CloudFront Function reads it, the login writes revocations to it (`DELETE /auth/session?everywhere=1`).
+   */
+  store: LocalKeyValueStore | undefined;
   server: Server;
   close(): Promise<void>;
 }
+
+type CreateLoginHandler = typeof createLoginHandler;
 
 /** Replaces `{origin}` anywhere in the configuration, and makes file paths absolute (the login reads them from cwd). */
 function prepareConfig(raw: Record<string, unknown>, origin: string, baseDir: string): Record<string, unknown> {
@@ -170,7 +183,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const rawNote = options.note ?? ((message: string) => console.error(`[local] ${message}`));
   const gateRuntime = options.gate ?? 'lambda-edge';
   const host = options.host ?? '127.0.0.1';
-  const raw = JSON.parse(readFileSync(configPath, 'utf8')) as Record<string, unknown>;
+  const raw = {
+    ...(JSON.parse(readFileSync(configPath, 'utf8')) as Record<string, unknown>),
+    ...options.configOverrides,
+  };
   let local: LocalSection;
   try {
     local = validateLocalSection(raw.local, baseDir);
@@ -239,6 +255,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     const outdir = join(workDir, 'build');
     await buildArtifacts({ config: gateRaw, outdir, root: ROOT });
 
+    // One store for the distribution, as in production: what the login writes, the function reads.
+    const revocationOn = config.cloudfrontFunction.revocation || config.lambdaEdge.revocation;
+    let store: LocalKeyValueStore | undefined;
+    if (usesKeyValueStore(config) || revocationOn) {
+      store = new LocalKeyValueStore();
+      // The keys the function reads in keyValueStore mode (`key:<kid>`), as `tenant-gate` would upload them.
+      store.seed(keyEntriesOf(config.keys));
+    }
     const tenants = local.distributionTenants;
     if (tenants.length > 0) {
       const problem = distributionTenantTargetProblem(config, gateRuntime);
@@ -256,15 +280,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
             log: (line) => note(`lambda@edge: ${line}`),
           });
         } else {
-          let store: LocalKeyValueStore | undefined;
-          if (usesKeyValueStore(config)) {
-            store = new LocalKeyValueStore();
-            // The keys the function reads in keyValueStore mode (`key:<kid>`), as `tenant-gate` would upload them.
-            store.seed(keyEntriesOf(config.keys));
-          }
           loaded = cloudFrontFunction(join(outdir, 'cloudfront-function', 'index.js'), {
             clock,
-            ...(store ? { store } : {}),
+            ...(store && usesKeyValueStore(config) ? { store } : {}),
             ...(tenant ? { distributionTenant: { id: `dt_local_${tenant.name}`, parameters: tenant.parameters } } : {}),
             log: (line) => note(`cloudfront function: ${line}`),
           });
@@ -336,10 +354,18 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         case 'login': {
           if (config.login === undefined)
             throw new Error(`local.origins.${id}: a login origin needs the configuration's "login" section`);
-          loginHandler ??= loadLambdaHandler(join(outdir, 'login', 'index.js'), {
-            clock,
-            log: (line) => note(`login: ${line}`),
-          }) as unknown as FunctionUrlHandler;
+          if (loginHandler === undefined) {
+            const login = loadLambdaModule(join(outdir, 'login', 'index.js'), {
+              clock,
+              log: (line) => note(`login: ${line}`),
+            });
+            // The deployed login finds its store by the stack's variable; this one is handed the local store.
+            loginHandler = (store !== undefined && revocationOn
+              ? (login.createLoginHandler as CreateLoginHandler)(withheldSecrets(config) as LoginGateConfig, {
+                  revocations: localEntryStore(store),
+                })
+              : login.handler) as unknown as FunctionUrlHandler;
+          }
           // The stack's function URL: AuthType AWS_IAM, reached through the origin access control.
           origins.set(
             id,
@@ -439,6 +465,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       tenantDistributions: byHost,
       gate: gateRuntime,
       idp,
+      store,
       server,
       async close() {
         await close(server);

@@ -40,6 +40,11 @@ export type LoginErrorCode =
   | 'origin_not_allowed'
   | 'not_found'
   | 'method_not_allowed'
+  /**
+   * The revocation entries could not be read or written (the KeyValueStore did not answer, an entry is
+   * malformed, or none is configured): nothing was revoked, and no session is judged without them.
+   */
+  | 'revocation_unavailable'
   /** The secret store (SSM, Secrets Manager) did not answer in time and no last good key is at hand: retry. */
   | 'secrets_unavailable'
   /** Keys could not be loaded or a configured source is unusable; details in the logs only. */
@@ -65,6 +70,7 @@ export const LOGIN_ERROR_STATUS: { readonly [code in LoginErrorCode]: number } =
   origin_not_allowed: 403,
   not_found: 404,
   method_not_allowed: 405,
+  revocation_unavailable: 503,
   secrets_unavailable: 503,
   internal_error: 500,
 };

@@ -34,7 +34,12 @@ export interface LoginOriginRequest {
   readonly headers: readonly string[];
   /** The only cookie the login reads: the session (tenant token) cookie. */
   readonly cookies: readonly string[];
+  /** The only query parameter the login reads: `everywhere` of `DELETE /auth/session?everywhere=1`. */
+  readonly queryStrings: readonly string[];
 }
+
+/** `DELETE /auth/session?everywhere=1` (login/service.ts). */
+export const LOGIN_QUERY_PARAMETERS = ['everywhere'];
 
 /** The headers and cookies the login's origin request policy forwards, for this configuration. */
 export function loginOriginRequest(
@@ -47,7 +52,7 @@ export function loginOriginRequest(
     throw new Error(
       `the login's origin request policy would name ${headers.length} headers (at most ${ORIGIN_REQUEST_POLICY_MAX_HEADERS})`,
     );
-  return { headers, cookies: [config.cookieName] };
+  return { headers, cookies: [config.cookieName], queryStrings: [...LOGIN_QUERY_PARAMETERS] };
 }
 
 /** As the CloudFront API spells it (GetOriginRequestPolicyConfig), for the local distribution and the doctor. */
@@ -63,7 +68,10 @@ export function loginOriginRequestPolicyConfig(name: string, request: LoginOrigi
       CookieBehavior: 'whitelist',
       Cookies: { Quantity: request.cookies.length, Items: [...request.cookies] },
     },
-    // The login reads no query string.
-    QueryStringsConfig: { QueryStringBehavior: 'none' },
+    // The login reads one query parameter (sign out everywhere); without it in the policy CloudFront drops it.
+    QueryStringsConfig: {
+      QueryStringBehavior: 'whitelist',
+      QueryStrings: { Quantity: request.queryStrings.length, Items: [...request.queryStrings] },
+    },
   };
 }

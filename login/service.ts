@@ -6,7 +6,6 @@
  * Order of the checks, as at the edge: route and method, origin, request shape, then credentials and
  * cryptography — so malformed or foreign requests cost no signature work.
  */
-import { decodeJwt } from 'jose';
 import { cookieValues } from '../src/cookies';
 import { nodeBase64url } from '../functions/key-ring';
 import { createTokenVerifier, type VerifiedToken } from '../src/token';
@@ -22,12 +21,17 @@ import { createLinks, parseLinkRequest } from './links';
 import { mintGrant, parseGrantRequest } from './grants';
 import { clearingSetCookies, sessionSetCookies } from './set-cookie';
 import { createTenantTokenMinter } from './tenant-token';
+import { LOGIN_QUERY_PARAMETERS } from './origin-request';
+import { notBeforeOf, revoke, type EntryStore } from '../deploy/revocation-store';
+import { revocation } from '../src/revocation';
 import { isIpv4, viewerIp } from './viewer-ip';
 
 export interface LoginRequest {
   method: string;
   /** The raw path, e.g. `/auth/session`. */
   path: string;
+  /** The raw query string, without `?` ('' when none). */
+  query?: string;
   /** A request header by lower-case name, or undefined. */
   header(name: string): string | undefined;
   /** Raw `Cookie` header values or single `name=value` pairs (function URLs give the latter). */
@@ -65,6 +69,11 @@ export interface LoginDeps {
   /** Epoch seconds; `Date.now()` when omitted (tests freeze it). */
   now?: () => number;
   log?: (entry: LogEntry) => void;
+  /**
+   * The store of revocation entries (deploy/revocation-store.ts), when revocation is on: "sign out everywhere"
+   * writes to it, and every session the login judges is checked against it, as the edge checks it.
+   */
+  revocations?: EntryStore;
 }
 
 export interface LoginService {
@@ -74,7 +83,16 @@ export interface LoginService {
 const SESSION_PATH = '/auth/session';
 const LINKS_PATH = '/auth/links';
 const GRANTS_PATH = '/auth/grants';
-const ROUTES: Record<string, string[]> = { [SESSION_PATH]: ['POST', 'GET', 'DELETE'], [LINKS_PATH]: ['POST'] };
+const REVOCATION_PATH = '/auth/revocation';
+const ROUTES: Record<string, string[]> = {
+  [SESSION_PATH]: ['POST', 'GET', 'DELETE'],
+  [LINKS_PATH]: ['POST'],
+  [REVOCATION_PATH]: ['GET'],
+};
+/** `DELETE /auth/session?everywhere=1`: the one query the login reads (login/origin-request.ts forwards it). */
+export const EVERYWHERE_PARAM = LOGIN_QUERY_PARAMETERS[0]!;
+/** On a sign-out everywhere: the epoch every earlier credential of the user is now refused before. */
+export const REVOKED_BEFORE_HEADER = 'x-revoked-before';
 const MAX_BODY_BYTES = 64 * 1024;
 
 function baseHeaders(): Record<string, string> {
@@ -111,6 +129,18 @@ export function createLoginService(config: LoginGateConfig, deps: LoginDeps): Lo
   const signedCookies = login.cloudfront !== null && login.cloudfront.signedCookies;
   // `/auth/grants` exists only where the gate serves grants.
   const routes = config.grants === null ? ROUTES : { ...ROUTES, [GRANTS_PATH]: ['POST'] };
+  const revocationOn = config.cloudfrontFunction.revocation || config.lambdaEdge.revocation;
+  const revocations = revocationOn ? deps.revocations : undefined;
+
+  /** The credential's "not before" epoch from the store; a store that cannot answer refuses (fail closed). */
+  async function notBefore(token: VerifiedToken): Promise<number> {
+    if (revocations === undefined) throw new LoginError('revocation_unavailable', 'no revocation store configured');
+    try {
+      return await notBeforeOf(revocations, token.tenant, token.subject);
+    } catch (error) {
+      throw new LoginError('revocation_unavailable', `read: ${failureName(error)}`, { cause: error });
+    }
+  }
 
   async function keys(): Promise<LoginKeys> {
     try {
@@ -186,16 +216,24 @@ export function createLoginService(config: LoginGateConfig, deps: LoginDeps): Lo
     throw new LoginError('missing_identity', 'not a Bearer token');
   }
 
-  async function session(request: LoginRequest, at: number): Promise<{ token: VerifiedToken; sub: string }> {
+  /** The one credential cookie, verified (either kind), not yet judged against revocation. */
+  async function credential(request: LoginRequest, at: number): Promise<VerifiedToken> {
     const values = cookieValues(request.cookies, config.cookieName);
     if (values.length === 0 || values[0] === '') throw new LoginError('missing_session', 'no session cookie');
     // Two cookies of one name (cookie tossing from a sibling host): refuse, as the edge does.
     if (values.length > 1) throw new LoginError('invalid_session', 'duplicate session cookies');
     const result = sessions.verify(values[0]!, (await keys()).verification, at);
     if (!result.ok) throw new LoginError('invalid_session', result.failure);
-    if (result.token.kind !== 'session') throw new LoginError('invalid_session', 'typ_mismatch');
-    const sub = decodeJwt(values[0]!).sub;
-    return { token: result.token, sub: typeof sub === 'string' && sub !== '' ? sub : 'unknown' };
+    return result.token;
+  }
+
+  async function session(request: LoginRequest, at: number): Promise<{ token: VerifiedToken; sub: string }> {
+    const token = await credential(request, at);
+    if (token.kind !== 'session') throw new LoginError('invalid_session', 'typ_mismatch');
+    // A revoked session mints nothing: not a link, not a fresh session (the edge refuses it too).
+    if (revocationOn && revocation(token, {}, await notBefore(token)) !== undefined)
+      throw new LoginError('invalid_session', 'revoked');
+    return { token, sub: token.subject ?? 'unknown' };
   }
 
   /**
@@ -284,10 +322,45 @@ export function createLoginService(config: LoginGateConfig, deps: LoginDeps): Lo
     return response;
   }
 
-  function deleteSession(request: LoginRequest): LoginResponse {
+  async function deleteSession(request: LoginRequest): Promise<LoginResponse> {
     checkOrigin(request);
+    const everywhere = new URLSearchParams(request.query ?? '').getAll(EVERYWHERE_PARAM);
+    if (everywhere.length > 1 || (everywhere.length === 1 && everywhere[0] !== '1'))
+      throw new LoginError('malformed_request', `${EVERYWHERE_PARAM} must be 1`);
+    if (everywhere.length === 1) {
+      // Only the signed-in user, from a valid session: nobody signs out someone else.
+      const at = now();
+      const { token } = await session(request, at);
+      if (token.subject === undefined) throw new LoginError('invalid_session', 'no sub to revoke');
+      if (revocations === undefined) throw new LoginError('revocation_unavailable', 'revocation is off');
+      try {
+        // Every credential of this user issued until now: this session, its links, any copy of either.
+        await revoke(revocations, token.tenant, token.subject, at + 1);
+      } catch (error) {
+        throw new LoginError('revocation_unavailable', `write: ${failureName(error)}`, { cause: error });
+      }
+      log({ login: 'ok', route: 'DELETE /auth/session?everywhere=1', status: 204, tenant: token.tenant });
+      // The proof it happened: behind a policy that drops the query, the same request is a plain logout, and a
+      // client must be able to tell (the demo SPA says so).
+      const origin = allowedOrigin(request);
+      return empty(204, clearingSetCookies(config, signedCookies), {
+        ...corsHeaders(origin),
+        [REVOKED_BEFORE_HEADER]: String(at + 1),
+        ...(origin === undefined ? {} : { 'access-control-expose-headers': REVOKED_BEFORE_HEADER }),
+      });
+    }
     log({ login: 'ok', route: 'DELETE /auth/session', status: 204 });
     return empty(204, clearingSetCookies(config, signedCookies), corsHeaders(allowedOrigin(request)));
+  }
+
+  /**
+   * For Lambda@Edge, which cannot read the store (functions/revocation-cache.ts): the "not before" epoch of the
+   * credential it presents as the session cookie, of either kind. Only a holder of a valid credential learns its
+   * own tenant's and user's epoch.
+   */
+  async function revocationOf(request: LoginRequest): Promise<LoginResponse> {
+    const token = await credential(request, now());
+    return json(200, { notBefore: await notBefore(token) });
   }
 
   async function links(request: LoginRequest): Promise<LoginResponse> {
@@ -351,6 +424,7 @@ export function createLoginService(config: LoginGateConfig, deps: LoginDeps): Lo
     if (!methods.includes(request.method)) throw new LoginError('method_not_allowed', request.method);
     if (request.path === LINKS_PATH) return links(request);
     if (request.path === GRANTS_PATH) return grants(request);
+    if (request.path === REVOCATION_PATH) return revocationOf(request);
     if (request.method === 'POST') return createSession(request);
     if (request.method === 'GET') return readSession(request);
     return deleteSession(request);

@@ -25,7 +25,8 @@ export type RefusalCode =
   | 'store_unavailable'
   | 'scope_denied'
   | 'tenant_domain_mismatch'
-  | 'distribution_tenant_unavailable';
+  | 'distribution_tenant_unavailable'
+  | 'revoked';
 
 /** Every token failure, as a list (tests check each is exercised; nothing at run time reads it, so no bundle holds it). */
 export const TOKEN_FAILURES = [
@@ -155,6 +156,12 @@ if (typeof __TG_DISTRIBUTION_TENANT__ === 'undefined' || __TG_DISTRIBUTION_TENAN
   // without it): the operator's fault, not the viewer's, and never a 401 that would send them to sign in again.
   REFUSALS.distribution_tenant_unavailable = 503;
 }
+
+declare const __TG_REVOCATION__: boolean | undefined;
+// The credential was issued before its tenant's or its user's "not before" epoch (src/revocation.ts): signed in
+// again, the viewer gets a fresh one, so a 401 as for any credential no longer valid. Only a build with
+// revocation carries the row.
+if (typeof __TG_REVOCATION__ === 'undefined' || __TG_REVOCATION__) REFUSALS.revoked = 401;
 
 export function refusal(code: RefusalCode, reason: string): Refusal {
   return { code: code, reason: reason };

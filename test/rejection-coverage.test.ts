@@ -19,6 +19,8 @@ describe('rejection coverage', () => {
       malformed_request: 'test/lambda-edge.test.ts',
       tenant_domain_mismatch: 'test/distribution-tenant.test.ts',
       distribution_tenant_unavailable: 'test/distribution-tenant.test.ts',
+      // Store-backed: a table of its own, run on every target.
+      revoked: 'test/cases/revocation-cases.ts',
     };
     for (const [code, file] of Object.entries(elsewhere)) {
       expect(readFileSync(join(import.meta.dirname, '..', file), 'utf8')).toContain(`'${code}'`);

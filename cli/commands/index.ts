@@ -7,6 +7,7 @@ import { command as doctor } from './doctor';
 import { command as grant } from './grant';
 import { command as keys } from './keys';
 import { command as kvs } from './kvs';
+import { command as revoke } from './revoke';
 import { command as rollback } from './rollback';
 import { command as signCookies } from './sign-cookies';
 import { command as signUrl } from './sign-url';
@@ -28,4 +29,5 @@ export const COMMANDS: readonly Command[] = [
   cleanup,
   kvs,
   tenants,
+  revoke,
 ];

@@ -11,12 +11,18 @@ import { loadConfig } from '../../build/artifacts';
 import {
   KeyValueEntryError,
   describeEntry,
-  disabledTenantEntry,
   keyEntry,
+  killSwitchChange,
   keyName,
   tenantName,
 } from '../../deploy/key-value-entries';
-import { deleteEntry, keyValueStoreClient, listEntries, putEntry } from '../../deploy/key-value-store-api';
+import {
+  changeEntries,
+  deleteEntry,
+  keyValueStoreClient,
+  listEntries,
+  putEntry,
+} from '../../deploy/key-value-store-api';
 import { findKeyValueStore, keyValueStoreName } from '../../deploy/key-value-store-resource';
 import { UsageError, type CliIO, type Command } from '../command';
 import { parse } from './attach';
@@ -31,7 +37,7 @@ const OPTIONS = {
 } as const;
 
 const ACTIONS = ['put-key', 'delete-key', 'disable-tenant', 'enable-tenant', 'list'] as const;
-const KVS_ARN = /^arn:aws:cloudfront::\d{12}:key-value-store\/[A-Za-z0-9-]+$/;
+export const KVS_ARN = /^arn:aws:cloudfront::\d{12}:key-value-store\/[A-Za-z0-9-]+$/;
 
 export const command: Command = {
   name: 'kvs',
@@ -84,10 +90,8 @@ Every write reads the store's ETag and sends it as IfMatch (retried when someone
           if (v.kid === undefined) throw new UsageError('delete-key needs --kid');
           return { key: keyName(v.kid) };
         case 'disable-tenant':
-          if (v.tenant === undefined) throw new UsageError('disable-tenant needs --tenant');
-          return disabledTenantEntry(v.tenant);
         case 'enable-tenant':
-          if (v.tenant === undefined) throw new UsageError('enable-tenant needs --tenant');
+          if (v.tenant === undefined) throw new UsageError(`${action} needs --tenant`);
           return { key: tenantName(v.tenant) };
         default:
           return { key: '' };
@@ -113,7 +117,22 @@ Every write reads the store's ETag and sends it as IfMatch (retried when someone
       );
       return 0;
     }
-    if (entry.value !== undefined) {
+    if (action === 'disable-tenant' || action === 'enable-tenant') {
+      // The tenant entry may carry revocations too (src/revocation.ts): read it, change the switch only.
+      const tenant = v.tenant!;
+      try {
+        const change = await changeEntries(client, arn, async (read) =>
+          killSwitchChange(tenant, action === 'disable-tenant', await read.get(entry.key)),
+        );
+        for (const put of change.puts) io.out(`kvs: put ${describeEntry(put)}`);
+        for (const key of change.deletes) io.out(`kvs: deleted ${key}`);
+        if (change.puts.length + change.deletes.length === 0) io.out(`kvs: ${entry.key} unchanged`);
+      } catch (error) {
+        if (!(error instanceof KeyValueEntryError)) throw error;
+        io.err(`${error.code}: ${error.message}; nothing written`);
+        return 1;
+      }
+    } else if (entry.value !== undefined) {
       await putEntry(client, arn, { key: entry.key, value: entry.value });
       io.out(`kvs: put ${describeEntry({ key: entry.key, value: entry.value })}`);
     } else {

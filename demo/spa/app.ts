@@ -152,6 +152,23 @@ async function signOut(): Promise<void> {
   show();
 }
 
+/** Every session and link of this user issued until now stops working, wherever it was copied. */
+async function signOutEverywhere(): Promise<void> {
+  try {
+    const before = await gate.signOutEverywhere();
+    say(
+      `Signed out everywhere: every session and link issued before ${new Date(before * 1000).toISOString()} is ` +
+        'refused now (401 revoked) — open a link made before to see it die. Signing in again gives a fresh session.',
+    );
+  } catch (error) {
+    say(`sign out everywhere: ${(error as Error).message}`, true);
+    return;
+  }
+  sessionStorage.removeItem(USER_KEY);
+  current = undefined;
+  show();
+}
+
 /** A link as the login function makes it for the real distribution, opened on this local one instead. */
 function localized(url: string): string {
   const prefix = `https://${demo.domain}`;
@@ -337,6 +354,7 @@ async function main(): Promise<void> {
     users.append(button);
   }
   byId('signout').addEventListener('click', () => void signOut());
+  byId('signout-everywhere').addEventListener('click', () => void signOutEverywhere());
   byId('probe-file').addEventListener('click', () => void probeFile());
   byId('probe-cookies').addEventListener('click', () => void probeNoCookies());
   byId('probe-link').addEventListener('click', () => void probeLink());

@@ -186,6 +186,7 @@ describe('npm run package (offline)', () => {
     mkdirSync(join(ROOT, keysDir), { recursive: true });
     const raw = JSON.parse(readFileSync(join(ROOT, 'gatekeeper.config.json'), 'utf8')) as Json & { login: Json };
     raw['cloudfrontFunction'] = { keySource: 'keyValueStore', tenantKillSwitch: true };
+    raw['lambdaEdge'] = { revocation: true };
     (raw.login['identity'] as Json)['tokenHeader'] = VARIANT_TOKEN_HEADER;
     raw.login['secrets'] = {
       signingKey: { ssmParameter: `/tenant-gate/${STAGE}/signing-key` },
@@ -391,6 +392,20 @@ describe('npm run package (offline)', () => {
       });
     });
 
+    it('with revocation, gets the store ARN and may read and write that store only; without, neither', () => {
+      const env = (t: typeof base.template) =>
+        (resource(t, 'LoginLambdaFunction').Properties['Environment'] as { Variables?: Json } | undefined)?.Variables;
+      expect(env(variant.template)).toEqual({ TENANT_GATE_KVS_ARN: { Ref: 'TenantGateKeyValueStoreArn' } });
+      const policy = resource(variant.template, 'TenantGateLoginKeyValueStorePolicy').Properties;
+      expect(policy['Roles']).toEqual([{ Ref: 'IamRoleLambdaExecution' }]);
+      const [statement, ...others] = (policy['PolicyDocument'] as { Statement: Json[] }).Statement;
+      expect(others).toEqual([]);
+      expect(statement).toMatchObject({ Effect: 'Allow', Resource: { Ref: 'TenantGateKeyValueStoreArn' } });
+      expect((statement!['Action'] as string[]).every((a) => a.startsWith('cloudfront-keyvaluestore:'))).toBe(true);
+      expect(env(base.template) ?? {}).toEqual({});
+      expect(base.template.Resources['TenantGateLoginKeyValueStorePolicy']).toBeUndefined();
+    });
+
     it("may read this stage's SSM parameters (SecureString through SSM only) and nothing wider", () => {
       const login = resource(base.template, 'LoginLambdaFunction');
       expect(login.Properties['Role']).toEqual({ 'Fn::GetAtt': ['IamRoleLambdaExecution', 'Arn'] });
@@ -473,7 +488,7 @@ describe('npm run package (offline)', () => {
       expect(headers.map((h) => h.toLowerCase())).not.toContain('host');
       expect(headers.length).toBeLessThanOrEqual(ORIGIN_REQUEST_POLICY_MAX_HEADERS);
       expect(config['CookiesConfig']).toEqual({ CookieBehavior: 'whitelist', Cookies: ['__Host-tenant'] });
-      expect(config['QueryStringsConfig']).toEqual({ QueryStringBehavior: 'none' });
+      expect(config['QueryStringsConfig']).toEqual({ QueryStringBehavior: 'whitelist', QueryStrings: ['everywhere'] });
       expect(base.template.Outputs['TenantGateLoginOriginRequestPolicyId']?.Value).toEqual({
         Ref: 'TenantGateLoginOriginRequestPolicy',
       });

@@ -35,7 +35,7 @@ const rotated: GateConfig = {
 };
 const storeConfig: GateConfig = {
   ...CONFIG,
-  cloudfrontFunction: { keySource: 'keyValueStore', tenantKillSwitch: true },
+  cloudfrontFunction: { keySource: 'keyValueStore', tenantKillSwitch: true, revocation: false },
 };
 
 beforeAll(async () => {

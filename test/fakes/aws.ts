@@ -45,6 +45,7 @@ import {
   CloudFrontKeyValueStoreClient,
   DeleteKeyCommand,
   DescribeKeyValueStoreCommand,
+  GetKeyCommand,
   ListKeysCommand,
   PutKeyCommand,
   UpdateKeysCommand,
@@ -269,6 +270,17 @@ export class FakeAws {
           for (const d of i.Deletes ?? []) s.data.delete(d.Key);
         }),
     );
+    on(kvs, GetKeyCommand, 'KeyValueStore.GetKey', (i: { KvsARN: string; Key: string }) => {
+      const s = this.store(i.KvsARN);
+      const value = s.data.entries()[i.Key];
+      if (value === undefined) throw awsError('ResourceNotFoundException', `Key ${i.Key} not found`, 404);
+      return {
+        Key: i.Key,
+        Value: value,
+        ItemCount: Object.keys(s.data.entries()).length,
+        TotalSizeInBytes: s.data.size(),
+      };
+    });
     on(kvs, ListKeysCommand, 'KeyValueStore.ListKeys', (i: { KvsARN: string }) => ({
       Items: Object.entries(this.store(i.KvsARN).data.entries()).map(([Key, Value]) => ({ Key, Value })),
     }));

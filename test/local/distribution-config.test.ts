@@ -243,6 +243,16 @@ describe("npm start's options: what is refused before anything starts", () => {
     expect(() => startOptions(argv, {}, ROOT)).toThrow(message);
   });
 
+  it('--revocation turns revocation on for either gate (the CloudFront Function without the demo scopes and grants, for its 10 KB)', () => {
+    expect(startOptions([], {}, ROOT).configOverrides).toBeUndefined();
+    expect(startOptions(['--revocation'], {}, ROOT).configOverrides).toEqual({
+      cloudfrontFunction: { revocation: true },
+      lambdaEdge: { revocation: true, revocationUrl: '{origin}/auth/revocation' },
+    });
+    const cff = startOptions(['--revocation', '--cloudfront-function'], {}, ROOT).configOverrides!;
+    expect('scopes' in cff && cff.scopes === undefined && cff.grants === null).toBe(true);
+  });
+
   it('maps --origins to folders (relative to the working directory) and endpoints', () => {
     const options = startOptions(
       ['--distribution-config', 'd.json', '--origins', 'files=./demo/bucket,api=http://127.0.0.1:9000/'],

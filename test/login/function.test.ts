@@ -119,14 +119,16 @@ describe('built login function', () => {
 });
 
 describe('function URL adapter', () => {
-  it('reads method, path, lower-cased headers, cookies, a base64 body and the source IP', () => {
+  it('reads method, path, query, lower-cased headers, cookies, a base64 body and the source IP', () => {
     const request = toLoginRequest({
       ...event('POST', '/auth/links', { body: '{"a":1}', base64: true, cookies: ['a=1', 'b=2'] }),
+      rawQueryString: 'everywhere=1',
       headers: { 'Content-Type': 'application/json' },
     });
     expect({ ...request, header: request.header('content-type') }).toEqual({
       method: 'POST',
       path: '/auth/links',
+      query: 'everywhere=1',
       header: 'application/json',
       cookies: ['a=1', 'b=2'],
       body: '{"a":1}',

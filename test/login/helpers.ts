@@ -6,6 +6,7 @@ import { importJWK, SignJWT, type JWTPayload } from 'jose';
 import { judgeCloudFrontRequest, type CloudFrontVerifyResult } from '../../lib/cloudfront-signature/index';
 import { validateConfig } from '../../config/gate';
 import type { LoginGateConfig } from '../../config/login';
+import type { EntryStore } from '../../deploy/revocation-store';
 import { createKeyLoader } from '../../login/keys';
 import { defaultSecretReaders } from '../../login/secrets';
 import { signInHeaders } from '../../login/sign-in-headers';
@@ -88,6 +89,7 @@ export function request(
   return {
     method: partial.method ?? 'GET',
     path: partial.path ?? '/auth/session',
+    query: partial.query ?? '',
     header: (name) => headers[name],
     cookies: partial.cookies ?? [],
     body: partial.body,
@@ -100,12 +102,17 @@ export function viewerAddress(ip: string): Record<string, string> {
   return { 'cloudfront-viewer-address': `${ip}:46532` };
 }
 
-export function service(config: LoginGateConfig = LOGIN_CONFIG, now: () => number = () => NOW) {
+export function service(
+  config: LoginGateConfig = LOGIN_CONFIG,
+  now: () => number = () => NOW,
+  revocations?: EntryStore,
+) {
   const logs: LogEntry[] = [];
   const svc = createLoginService(config, {
     keys: createKeyLoader(config, config.login, defaultSecretReaders(ROOT)),
     now,
     log: (entry) => logs.push(entry),
+    ...(revocations ? { revocations } : {}),
   });
   return { handle: (r: LoginRequest) => svc.handle(r), logs };
 }

@@ -53,7 +53,7 @@ describe('loginOriginRequest', () => {
     expect(loginOriginRequest({ ...DEFAULT, cookieName: 'session' }).cookies).toEqual(['session']);
   });
 
-  it('is a whitelist in the API shape, quantities matching, no query string', () => {
+  it('is a whitelist in the API shape, quantities matching, one query parameter (sign out everywhere)', () => {
     const config = loginOriginRequestPolicyConfig('p', loginOriginRequest(DEFAULT));
     expect(config.HeadersConfig).toEqual({
       HeaderBehavior: 'whitelist',
@@ -63,6 +63,9 @@ describe('loginOriginRequest', () => {
       CookieBehavior: 'whitelist',
       Cookies: { Quantity: 1, Items: ['__Host-tenant'] },
     });
-    expect(config.QueryStringsConfig).toEqual({ QueryStringBehavior: 'none' });
+    expect(config.QueryStringsConfig).toEqual({
+      QueryStringBehavior: 'whitelist',
+      QueryStrings: { Quantity: 1, Items: ['everywhere'] },
+    });
   });
 });
