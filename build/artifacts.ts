@@ -355,9 +355,13 @@ async function buildCloudFrontFunction(config: GateConfig, options: BuildOptions
   const code = built.code;
   const size = Buffer.byteLength(code);
   if (size > CLOUDFRONT_FUNCTION_MAX_BYTES) {
+    const costs = await featureCosts(config, size, options);
     throw new Error(
       `the CloudFront Function is ${size} bytes, over CloudFront's limit of ${CLOUDFRONT_FUNCTION_MAX_BYTES} bytes ` +
-        `by ${size - CLOUDFRONT_FUNCTION_MAX_BYTES}; move keys to the KeyValueStore (cloudfrontFunction.keySource) or drop unused ones`,
+        `by ${size - CLOUDFRONT_FUNCTION_MAX_BYTES}. ` +
+        (costs.length > 0 ? `What the configuration's features cost in it: ${costs.join(', ')}. ` : '') +
+        'Turn one off for this target, move keys to the KeyValueStore (cloudfrontFunction.keySource) or drop unused ones, ' +
+        'or use the Lambda@Edge gate, which has every feature and no such limit',
     );
   }
   const file = join(options.outdir, 'cloudfront-function', 'index.js');
@@ -380,6 +384,42 @@ async function buildCloudFrontFunction(config: GateConfig, options: BuildOptions
         .filter((n) => n !== undefined)
         .join('; ') || undefined,
   };
+}
+
+/**
+ * The optional features a configuration turns on, each as the configuration without it: what a build over the
+ * limit reports, so that the message says which one to give up (bench/cloudfront-function.ts measures the same).
+ */
+export function cloudFrontFunctionFeatures(config: GateConfig): [string, GateConfig][] {
+  const cff = config.cloudfrontFunction;
+  const off = (name: string, on: boolean, without: Partial<GateConfig>): [string, GateConfig][] =>
+    on ? [[name, { ...config, ...without }]] : [];
+  return [
+    ...off('corsOrigins', config.corsOrigins.length > 0, { corsOrigins: [] }),
+    ...off('loginUrl', config.loginUrl !== null, { loginUrl: null }),
+    ...off('scopes', config.scopes !== undefined, { scopes: undefined }),
+    ...off('grants', config.grants !== null, { grants: null }),
+    ...off('distributionTenant', config.distributionTenant !== undefined, { distributionTenant: undefined }),
+    ...off('cloudfrontFunction.revocation', cff.revocation, { cloudfrontFunction: { ...cff, revocation: false } }),
+    ...off('cloudfrontFunction.tenantKillSwitch', cff.tenantKillSwitch, {
+      cloudfrontFunction: { ...cff, tenantKillSwitch: false },
+    }),
+  ];
+}
+
+/** `name +N B` for each feature on, the bytes the build would lose without it. */
+async function featureCosts(config: GateConfig, size: number, options: BuildOptions): Promise<string[]> {
+  const costs: string[] = [];
+  for (const [name, without] of cloudFrontFunctionFeatures(config)) {
+    const keys = without.cloudfrontFunction.keySource === 'inline' ? without.keys.filter((k) => k.alg === 'HS256') : [];
+    try {
+      const smaller = await cloudFrontFunctionCode(without, keys, options, false);
+      costs.push(`${name} +${size - Buffer.byteLength(smaller.code)} B`);
+    } catch {
+      // A configuration that needs the feature (another one depends on it) is not a choice to offer.
+    }
+  }
+  return costs;
 }
 
 /** The CloudFront Function's script, with or without its fast path. */

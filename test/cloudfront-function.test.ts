@@ -63,6 +63,28 @@ describe('CloudFront Function artifact', () => {
       /CloudFront Function is \d+ bytes, over CloudFront's limit of 10240 bytes/,
     );
   });
+
+  it('over the limit with features, it says what each one costs and where they all fit', async () => {
+    const over = { grants: {}, cloudfrontFunction: { keySource: 'inline', tenantKillSwitch: true, revocation: true } };
+    const error = await buildVariant(over).then(
+      () => undefined,
+      (e: unknown) => String(e),
+    );
+    expect(error).toMatch(/over CloudFront's limit of 10240 bytes by \d+\./);
+    const costs = Object.fromEntries(
+      [...(error ?? '').matchAll(/([\w.]+) \+(\d+) B/g)].map((m) => [m[1], Number(m[2])] as const),
+    );
+    expect(Object.keys(costs)).toEqual([
+      'grants',
+      'cloudfrontFunction.revocation',
+      'cloudfrontFunction.tenantKillSwitch',
+    ]);
+    // Each figure is the build's size without that feature: dropping the dearest one fits.
+    expect(costs.grants).toBeGreaterThan(400);
+    expect(costs['cloudfrontFunction.revocation']).toBeGreaterThan(800);
+    await expect(buildVariant({ ...over, grants: null })).resolves.toBeDefined();
+    expect(error).toContain('use the Lambda@Edge gate');
+  });
 });
 
 describe('malformed CloudFront Functions events give a 400', () => {
