@@ -141,7 +141,20 @@ export async function cloudFrontFunctionSizes(row: (...cells: (string | number)[
     ['+ scopes', scopes],
     ['+ distributionTenant (multi-tenant distribution)', { distributionTenant: { parameter: 'tenant' } }],
     ['+ folder grants', { grants: {} }],
-    ['all features', { ...web, ...store, ...scopes, grants: {} }],
+    [
+      '+ revocation (reads its KeyValueStore)',
+      { cloudfrontFunction: { keySource: 'inline', tenantKillSwitch: false, revocation: true } },
+    ],
+    [
+      'all features',
+      {
+        ...web,
+        ...scopes,
+        grants: {},
+        distributionTenant: { parameter: 'tenant' },
+        cloudfrontFunction: { keySource: 'keyValueStore', tenantKillSwitch: true, revocation: true },
+      },
+    ],
   ];
   for (const [name, overrides] of variants) {
     const outdir = mkdtempSync(join(tmpdir(), 'tenant-gate-bench-size-'));
