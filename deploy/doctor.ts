@@ -55,6 +55,11 @@ export function loginBindsViewerAddressOf(config: GateConfig | undefined): boole
   return login !== undefined && login.bindIp !== 'never' && login.viewerIpSource === 'cloudfront-viewer-address';
 }
 
+/** Whether the login writes revocations (sign out everywhere): revocation on either target, with a login. */
+export function loginRevokesOf(config: GateConfig | undefined): boolean {
+  return config?.login !== undefined && (config.cloudfrontFunction.revocation || config.lambdaEdge.revocation === true);
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // CLI helpers
 // ---------------------------------------------------------------------------------------------------------------

@@ -27,6 +27,7 @@ import {
   formatFindings,
   ipBindingOf,
   loginBindsViewerAddressOf,
+  loginRevokesOf,
   type DoctorExpectations,
 } from '../../deploy/doctor';
 import { UsageError, type CliIO, type Command } from '../command';
@@ -182,6 +183,7 @@ ${RULES.map((r) => `  ${r.code} (${r.severity}): ${r.summary}`).join('\n')}`,
       tokenLifetimeSeconds,
       ipBinding: ipBindingOf(gate),
       loginBindsViewerAddress: loginBindsViewerAddressOf(gate),
+      loginRevokes: loginRevokesOf(gate),
       authPathPattern: v['auth-path'] ?? DEFAULT_AUTH_PATH_PATTERN,
       distributionTenant: gate?.distributionTenant,
       grantsPathPattern: (gate ? grantsPathPattern(gate) : null) ?? undefined,

@@ -37,6 +37,11 @@ export interface DoctorExpectations {
    * make CloudFront add that header. See `loginBindsViewerAddressOf` (deploy/doctor.ts). Default false.
    */
   readonly loginBindsViewerAddress?: boolean | undefined;
+  /**
+   * The login revokes (`DELETE /auth/session?everywhere=1`, revocation on either target): the login route's policies
+   * must forward its query parameters (login/origin-request.ts). See `loginRevokesOf` (deploy/doctor.ts). Default false.
+   */
+  readonly loginRevokes?: boolean | undefined;
   /** Default `/auth/*`. */
   readonly authPathPattern?: string | undefined;
   /** The folder-grants behavior (`/grants/*`) when the gate config has `grants`; absent: no grants. */

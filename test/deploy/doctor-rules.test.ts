@@ -217,6 +217,23 @@ const TRIGGERS: Trigger[] = [
   ],
   // attached.json's /auth/* has the managed AllViewerExceptHostHeader: viewer headers only.
   ['AUTH_VIEWER_ADDRESS_MISSING', 'error', () => {}, { loginBindsViewerAddress: true }],
+  // A login policy that forwards no query string, behind a login that revokes (sign out everywhere).
+  [
+    'AUTH_QUERY_DROPPED',
+    'error',
+    (c) => void (behavior(c, '/auth/*').OriginRequestPolicyId = 'd7a1f0c3-5e2b-4a9d-8c6f-1b3e5a7c9d02'),
+    {
+      loginRevokes: true,
+      originRequestPolicies: {
+        'd7a1f0c3-5e2b-4a9d-8c6f-1b3e5a7c9d02': {
+          Name: 'login-before-revocation',
+          HeadersConfig: { HeaderBehavior: 'whitelist', Headers: { Quantity: 1, Items: ['x-identity-token'] } },
+          CookiesConfig: { CookieBehavior: 'none' },
+          QueryStringsConfig: { QueryStringBehavior: 'none' },
+        },
+      },
+    },
+  ],
   [
     'LOGS_INCLUDE_COOKIES',
     'error',

@@ -9,6 +9,7 @@ import type {
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AttachError, attach, type AttachPlan, type GateRef } from '../../deploy/attach';
+import { loginOriginRequest, loginOriginRequestPolicyConfig } from '../../login/origin-request';
 import {
   FINDING_CODES,
   diagnose,
@@ -63,6 +64,20 @@ const ATTACHED: DoctorExpectations = {
   responseHeadersPolicies: { [PRIVATE_FILES_POLICY_ID]: PRIVATE_FILES_POLICY },
 };
 
+/**
+ * attached-login-policy.json: attached.json with the stack's login origin request policy on /auth/*, as the stack
+ * created it before revocation (no query string) and as it creates it now (`everywhere`).
+ */
+const LOGIN_POLICY_ID = 'd7a1f0c3-5e2b-4a9d-8c6f-1b3e5a7c9d02';
+const LOGIN_POLICY_NOW = loginOriginRequestPolicyConfig(
+  'TenantGateLoginOriginRequestPolicy',
+  loginOriginRequest({ cookieName: '__Host-tenant', login: { identity: { tokenHeader: 'x-identity-token' } } }),
+);
+const LOGIN_POLICY_BEFORE_REVOCATION: OriginRequestPolicyConfig = {
+  ...LOGIN_POLICY_NOW,
+  QueryStringsConfig: { QueryStringBehavior: 'none' },
+};
+
 const TABLE: [fixture: string, expectations: DoctorExpectations, codes: [FindingCode, Finding['severity']][]][] = [
   [
     'plain',
@@ -75,6 +90,26 @@ const TABLE: [fixture: string, expectations: DoctorExpectations, codes: [Finding
     ],
   ],
   ['attached', ATTACHED, [['ERROR_PAGE_MASKS_REFUSAL', 'warning']]],
+  // A login that revokes behind the login policy of a stack deployed before revocation: sign out everywhere is lost.
+  [
+    'attached-login-policy',
+    { ...ATTACHED, loginRevokes: true, originRequestPolicies: { [LOGIN_POLICY_ID]: LOGIN_POLICY_BEFORE_REVOCATION } },
+    [
+      ['AUTH_QUERY_DROPPED', 'error'],
+      ['ERROR_PAGE_MASKS_REFUSAL', 'warning'],
+    ],
+  ],
+  [
+    'attached-login-policy',
+    { ...ATTACHED, loginRevokes: true, originRequestPolicies: { [LOGIN_POLICY_ID]: LOGIN_POLICY_NOW } },
+    [['ERROR_PAGE_MASKS_REFUSAL', 'warning']],
+  ],
+  // A login that does not revoke needs no query string.
+  [
+    'attached-login-policy',
+    { ...ATTACHED, originRequestPolicies: { [LOGIN_POLICY_ID]: LOGIN_POLICY_BEFORE_REVOCATION } },
+    [['ERROR_PAGE_MASKS_REFUSAL', 'warning']],
+  ],
   // With grants configured, attached.json has no grants behavior, and its standard logs would record grant URLs.
   [
     'attached',

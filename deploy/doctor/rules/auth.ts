@@ -1,7 +1,10 @@
-/** The login route: present, never cached, never gated, HTTPS to its function URL, the viewer address forwarded. */
+/**
+ * The login route: present, never cached, never gated, HTTPS to its function URL, the viewer address and the
+ * login's query parameters forwarded.
+ */
 import { MANAGED_POLICY_IDS, edgeAssociationsOf, isOurs } from '../../attach';
 import { MANAGED_POLICIES } from '../../../lib/distribution/policies';
-import { VIEWER_ADDRESS_HEADER } from '../../../login/origin-request';
+import { LOGIN_QUERY_PARAMETERS, VIEWER_ADDRESS_HEADER } from '../../../login/origin-request';
 import type { DoctorContext } from '../context';
 import { originKind } from '../origins';
 import type { AnyBehavior } from '../request-shape';
@@ -123,6 +126,51 @@ export const authViewerAddressMissing = defineRule({
     return [
       {
         what: `${auth.label} does not make CloudFront add CloudFront-Viewer-Address (origin request policy ${policy === undefined || policy === '' ? 'none' : policy}), while the login binds to it`,
+      },
+    ];
+  },
+});
+
+/**
+ * Whether the behavior's policies forward the query parameter `name` to the origin: the cache policy's query strings
+ * (also forwarded) or the origin request policy's. Undefined when a policy is not known.
+ */
+function forwardsQueryParameter(context: DoctorContext, behavior: AnyBehavior, name: string): boolean | undefined {
+  const forwards = (config: { QueryStringBehavior?: string; QueryStrings?: { Items?: string[] } } | undefined) => {
+    const listed = (config?.QueryStrings?.Items ?? []).includes(name);
+    const how = config?.QueryStringBehavior;
+    return how === 'all' || (how === 'whitelist' && listed) || (how === 'allExcept' && !listed);
+  };
+  if (behavior.CachePolicyId !== undefined && behavior.CachePolicyId !== '') {
+    const cache = { ...MANAGED_POLICIES.cache, ...context.expectations.cachePolicies }[behavior.CachePolicyId];
+    if (cache === undefined) return undefined;
+    if (forwards(cache.ParametersInCacheKeyAndForwardedToOrigin?.QueryStringsConfig)) return true;
+  } else if (behavior.ForwardedValues?.QueryString === true) {
+    return true;
+  }
+  const id = behavior.OriginRequestPolicyId;
+  if (id === undefined || id === '') return false;
+  const policy = { ...MANAGED_POLICIES.originRequest, ...context.expectations.originRequestPolicies }[id];
+  if (policy === undefined) return undefined;
+  return forwards(policy.QueryStringsConfig);
+}
+
+export const authQueryDropped = defineRule({
+  code: 'AUTH_QUERY_DROPPED',
+  severity: 'error',
+  summary: "the login route forwards the login's query parameters when the login revokes",
+  why: `"Sign out everywhere" is DELETE /auth/session?${LOGIN_QUERY_PARAMETERS.join(', ')}; CloudFront drops a query parameter no policy names, so the login sees a plain sign-out: the cookies are cleared in this browser, and every copy elsewhere keeps working until it expires. A distribution attached before revocation has a login origin request policy without it.`,
+  fix: "Redeploy (the stack's login origin request policy names it), or re-attach with --auth-origin-request-policy TenantGateLoginOriginRequestPolicyId, or use a policy that forwards the query string.",
+  check(context) {
+    const auth = context.auth;
+    if (auth === undefined || context.expectations.loginRevokes !== true) return [];
+    const dropped = LOGIN_QUERY_PARAMETERS.filter(
+      (name) => forwardsQueryParameter(context, auth.behavior, name) === false,
+    );
+    if (dropped.length === 0) return [];
+    return [
+      {
+        what: `${auth.label} does not forward the query parameter ${dropped.join(', ')} to the login, while the login revokes (sign out everywhere)`,
       },
     ];
   },

@@ -7,6 +7,7 @@ import {
   authCachingEnabled,
   authGated,
   authOriginNotHttps,
+  authQueryDropped,
   authViewerAddressMissing,
 } from './auth';
 import { browserCacheNotPrivate, gatedWriteMethods, viewerHttpAllowed } from './behaviors';
@@ -63,6 +64,7 @@ export const RULES = [
   authCachingEnabled,
   authOriginNotHttps,
   authViewerAddressMissing,
+  authQueryDropped,
   grantsBehaviorMissing,
   grantsSignatureRequired,
   logsIncludeCookies,
