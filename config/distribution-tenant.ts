@@ -26,6 +26,9 @@ export const PARAMETER_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
 export const DOMAIN_NAME =
   /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 
+/** The default `domainParameter`: the distribution tenant's parameter naming the domain its users sign in on. */
+export const DEFAULT_DOMAIN_PARAMETER = 'domain';
+
 /** How the forwarded uri names the tenant's folder. */
 export const ORIGIN_PATH_MODES = ['rewrite', 'parameter'] as const;
 export type OriginPathMode = (typeof ORIGIN_PATH_MODES)[number];
@@ -36,7 +39,7 @@ export const distributionTenantSchema = strictObject(
       .default('tenant')
       .describe("The distribution tenant's parameter holding its tenant id (TenantConfig.ParameterDefinitions)."),
     domainParameter: matching(PARAMETER_NAME, 'must be a letter followed by up to 63 of [A-Za-z0-9_-], e.g. "domain"')
-      .default('domain')
+      .default(DEFAULT_DOMAIN_PARAMETER)
       .describe(
         "The distribution tenant's parameter holding the domain its users sign in on: the login's origin path " +
           'carries it (with the tenant parameter), so the login sets its cookies, checks the Origin and signs ' +
