@@ -413,7 +413,8 @@ export function createLoginService(config: LoginGateConfig, deps: LoginDeps): Lo
     const ip = binding(request, body.bindIp);
     const loaded = await keys();
     const grant = await mintGrant(
-      config,
+      // A grant opens on the domain it was made on, as links do.
+      { ...config, domain: domainOf(site) },
       loaded.signing,
       {
         tenant: token.tenant,

@@ -7,6 +7,7 @@
 import { decodeJwt } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { decodeCloudFrontBase64 } from '../../lib/cloudfront-signature/index';
+import { GRANT_OVERRIDES } from '../cases/grant-cases';
 import { LOGIN_ERROR_STATUS } from '../../login/errors';
 import { sitePath } from '../../login/site';
 import { signInHeaders } from '../../login/sign-in-headers';
@@ -171,6 +172,27 @@ describe('sessions and links on a distribution tenant’s domain', () => {
     const { links } = JSON.parse(made.body) as { links: { url: string }[] };
     expect(links[0]!.url.startsWith('https://files.acme.com/files/acme/a.pdf?')).toBe(true);
     const refused = await ask('/globex/globex.example.com/auth/links');
+    expect([refused.status, JSON.parse(refused.body)]).toEqual([403, { error: 'tenant_domain_mismatch' }]);
+  });
+
+  it('POST /auth/grants grants on the domain, and refuses a session of another tenant', async () => {
+    const svc = service(loginConfig({}, { ...GRANT_OVERRIDES, distributionTenant: { parameter: 'tenant' } }));
+    const acme = await sessionCookie(svc);
+    const ask = (path: string) =>
+      svc.handle(
+        request({
+          method: 'POST',
+          path,
+          headers: { 'content-type': 'application/json' },
+          cookies: [acme],
+          body: JSON.stringify({ dir: '/files/films/nosferatu/', expiresIn: 600 }),
+        }),
+      );
+    const made = await ask(`${ACME}/auth/grants`);
+    expect(made.status).toBe(200);
+    const { grant } = JSON.parse(made.body) as { grant: { url: string } };
+    expect(grant.url.startsWith('https://files.acme.com/')).toBe(true);
+    const refused = await ask('/globex/globex.example.com/auth/grants');
     expect([refused.status, JSON.parse(refused.body)]).toEqual([403, { error: 'tenant_domain_mismatch' }]);
   });
 
