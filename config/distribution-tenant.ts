@@ -19,12 +19,7 @@ import { matching, oneOf, strictObject } from './fields';
  */
 export const PARAMETER_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
 
-/**
- * A distribution tenant's domain as tenant-gate accepts it: a lower-case host name (CloudFront compares domains
- * case-insensitively; the project writes them lower-case), at most 253 characters.
- */
-export const DOMAIN_NAME =
-  /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+export { DOMAIN_NAME } from './domain-name';
 
 /** The default `domainParameter`: the distribution tenant's parameter naming the domain its users sign in on. */
 export const DEFAULT_DOMAIN_PARAMETER = 'domain';

@@ -12,7 +12,7 @@
  * Outside that mode (no `distributionTenant` in the gate config) the path is routed as it comes.
  */
 import type { GateConfig } from '../config/gate';
-import { DOMAIN_NAME } from '../config/distribution-tenant';
+import { DOMAIN_NAME } from '../config/domain-name';
 import { isSafeTenantSegment } from '../src/tenant-path';
 import { LoginError } from './errors';
 
