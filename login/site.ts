@@ -34,7 +34,7 @@ export function multiTenantLogin(config: Pick<GateConfig, 'distributionTenant'>)
   return config.distributionTenant !== undefined;
 }
 
-const SITE_PATH = /^\/([^/]+)\/([^/]+)(\/.*)$/;
+const SITE_PATH = /^\/([^/]+)\/([^/]+)(\/[\s\S]*)$/;
 
 /**
  * Splits the origin path CloudFront put in front. Fail closed: a path without both segments, a tenant the gate

@@ -4,6 +4,7 @@
  * login routes the rest, signs in only the domain's own tenant, and makes every cookie, signed-cookie policy and link
  * for that domain. Without `distributionTenant` nothing changes.
  */
+import fc from 'fast-check';
 import { decodeJwt } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { decodeCloudFrontBase64 } from '../../lib/cloudfront-signature/index';
@@ -68,6 +69,31 @@ describe('the origin path CloudFront puts first (login/site.ts)', () => {
   ])('%s is refused, 404 site_unknown: %s', async (path) => {
     const response = await service(MULTI).handle(request({ method: 'GET', path }));
     expect([response.status, JSON.parse(response.body)]).toEqual([404, { error: 'site_unknown' }]);
+  });
+
+  it('property: a valid tenant and domain before any path are read back exactly, the rest routed as it came', () => {
+    const label = fc.stringMatching(/^[a-z0-9](?:[a-z0-9-]{0,10}[a-z0-9])?$/);
+    fc.assert(
+      fc.property(
+        label,
+        fc.array(label, { minLength: 1, maxLength: 4 }),
+        fc.string({ maxLength: 40, unit: 'binary' }),
+        (tenant, labels, rest) => {
+          const domain = labels.join('.');
+          const path = `/${rest}`;
+          expect(sitePath(MULTI, `/${tenant}/${domain}${path}`)).toEqual({ site: { tenant, domain }, path });
+        },
+      ),
+    );
+  });
+
+  it('property: a path that does not start with two non-empty segments and a slash is never a site', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 60 }), (path) => {
+        fc.pre(!/^\/[^/]+\/[^/]+\//.test(path));
+        expect(() => sitePath(MULTI, path)).toThrow(/site_unknown/);
+      }),
+    );
   });
 
   it('on a standard distribution the path is routed as it comes (a site prefix is then just an unknown route)', async () => {
