@@ -222,6 +222,20 @@ describe('sessions and links on a distribution tenant’s domain', () => {
     expect([refused.status, JSON.parse(refused.body)]).toEqual([403, { error: 'tenant_domain_mismatch' }]);
   });
 
+  it("DELETE /auth/session?everywhere=1 refuses another tenant's session on this domain (403)", async () => {
+    const svc = service(MULTI);
+    const acme = await sessionCookie(svc);
+    const refused = await svc.handle(
+      request({
+        method: 'DELETE',
+        path: '/globex/globex.example.com/auth/session',
+        query: 'everywhere=1',
+        cookies: [acme],
+      }),
+    );
+    expect([refused.status, JSON.parse(refused.body)]).toEqual([403, { error: 'tenant_domain_mismatch' }]);
+  });
+
   it('DELETE /auth/session expires the cookies on the domain, from its own origin only', async () => {
     const svc = service(MULTI);
     const ok = await svc.handle(
