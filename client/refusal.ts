@@ -69,6 +69,8 @@ export const LOGIN_SENTENCES: { readonly [code in LoginErrorCode]: string } = {
   ip_binding_unavailable: 'Binding to your network address is not possible here (IPv6, or disabled).',
   ip_binding_required: 'The service requires binding to your network address, and it could not be read.',
   origin_not_allowed: 'This page is not an origin the service accepts sign-ins from.',
+  site_unknown: 'The sign-in service could not tell whose domain this is; the distribution is misconfigured.',
+  tenant_domain_mismatch: "This is another organisation's domain: sign in on your own organisation's domain.",
   not_found: 'No such sign-in route.',
   method_not_allowed: 'That method is not allowed on this sign-in route.',
   revocation_unavailable: 'Sign-out everywhere is not available just now: nothing was revoked; try again in a moment.',

@@ -2,7 +2,7 @@
  * The `distributionTenant` section: the gate on a multi-tenant distribution (CloudFront SaaS Manager), where each
  * distribution tenant has its own domains and parameters (docs/platform.md#multi-tenant-distributions).
  *
- *   "distributionTenant": { "parameter": "tenant", "originPath": "rewrite" }
+ *   "distributionTenant": { "parameter": "tenant", "originPath": "rewrite", "domainParameter": "domain" }
  *
  * With it, the CloudFront Function reads the named parameter of the distribution tenant that was called and refuses
  * a credential of any other tenant (403 `tenant_domain_mismatch`), so that acme's token on globex's domain is refused
@@ -19,6 +19,11 @@ import { matching, oneOf, strictObject } from './fields';
  */
 export const PARAMETER_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
 
+export { DOMAIN_NAME } from './domain-name';
+
+/** The default `domainParameter`: the distribution tenant's parameter naming the domain its users sign in on. */
+export const DEFAULT_DOMAIN_PARAMETER = 'domain';
+
 /** How the forwarded uri names the tenant's folder. */
 export const ORIGIN_PATH_MODES = ['rewrite', 'parameter'] as const;
 export type OriginPathMode = (typeof ORIGIN_PATH_MODES)[number];
@@ -28,6 +33,13 @@ export const distributionTenantSchema = strictObject(
     parameter: matching(PARAMETER_NAME, 'must be a letter followed by up to 63 of [A-Za-z0-9_-], e.g. "tenant"')
       .default('tenant')
       .describe("The distribution tenant's parameter holding its tenant id (TenantConfig.ParameterDefinitions)."),
+    domainParameter: matching(PARAMETER_NAME, 'must be a letter followed by up to 63 of [A-Za-z0-9_-], e.g. "domain"')
+      .default(DEFAULT_DOMAIN_PARAMETER)
+      .describe(
+        "The distribution tenant's parameter holding the domain its users sign in on: the login's origin path " +
+          'carries it (with the tenant parameter), so the login sets its cookies, checks the Origin and signs ' +
+          'CloudFront cookies for that domain.',
+      ),
     originPath: oneOf(ORIGIN_PATH_MODES)
       .default('rewrite')
       .describe(
@@ -36,8 +48,21 @@ export const distributionTenantSchema = strictObject(
           'which is sound only because the gate refuses a credential of any other tenant first.',
       ),
   },
-  'an object: { "parameter": "tenant", "originPath": "rewrite" | "parameter" }',
-);
+  'an object: { "parameter": "tenant", "originPath": "rewrite" | "parameter", "domainParameter": "domain" }',
+).superRefine((section, ctx) => {
+  if (section.domainParameter === section.parameter)
+    ctx.addIssue({ code: 'custom', path: ['domainParameter'], message: 'must differ from "parameter"' });
+});
+
+/**
+ * The login origin's `OriginPath` on a multi-tenant distribution: CloudFront fills each `{{name}}` with the called
+ * distribution tenant's parameter (docs/platform.md#multi-tenant-distributions), so the login receives
+ * `/<tenant>/<domain>/auth/session` and learns, from something only CloudFront sets, which tenant's domain the
+ * viewer called (login/site.ts reads it back).
+ */
+export function loginOriginPath(section: { parameter: string; domainParameter: string }): string {
+  return `/{{${section.parameter}}}/{{${section.domainParameter}}}`;
+}
 
 /** The gate targets a deploy, attach or `npm start` can choose (deploy/attach.ts GateKind). */
 type GateTarget = 'lambda-edge' | 'cloudfront-function';

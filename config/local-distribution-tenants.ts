@@ -10,9 +10,8 @@
  * Browsers resolve every `*.localhost` name to the loopback address, so no hosts file is needed.
  */
 import { z } from 'zod';
+import { DOMAIN_NAME as HOST } from './distribution-tenant';
 import { matching, strictObject, text } from './fields';
-
-const HOST = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 
 export const distributionTenantsSchema = z
   .array(

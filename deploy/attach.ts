@@ -53,6 +53,7 @@ import { distributionTenantTargetProblem, PARAMETER_NAME } from '../config/distr
 import { AUTH_PATH_PATTERN } from '../lib/auth-path';
 import { TenantGateError } from '../lib/errors';
 import { dropTrustedSigners, ensureTenantParameter, isMultiTenant } from './multi-tenant';
+import { convergeLoginOriginPath } from './login-origin-path';
 
 export const DEFAULT_MARKER = 'tenant-gate';
 export const DEFAULT_AUTH_PATH_PATTERN = AUTH_PATH_PATTERN;
@@ -150,6 +151,12 @@ export interface AttachPlan {
    * distribution tenants hold values for it.
    */
   readonly tenantParameter?: string | undefined;
+  /**
+   * The distribution-tenant parameter holding the sign-in domain (config `distributionTenant.domainParameter`): with
+   * `tenantParameter` and `auth`, the login origin's OriginPath becomes `/{{tenant}}/{{domain}}`
+   * (deploy/login-origin-path.ts) and the parameter is declared when missing.
+   */
+  readonly domainParameter?: string | undefined;
 }
 
 export interface DetachOptions {
@@ -320,6 +327,13 @@ function checkPlan(plan: AttachPlan, marker: string): void {
       invalidPlan(`plan.tenantParameter: "${plan.tenantParameter}" is not a parameter name the gate reads`);
     const problem = distributionTenantTargetProblem({ distributionTenant: plan.tenantParameter }, gate.kind);
     if (problem !== undefined) invalidPlan(problem);
+    // The login on a multi-tenant distribution must learn the domain called (login/site.ts): fail closed.
+    if (plan.auth !== undefined && plan.domainParameter === undefined)
+      invalidPlan('plan.domainParameter is required with plan.tenantParameter and plan.auth (the login per domain)');
+  }
+  if (plan.domainParameter !== undefined) {
+    if (!PARAMETER_NAME.test(plan.domainParameter) || plan.domainParameter === plan.tenantParameter)
+      invalidPlan(`plan.domainParameter: "${plan.domainParameter}" is not a parameter name beside the tenant's`);
   }
   if (plan.auth?.originAccessControlId !== undefined && plan.auth.originAccessControlId.length === 0)
     invalidPlan('plan.auth.originAccessControlId must not be empty');
@@ -869,6 +883,13 @@ export function attach(config: DistributionConfig, plan: AttachPlan): AttachEdit
         `distributionTenant needs a multi-tenant distribution (ConnectionMode "tenant-only"); this one is standard, where the gate would refuse every request (503 distribution_tenant_unavailable)`,
       );
     ensureTenantParameter(next, plan.tenantParameter, changes);
+  }
+  if (plan.auth !== undefined) {
+    const site =
+      plan.tenantParameter === undefined || plan.domainParameter === undefined
+        ? undefined
+        : { parameter: plan.tenantParameter, domainParameter: plan.domainParameter };
+    convergeLoginOriginPath(next, plan.auth.originId, site, changes);
   }
 
   if (next.Origins !== undefined) next.Origins.Quantity = origins.length;

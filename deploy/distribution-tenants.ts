@@ -39,6 +39,12 @@ export interface TenantSpec {
   readonly parameter: string;
   readonly tenant: string;
   readonly connectionGroupId?: string | undefined;
+  /**
+   * The parameter holding the domain the tenant's users sign in on (`distributionTenant.domainParameter`, with a
+   * login): the login's origin path carries it (deploy/login-origin-path.ts). Set to the first domain, unless it
+   * already names one of the tenant's domains (the operator's choice then stays).
+   */
+  readonly domainParameter?: string | undefined;
 }
 
 export interface TenantChange {
@@ -142,16 +148,30 @@ async function checkDistribution(client: Client, spec: TenantSpec): Promise<void
       'ERR_TENANT_NOT_MULTI_TENANT',
       `distribution ${spec.distributionId} is not a multi-tenant distribution (ConnectionMode "tenant-only")`,
     );
-  if (tenantParameterDefinition(config, spec.parameter) === undefined)
-    throw new DistributionTenantError(
-      'ERR_TENANT_NOT_MULTI_TENANT',
-      `distribution ${spec.distributionId} declares no parameter "${spec.parameter}": run tenant-gate attach first (it adds the definition)`,
-    );
+  for (const name of [spec.parameter, ...(spec.domainParameter === undefined ? [] : [spec.domainParameter])])
+    if (tenantParameterDefinition(config, name) === undefined)
+      throw new DistributionTenantError(
+        'ERR_TENANT_NOT_MULTI_TENANT',
+        `distribution ${spec.distributionId} declares no parameter "${name}": run tenant-gate attach first (it adds the definition)`,
+      );
 }
 
-function withParameter(parameters: Readonly<Record<string, string>>, name: string, value: string): Parameter[] {
-  const merged: Record<string, string> = { ...parameters, [name]: value };
+function withParameters(
+  parameters: Readonly<Record<string, string>>,
+  values: Readonly<Record<string, string>>,
+): Parameter[] {
+  const merged: Record<string, string> = { ...parameters, ...values };
   return Object.entries(merged).map(([Name, Value]) => ({ Name, Value }));
+}
+
+/** The parameters tenant-gate sets on `spec`'s tenant: its tenant id and, with a login, its sign-in domain. */
+function wantedParameters(spec: TenantSpec, existing: Readonly<Record<string, string>>): Record<string, string> {
+  const wanted: Record<string, string> = { [spec.parameter]: spec.tenant };
+  if (spec.domainParameter !== undefined) {
+    const current = existing[spec.domainParameter];
+    wanted[spec.domainParameter] = current !== undefined && spec.domains.includes(current) ? current : spec.domains[0]!;
+  }
+  return wanted;
 }
 
 /**
@@ -181,7 +201,7 @@ async function addOnce(client: Client, spec: TenantSpec): Promise<TenantChange> 
         DistributionId: spec.distributionId,
         Name: spec.name,
         Domains: spec.domains.map((Domain) => ({ Domain })),
-        Parameters: [{ Name: spec.parameter, Value: spec.tenant }],
+        Parameters: withParameters({}, wantedParameters(spec, {})),
         Enabled: true,
         ...(spec.connectionGroupId === undefined ? {} : { ConnectionGroupId: spec.connectionGroupId }),
       }),
@@ -204,11 +224,12 @@ async function addOnce(client: Client, spec: TenantSpec): Promise<TenantChange> 
     existing.domains.length === spec.domains.length && spec.domains.every((d) => existing.domains.includes(d));
   if (!sameDomains)
     changes.push(`${spec.name}: domains ${existing.domains.join(', ') || '(none)'} → ${spec.domains.join(', ')}`);
-  const before = existing.parameters[spec.parameter];
-  if (before !== spec.tenant)
-    changes.push(
-      `${spec.name}: parameter ${spec.parameter} ${before === undefined ? '(none)' : before} → ${spec.tenant}`,
-    );
+  const wanted = wantedParameters(spec, existing.parameters);
+  for (const [name, value] of Object.entries(wanted)) {
+    const before = existing.parameters[name];
+    if (before !== value)
+      changes.push(`${spec.name}: parameter ${name} ${before === undefined ? '(none)' : before} → ${value}`);
+  }
   if (changes.length === 0) return { tenant: existing, changes };
   await checkDistribution(client, spec);
   const out = await client.send(
@@ -216,7 +237,7 @@ async function addOnce(client: Client, spec: TenantSpec): Promise<TenantChange> 
       Id: existing.id,
       IfMatch: existing.etag,
       Domains: spec.domains.map((Domain) => ({ Domain })),
-      Parameters: withParameter(existing.parameters, spec.parameter, spec.tenant),
+      Parameters: withParameters(existing.parameters, wanted),
     }),
   );
   return { tenant: recordOf(out.DistributionTenant, out.ETag), changes };

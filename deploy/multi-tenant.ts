@@ -23,22 +23,33 @@ export function tenantParameterDefinition(config: DistributionConfig, name: stri
  * distribution tenant without its tenant id; no default, since a default would bind every tenant that gives none to
  * that one tenant's files.
  */
-export function requiredTenantParameter(name: string): ParameterDefinition {
-  return {
-    Name: name,
-    Definition: {
-      StringSchema: { Required: true, Comment: 'tenant-gate: the tenant id whose files this tenant’s domains serve' },
-    },
-  };
+export function requiredTenantParameter(name: string, holds: ParameterHolds = 'tenant'): ParameterDefinition {
+  return { Name: name, Definition: { StringSchema: { Required: true, Comment: PARAMETER_COMMENTS[holds] } } };
 }
 
+/** What a parameter attach declares holds: the tenant id, or the domain the tenant's users sign in on. */
+export type ParameterHolds = 'tenant' | 'domain';
+
+const PARAMETER_COMMENTS: Record<ParameterHolds, string> = {
+  tenant: 'tenant-gate: the tenant id whose files this tenant’s domains serve',
+  domain: 'tenant-gate: the domain this tenant’s users sign in on (the login’s cookies and CloudFront policy)',
+};
+
 /** Adds the tenant parameter's definition to `config` (mutated) when it has none; an existing one is left as it is. */
-export function ensureTenantParameter(config: DistributionConfig, name: string, changes: string[]): void {
+export function ensureTenantParameter(
+  config: DistributionConfig,
+  name: string,
+  changes: string[],
+  holds: ParameterHolds = 'tenant',
+): void {
   if (tenantParameterDefinition(config, name) !== undefined) return;
-  const definitions = [...parameterDefinitionsOf(config), requiredTenantParameter(name)];
+  const definitions = [...parameterDefinitionsOf(config), requiredTenantParameter(name, holds)];
   config.TenantConfig = { ...config.TenantConfig, ParameterDefinitions: definitions };
   changes.push(
-    `TenantConfig.ParameterDefinitions: added "${name}" (string, required): the tenant id of each distribution tenant`,
+    `TenantConfig.ParameterDefinitions: added "${name}" (string, required): ` +
+      (holds === 'tenant'
+        ? 'the tenant id of each distribution tenant'
+        : 'the sign-in domain of each distribution tenant'),
   );
 }
 

@@ -66,6 +66,8 @@ export interface PackageManifest {
    * the multi-tenant distribution, and deploy refuses the Lambda@Edge gate with it (config/distribution-tenant.ts).
    */
   readonly distributionTenantParameter?: string | null;
+  /** `distributionTenant.domainParameter`: attach puts it in the login origin's OriginPath. */
+  readonly distributionTenantDomainParameter?: string | null;
   /**
    * What the login's origin request policy (`TenantGateLoginOriginRequestPolicy`) forwards: the headers and the
    * cookie the login reads, and CloudFront-Viewer-Address (login/origin-request.ts). Without a login section, the
@@ -282,6 +284,7 @@ export async function packageArtifacts(options: PackageOptions): Promise<Package
     cloudFrontKeys,
     requireSignatures,
     distributionTenantParameter: config.distributionTenant?.parameter ?? null,
+    distributionTenantDomainParameter: config.distributionTenant?.domainParameter ?? null,
     loginOriginRequest: loginOriginRequest({
       cookieName: config.cookieName,
       login: { identity: { tokenHeader: config.login?.identity.tokenHeader ?? LOGIN_DEFAULTS.tokenHeader } },

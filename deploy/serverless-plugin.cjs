@@ -282,6 +282,8 @@ class TenantGatePlugin {
     const { readManifest } = require('./serverless-vars.cjs');
     if (readManifest().distributionTenantParameter)
       argv.push('--tenant-parameter', readManifest().distributionTenantParameter);
+    if (readManifest().distributionTenantDomainParameter)
+      argv.push('--domain-parameter', readManifest().distributionTenantDomainParameter);
     if (readManifest().requireSignatures) {
       if (!outputs.TenantGateKeyGroupId)
         throw new this.serverless.classes.Error('tenant-gate: login.cloudfront is set but the stack has no key group');

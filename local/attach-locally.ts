@@ -71,6 +71,7 @@ export function localAttachPlan(config: GateConfig, gate: GateRuntime): AttachPl
     trustedKeyGroupId: config.login?.cloudfront ? LOCAL_STAND_INS.keyGroupId : undefined,
     responseHeadersPolicyId: LOCAL_STAND_INS.responseHeadersPolicyId,
     tenantParameter: config.distributionTenant?.parameter,
+    domainParameter: config.distributionTenant?.domainParameter,
   };
 }
 

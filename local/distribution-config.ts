@@ -9,6 +9,7 @@
  * not guessed); an unmapped origin answers 502 with a note saying how to map it, and a function other than the
  * gate is left out with a note, so the rest of the distribution can still be tried.
  */
+import { fillOriginPath } from './origin-path';
 import type {
   CacheBehavior,
   DefaultCacheBehavior,
@@ -54,6 +55,8 @@ export interface LocalBindings {
   originAccessControl(id: string): OriginAccessControl | undefined;
   policies: PolicyCatalog;
   note(message: string): void;
+  /** The distribution tenant's parameters, filled into `{{name}}` placeholders of origin paths (multi-tenant). */
+  parameters?: Readonly<Record<string, string>> | undefined;
 }
 
 export interface LocalDistributionModel {
@@ -213,6 +216,12 @@ export function localDistributionFrom(config: DistributionConfig, bindings: Loca
       bindings.note(`${at}: response headers policy ${policies.responseHeadersPolicy!.name}: ${part} is not emulated`);
     const readTimeout =
       target.config.CustomOriginConfig?.OriginReadTimeout ?? target.config.S3OriginConfig?.OriginReadTimeout;
+    let originPath: string;
+    try {
+      originPath = fillOriginPath(target.config.OriginPath ?? '', bindings.parameters ?? {});
+    } catch (error) {
+      throw new LocalDistributionError(`${at}: origin ${target.config.Id ?? '?'}: ${(error as Error).message}`);
+    }
     return {
       pathPattern,
       origin: target.origin,
@@ -223,6 +232,7 @@ export function localDistributionFrom(config: DistributionConfig, bindings: Loca
       ...(trustedKeyGroup === undefined ? {} : { trustedKeyGroup }),
       ...(originAccessControl === undefined ? {} : { originAccessControl }),
       ...(readTimeout === undefined ? {} : { originReadTimeoutSeconds: readTimeout }),
+      ...(originPath === '' ? {} : { originPath }),
       ...functionsOf(behavior, at, bindings),
     };
   });

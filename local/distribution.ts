@@ -63,6 +63,8 @@ export interface Behavior {
   originDomainName?: string;
   /** The origin's origin access control: CloudFront signs what it sends there. */
   originAccessControl?: OriginAccessControl;
+  /** The origin's `OriginPath`, placeholders filled (local/origin-path.ts): put before the forwarded uri. */
+  originPath?: string;
   /** The origin's `OriginReadTimeout`; 30 s by default. */
   originReadTimeoutSeconds?: number;
 }
@@ -326,7 +328,12 @@ export class Distribution {
   }
 
   /** Signed under the origin's access control, answered within its read timeout (504 after, as CloudFront). */
-  async #fetchOrigin(behavior: Behavior, request: EdgeRequest, now: number): Promise<EdgeResponse> {
+  async #fetchOrigin(behavior: Behavior, viewerRequest: EdgeRequest, now: number): Promise<EdgeResponse> {
+    // CloudFront puts the origin path first, then signs what it sends (the signature covers the full path).
+    const request =
+      behavior.originPath === undefined
+        ? viewerRequest
+        : { ...viewerRequest, uri: behavior.originPath + viewerRequest.uri };
     const signed =
       behavior.originAccessControl === undefined
         ? request

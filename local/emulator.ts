@@ -410,6 +410,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     };
     const bindingsFor = (tenant: LocalDistributionTenant | undefined): LocalBindings => ({
       ...bindings,
+      parameters: tenant?.parameters,
       edgeFunction: (arn, kind) =>
         kind === 'lambda-edge' && arn === LOCAL_STAND_INS.lambdaEdgeArn
           ? gateFunction('lambda-edge', tenant)

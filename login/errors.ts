@@ -38,6 +38,13 @@ export type LoginErrorCode =
   /** An IP binding the configuration requires (bindIp: always) could not be made. */
   | 'ip_binding_required'
   | 'origin_not_allowed'
+  /**
+   * Multi-tenant distribution: the path lacks the `/<tenant>/<domain>` the login origin's OriginPath puts first, or
+   * holds no valid tenant or domain (login/site.ts). Fail closed: whose domain was called is unknown.
+   */
+  | 'site_unknown'
+  /** Multi-tenant distribution: an identity or session of another tenant than the domain's (the gate's code). */
+  | 'tenant_domain_mismatch'
   | 'not_found'
   | 'method_not_allowed'
   /**
@@ -68,6 +75,8 @@ export const LOGIN_ERROR_STATUS: { readonly [code in LoginErrorCode]: number } =
   ip_binding_unavailable: 400,
   ip_binding_required: 400,
   origin_not_allowed: 403,
+  site_unknown: 404,
+  tenant_domain_mismatch: 403,
   not_found: 404,
   method_not_allowed: 405,
   revocation_unavailable: 503,

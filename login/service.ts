@@ -25,6 +25,7 @@ import { LOGIN_QUERY_PARAMETERS } from './origin-request';
 import { notBeforeOf, revoke, type EntryStore } from '../deploy/revocation-store';
 import { revocation } from '../src/revocation';
 import { isIpv4, viewerIp } from './viewer-ip';
+import { checkSiteTenant, sitePath, type Site } from './site';
 
 export interface LoginRequest {
   method: string;
@@ -125,7 +126,8 @@ export function createLoginService(config: LoginGateConfig, deps: LoginDeps): Lo
   const minter = createTenantTokenMinter(config);
   // The same verifier and keys as the edge gate: a session this origin accepts is one the edge accepts.
   const sessions = createTokenVerifier(config, nodeBase64url);
-  const ownOrigin = `https://${config.domain}`;
+  /** The domain the viewer called: the distribution tenant's on a multi-tenant distribution (login/site.ts). */
+  const domainOf = (site: Site | undefined): string => (site === undefined ? config.domain : site.domain);
   const signedCookies = login.cloudfront !== null && login.cloudfront.signedCookies;
   // `/auth/grants` exists only where the gate serves grants.
   const routes = config.grants === null ? ROUTES : { ...ROUTES, [GRANTS_PATH]: ['POST'] };
@@ -181,9 +183,10 @@ export function createLoginService(config: LoginGateConfig, deps: LoginDeps): Lo
    * Cross-site request forgery: a state-changing request that names an Origin must come from the CDN host
    * itself or an allowed app origin. (Browsers always send Origin on POST and DELETE.)
    */
-  function checkOrigin(request: LoginRequest): void {
+  function checkOrigin(request: LoginRequest, site: Site | undefined): void {
     const origin = request.header('origin');
-    if (origin === undefined || origin === ownOrigin || config.corsOrigins.includes(origin)) return;
+    // On a multi-tenant distribution "itself" is the distribution tenant's domain, never another tenant's.
+    if (origin === undefined || origin === `https://${domainOf(site)}` || config.corsOrigins.includes(origin)) return;
     throw new LoginError('origin_not_allowed', 'origin');
   }
 
@@ -265,8 +268,8 @@ export function createLoginService(config: LoginGateConfig, deps: LoginDeps): Lo
     return ip;
   }
 
-  async function createSession(request: LoginRequest): Promise<LoginResponse> {
-    checkOrigin(request);
+  async function createSession(request: LoginRequest, site: Site | undefined): Promise<LoginResponse> {
+    checkOrigin(request, site);
     const body = readJson(request, false);
     if (typeof body !== 'object' || body === null || Array.isArray(body))
       throw new LoginError('malformed_request', 'body must be an object');
@@ -279,6 +282,7 @@ export function createLoginService(config: LoginGateConfig, deps: LoginDeps): Lo
     const loading = keys();
     loading.catch(() => undefined);
     const who = await identity.verify(token, iat);
+    checkSiteTenant(site, who.tenant);
     // Session binding applies to the CloudFront cookies: the tenant token has no IP claim (src/token.ts).
     if (requested && !signedCookies)
       throw new LoginError('ip_binding_unavailable', 'no CloudFront signed cookies to bind');
@@ -300,7 +304,7 @@ export function createLoginService(config: LoginGateConfig, deps: LoginDeps): Lo
       if (loaded.cloudfront === null) throw new LoginError('internal_error', 'no CloudFront private key loaded');
       // DateLessThan = the tenant token's exp: the CloudFront grant never outlives the session.
       const policy = customPolicy({
-        resource: cookieResource(config),
+        resource: cookieResource({ domain: domainOf(site), pathPrefix: config.pathPrefix }),
         dateLessThan: exp,
         ...(ip === undefined ? {} : { ip }),
       });
@@ -314,16 +318,17 @@ export function createLoginService(config: LoginGateConfig, deps: LoginDeps): Lo
     );
   }
 
-  async function readSession(request: LoginRequest): Promise<LoginResponse> {
+  async function readSession(request: LoginRequest, site: Site | undefined): Promise<LoginResponse> {
     const { token, sub } = await session(request, now());
+    checkSiteTenant(site, token.tenant);
     // Who is signed in, for a new tab: the session token's own claims, never a credential.
     const response = json(200, { tenant: token.tenant, sub, expires: token.exp });
     Object.assign(response.headers, corsHeaders(allowedOrigin(request)));
     return response;
   }
 
-  async function deleteSession(request: LoginRequest): Promise<LoginResponse> {
-    checkOrigin(request);
+  async function deleteSession(request: LoginRequest, site: Site | undefined): Promise<LoginResponse> {
+    checkOrigin(request, site);
     const everywhere = new URLSearchParams(request.query ?? '').getAll(EVERYWHERE_PARAM);
     if (everywhere.length > 1 || (everywhere.length === 1 && everywhere[0] !== '1'))
       throw new LoginError('malformed_request', `${EVERYWHERE_PARAM} must be 1`);
@@ -331,6 +336,7 @@ export function createLoginService(config: LoginGateConfig, deps: LoginDeps): Lo
       // Only the signed-in user, from a valid session: nobody signs out someone else.
       const at = now();
       const { token } = await session(request, at);
+      checkSiteTenant(site, token.tenant);
       if (token.subject === undefined) throw new LoginError('invalid_session', 'no sub to revoke');
       if (revocations === undefined) throw new LoginError('revocation_unavailable', 'revocation is off');
       try {
@@ -363,18 +369,26 @@ export function createLoginService(config: LoginGateConfig, deps: LoginDeps): Lo
     return json(200, { notBefore: await notBefore(token) });
   }
 
-  async function links(request: LoginRequest): Promise<LoginResponse> {
-    checkOrigin(request);
+  async function links(request: LoginRequest, site: Site | undefined): Promise<LoginResponse> {
+    checkOrigin(request, site);
     const body = parseLinkRequest(readJson(request, true), login);
     const iat = now();
     const { token, sub } = await session(request, iat);
+    checkSiteTenant(site, token.tenant);
     // The tenant always comes from the session; a body naming another one is a cross-tenant attempt.
     if (body.tenant !== undefined && body.tenant !== token.tenant)
       throw new LoginError('tenant_mismatch', 'body tenant');
     const ip = binding(request, body.bindIp);
     const loaded = await keys();
     const made = await createLinks(
-      { config, login, minter, signingKey: loaded.signing, cloudfrontKey: loaded.cloudfront },
+      // Links open on the domain they were made on: a distribution tenant's own on a multi-tenant distribution.
+      {
+        config: { ...config, domain: domainOf(site) },
+        login,
+        minter,
+        signingKey: loaded.signing,
+        cloudfrontKey: loaded.cloudfront,
+      },
       { sub, tenant: token.tenant, scopeClaims: token.scopeClaims },
       body.paths,
       iat,
@@ -388,17 +402,19 @@ export function createLoginService(config: LoginGateConfig, deps: LoginDeps): Lo
   }
 
   /** `POST /auth/grants`: a folder grant for the signed-in user's tenant (login/grants.ts). */
-  async function grants(request: LoginRequest): Promise<LoginResponse> {
-    checkOrigin(request);
+  async function grants(request: LoginRequest, site: Site | undefined): Promise<LoginResponse> {
+    checkOrigin(request, site);
     const body = parseGrantRequest(readJson(request, true), config);
     const iat = now();
     const { token, sub } = await session(request, iat);
+    checkSiteTenant(site, token.tenant);
     if (body.tenant !== undefined && body.tenant !== token.tenant)
       throw new LoginError('tenant_mismatch', 'body tenant');
     const ip = binding(request, body.bindIp);
     const loaded = await keys();
     const grant = await mintGrant(
-      config,
+      // A grant opens on the domain it was made on, as links do.
+      { ...config, domain: domainOf(site) },
       loaded.signing,
       {
         tenant: token.tenant,
@@ -417,17 +433,27 @@ export function createLoginService(config: LoginGateConfig, deps: LoginDeps): Lo
     return response;
   }
 
+  /** The viewer's path for the `Allow` header of a refusal: the path as it came when it has no valid site. */
+  function viewerPath(path: string): string {
+    try {
+      return sitePath(config, path).path;
+    } catch {
+      return path;
+    }
+  }
+
   async function route(request: LoginRequest): Promise<LoginResponse> {
-    const methods = routes[request.path];
+    const { site, path } = sitePath(config, request.path);
+    const methods = routes[path];
     if (methods === undefined) throw new LoginError('not_found', 'route');
     if (request.method === 'OPTIONS') return preflight(request, methods);
     if (!methods.includes(request.method)) throw new LoginError('method_not_allowed', request.method);
-    if (request.path === LINKS_PATH) return links(request);
-    if (request.path === GRANTS_PATH) return grants(request);
-    if (request.path === REVOCATION_PATH) return revocationOf(request);
-    if (request.method === 'POST') return createSession(request);
-    if (request.method === 'GET') return readSession(request);
-    return deleteSession(request);
+    if (path === LINKS_PATH) return links(request, site);
+    if (path === GRANTS_PATH) return grants(request, site);
+    if (path === REVOCATION_PATH) return revocationOf(request);
+    if (request.method === 'POST') return createSession(request, site);
+    if (request.method === 'GET') return readSession(request, site);
+    return deleteSession(request, site);
   }
 
   return {
@@ -447,8 +473,9 @@ export function createLoginService(config: LoginGateConfig, deps: LoginDeps): Lo
         });
         const response = json(refused.status, { error: refused.code });
         Object.assign(response.headers, corsHeaders(allowedOrigin(request)));
-        if (refused.code === 'method_not_allowed' && routes[request.path] !== undefined) {
-          response.headers.allow = [...routes[request.path]!, 'OPTIONS'].join(', ');
+        const methods = routes[viewerPath(request.path)];
+        if (refused.code === 'method_not_allowed' && methods !== undefined) {
+          response.headers.allow = [...methods, 'OPTIONS'].join(', ');
         }
         if (refused.status === 401) response.headers['www-authenticate'] = 'Bearer realm="tenant-gate"';
         if (refused.status === 503) response.headers['retry-after'] = String(RETRY_AFTER_SECONDS);

@@ -154,11 +154,11 @@ describe('Lambda@Edge', () => {
 
 describe('configuration', () => {
   it.each([
-    [{ parameter: 'tenant' }, { parameter: 'tenant', originPath: 'rewrite' }],
-    [{}, { parameter: 'tenant', originPath: 'rewrite' }],
+    [{ parameter: 'tenant' }, { parameter: 'tenant', domainParameter: 'domain', originPath: 'rewrite' }],
+    [{}, { parameter: 'tenant', domainParameter: 'domain', originPath: 'rewrite' }],
     [
-      { parameter: 'TenantId', originPath: 'parameter' },
-      { parameter: 'TenantId', originPath: 'parameter' },
+      { parameter: 'TenantId', originPath: 'parameter', domainParameter: 'Host' },
+      { parameter: 'TenantId', domainParameter: 'Host', originPath: 'parameter' },
     ],
   ])('%j → %j', (input, output) => {
     expect(validateConfig({ ...CONFIG, distributionTenant: input }).distributionTenant).toEqual(output);
@@ -170,6 +170,8 @@ describe('configuration', () => {
     [{ parameter: 'x'.repeat(65) }, /distributionTenant.parameter/],
     [{ originPath: 'both' }, /distributionTenant.originPath/],
     [{ parameter: 'tenant', other: 1 }, /distributionTenant/],
+    [{ domainParameter: '{{domain}}' }, /distributionTenant.domainParameter/],
+    [{ parameter: 'tenant', domainParameter: 'tenant' }, /distributionTenant.domainParameter: must differ/],
   ])('%j is refused', (input, message) => {
     expect(() => validateConfig({ ...CONFIG, distributionTenant: input })).toThrow(message);
   });

@@ -234,6 +234,7 @@ const OPTIONS = {
   'key-group': { type: 'string' },
   'response-headers-policy': { type: 'string' },
   'tenant-parameter': { type: 'string' },
+  'domain-parameter': { type: 'string' },
   'clone-missing-behavior': { type: 'boolean' },
   'owned-key-group': { type: 'string', multiple: true },
   'owned-response-headers-policy': { type: 'string', multiple: true },
@@ -277,6 +278,9 @@ changed the distribution meanwhile.
   --key-group ID                trusted key group required on the gated behaviors (signed cookies)
   --tenant-parameter NAME       a multi-tenant distribution: the distribution-tenant parameter the gate reads,
                                 declared in TenantConfig if missing (default: --config's distributionTenant.parameter)
+  --domain-parameter NAME       with --tenant-parameter and --auth-origin: the parameter holding each tenant's sign-in
+                                domain; the login origin's OriginPath becomes /{{tenant}}/{{domain}}
+                                (default: --config's distributionTenant.domainParameter)
   --response-headers-policy ID  response headers policy for the gated behaviors that keeps files private in browsers
                                 (Cache-Control: private, no-cache; stack output TenantGatePrivateFilesHeadersPolicyId);
                                 a behavior with a policy of its own keeps it (said in the changes) unless --force
@@ -328,6 +332,7 @@ changed the distribution meanwhile.
       // A multi-tenant distribution (config distributionTenant): the parameter the gate reads, declared if missing.
       tenantParameter: v['tenant-parameter'] ?? gateConfig?.distributionTenant?.parameter,
       grants: grantsPattern === null ? undefined : { pathPattern: grantsPattern, from: pathPatterns[0]! },
+      domainParameter: v['domain-parameter'] ?? gateConfig?.distributionTenant?.domainParameter,
       gate: ref,
       auth:
         v['auth-origin'] === undefined

@@ -93,6 +93,8 @@ Every change is read with its ETag and written with IfMatch; every change is lis
               parameter,
               tenant: v.tenant ?? name,
               connectionGroupId: v['connection-group-id'],
+              // With a login, the login's origin path carries the sign-in domain (the login per domain).
+              domainParameter: gate?.login === undefined ? undefined : gate.distributionTenant?.domainParameter,
             },
             new RegExp(gate?.tenantPattern ?? DEFAULTS.tenantPattern),
           )

@@ -171,8 +171,12 @@ async function signOutEverywhere(): Promise<void> {
 
 /** A link as the login function makes it for the real distribution, opened on this local one instead. */
 function localized(url: string): string {
-  const prefix = `https://${demo.domain}`;
-  return url.startsWith(prefix) ? `${location.origin}${url.slice(prefix.length)}` : url;
+  // On the multi-tenant demo a link names the distribution tenant's own domain: this page's host name.
+  for (const host of [demo.domain, location.hostname]) {
+    const prefix = `https://${host}/`;
+    if (url.startsWith(prefix)) return `${location.origin}/${url.slice(prefix.length)}`;
+  }
+  return url;
 }
 
 async function makeLink(path: string): Promise<void> {

@@ -60,7 +60,13 @@ export interface DoctorExpectations {
   readonly now?: number | undefined;
   /** The gate config's `distributionTenant` (config/distribution-tenant.ts); absent: the mode is off. */
   readonly distributionTenant?:
-    { readonly parameter: string; readonly originPath: 'rewrite' | 'parameter' } | undefined;
+    | {
+        readonly parameter: string;
+        readonly originPath: 'rewrite' | 'parameter';
+        /** Default `DEFAULT_DOMAIN_PARAMETER` (config/distribution-tenant.ts). */
+        readonly domainParameter?: string | undefined;
+      }
+    | undefined;
   /** The distribution tenants of a multi-tenant distribution (read live: deploy/distribution-tenants.ts). */
   readonly distributionTenants?:
     | readonly {

@@ -145,7 +145,8 @@ describe('tenants add', () => {
     const config = JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'gatekeeper.config.json'), 'utf8'));
     writeFileSync(
       join(cwd, 'gatekeeper.config.json'),
-      JSON.stringify({ ...config, $schema: undefined, distributionTenant: { parameter: 'tid' } }),
+      // Without a login: no sign-in domain to set (see "tenants add with a login" below).
+      JSON.stringify({ ...config, $schema: undefined, login: undefined, distributionTenant: { parameter: 'tid' } }),
     );
     fake.distributions.set(
       ID,
@@ -153,6 +154,70 @@ describe('tenants add', () => {
     );
     await add();
     expect([...fake.tenants.values()][0]?.tenant.Parameters).toEqual([{ Name: 'tid', Value: 'acme' }]);
+  });
+});
+
+describe('tenants add with a login (the login per domain)', () => {
+  const AUTH = {
+    pathPattern: '/auth/*',
+    originDomainName: 'k3x7vq2mzl5ubd4hwe6rtyjaoi0pnsfc.lambda-url.us-east-1.on.aws',
+    originId: 'tenant-gate-auth',
+  } as const;
+  beforeEach(() => {
+    const config = JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'gatekeeper.config.json'), 'utf8'));
+    writeFileSync(
+      join(cwd, 'gatekeeper.config.json'),
+      JSON.stringify({ ...config, $schema: undefined, distributionTenant: { parameter: 'tenant' } }),
+    );
+    const plan = { pathPatterns: ['/files/*'], gate: CF_FUNCTION, auth: AUTH, tenantParameter: 'tenant' };
+    fake.distributions.set(ID, attach(MULTI, { ...plan, domainParameter: 'domain' }).config);
+  });
+  const parameters = () => [...fake.tenants.values()][0]?.tenant.Parameters;
+
+  it('sets the domain parameter to the first domain, beside the tenant id', async () => {
+    const run = await add('--domain', 'acme.app.example.com');
+    expect(run.code).toBe(0);
+    expect(parameters()).toEqual([
+      { Name: 'tenant', Value: 'acme' },
+      { Name: 'domain', Value: 'files.acme.com' },
+    ]);
+  });
+
+  it('keeps a domain parameter that names one of the domains, and converges one that does not', async () => {
+    await add('--domain', 'acme.app.example.com');
+    const kept = await runCli(
+      ['tenants', 'add', '--distribution-id', ID, '--name', 'acme', '--domain', 'acme.app.example.com'],
+      cwd,
+    );
+    expect(kept.out).toBe(
+      'acme: domains files.acme.com, acme.app.example.com → acme.app.example.com\nacme: parameter domain files.acme.com → acme.app.example.com\n',
+    );
+    expect(parameters()).toContainEqual({ Name: 'domain', Value: 'acme.app.example.com' });
+    const again = await runCli(
+      [
+        'tenants',
+        'add',
+        '--distribution-id',
+        ID,
+        '--name',
+        'acme',
+        '--domain',
+        'files.acme.com',
+        '--domain',
+        'acme.app.example.com',
+      ],
+      cwd,
+    );
+    expect(again.out).toBe('acme: domains acme.app.example.com → files.acme.com, acme.app.example.com\n');
+    expect(parameters()).toContainEqual({ Name: 'domain', Value: 'acme.app.example.com' });
+  });
+
+  it('refuses a distribution that does not declare the domain parameter (attach first)', async () => {
+    fake.distributions.set(ID, ATTACHED);
+    const run = await add();
+    expect(run.code).not.toBe(0);
+    expect(run.err).toMatch(/declares no parameter "domain"/);
+    expect(fake.tenants.size).toBe(0);
   });
 });
 

@@ -219,6 +219,8 @@ const TABLE: [fixture: string, expectations: DoctorExpectations, codes: [Finding
       ['TENANT_PARAMETER_UNDECLARED', 'error'],
       ['DISTRIBUTION_TENANT_WITHOUT_PARAMETER', 'error'],
       ['ORIGIN_PATH_PARAMETER', 'error'],
+      ['LOGIN_ORIGIN_PATH_MISSING', 'error'],
+      ['DISTRIBUTION_TENANT_DOMAIN_PARAMETER', 'error'],
     ],
   ],
 ];

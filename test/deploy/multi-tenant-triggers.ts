@@ -85,5 +85,47 @@ export const MULTI_TENANT_TRIGGERS: Trigger[] = [
     },
     MODE,
   ],
+  // The login per domain (deploy/doctor/rules/login-site.ts): attached.json's login origin has no OriginPath.
+  [
+    'LOGIN_ORIGIN_PATH_MISSING',
+    'error',
+    (c) => (asMultiTenant(c), c.TenantConfig!.ParameterDefinitions!.push(requiredTenantParameter('domain', 'domain'))),
+    MODE,
+  ],
+  [
+    'LOGIN_ORIGIN_PATH_MISSING',
+    'error',
+    (c) => {
+      asMultiTenant(c);
+      for (const o of c.Origins?.Items ?? []) o.OriginPath = '/{{tenant}}';
+      c.TenantConfig!.ParameterDefinitions!.push(requiredTenantParameter('domain', 'domain'));
+    },
+    MODE,
+  ],
+  [
+    'LOGIN_ORIGIN_PATH_MISSING',
+    'error',
+    (c) => {
+      asMultiTenant(c);
+      const login = c.CacheBehaviors?.Items?.find((b) => b.PathPattern === '/auth/*')?.TargetOriginId;
+      for (const o of c.Origins?.Items ?? []) if (o.Id === login) o.OriginPath = '/{{tenant}}/{{domain}}';
+      const domain = requiredTenantParameter('domain', 'domain');
+      domain.Definition!.StringSchema!.DefaultValue = 'files.acme.com';
+      c.TenantConfig!.ParameterDefinitions!.push(domain);
+    },
+    MODE,
+  ],
+  [
+    'DISTRIBUTION_TENANT_DOMAIN_PARAMETER',
+    'error',
+    (c) => asMultiTenant(c),
+    {
+      ...MODE,
+      distributionTenants: [
+        { name: 'acme', domains: ['files.acme.com'], parameters: { tenant: 'acme', domain: 'files.acme.com' } },
+        { name: 'globex', domains: ['files.globex.com'], parameters: { tenant: 'globex', domain: 'files.acme.com' } },
+      ],
+    },
+  ],
   ['TENANT_BINDING_OFF', 'warning', (c) => asMultiTenant(c)],
 ];

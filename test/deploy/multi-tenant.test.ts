@@ -33,7 +33,13 @@ const AUTH = {
   originDomainName: 'k3x7vq2mzl5ubd4hwe6rtyjaoi0pnsfc.lambda-url.us-east-1.on.aws',
   originId: 'tenant-gate-auth',
 } as const;
-const PLAN: AttachPlan = { pathPatterns: ['/files/*'], gate: CF_FUNCTION, auth: AUTH, tenantParameter: 'tenant' };
+const PLAN: AttachPlan = {
+  pathPatterns: ['/files/*'],
+  gate: CF_FUNCTION,
+  auth: AUTH,
+  tenantParameter: 'tenant',
+  domainParameter: 'domain',
+};
 
 function attachError(run: () => unknown): AttachErrorCode {
   try {
@@ -84,8 +90,14 @@ describe('a multi-tenant DistributionConfig', () => {
       ],
     };
     const { config, changes } = attach(own, PLAN);
-    expect(config.TenantConfig).toEqual(own.TenantConfig);
-    expect(changes.some((c) => c.includes('ParameterDefinitions'))).toBe(false);
+    // Only the login's domain parameter is added (deploy/login-origin-path.ts); the tenant's stays the operator's.
+    expect(config.TenantConfig?.ParameterDefinitions).toEqual([
+      ...own.TenantConfig.ParameterDefinitions!,
+      requiredTenantParameter('domain', 'domain'),
+    ]);
+    expect(changes.filter((c) => c.includes('ParameterDefinitions'))).toEqual([
+      'TenantConfig.ParameterDefinitions: added "domain" (string, required): the sign-in domain of each distribution tenant',
+    ]);
   });
 
   it('detach takes the gate off and leaves the parameter definition (distribution tenants hold values for it)', () => {
@@ -93,6 +105,7 @@ describe('a multi-tenant DistributionConfig', () => {
     const detached = detach(attached, { authPathPattern: '/auth/*' }).config;
     const expected = structuredClone(base);
     ensureTenantParameter(expected, 'tenant', []);
+    ensureTenantParameter(expected, 'domain', [], 'domain');
     expect(detached).toEqual(expected);
   });
 

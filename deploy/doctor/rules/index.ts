@@ -31,6 +31,7 @@ import {
   tenantModeOnStandard,
   tenantParameterUndeclared,
 } from './multi-tenant';
+import { distributionTenantDomainParameter, loginOriginPathMissing } from './login-site';
 import { gatedOriginNotS3, s3OriginLegacyOai, s3OriginNoOac, s3WebsiteOrigin } from './origins';
 import {
   cacheKeyAuthorization,
@@ -79,5 +80,7 @@ export const RULES = [
   tenantParameterUndeclared,
   distributionTenantWithoutParameter,
   originPathParameter,
+  loginOriginPathMissing,
+  distributionTenantDomainParameter,
   tenantBindingOff,
 ] as const;
