@@ -27,10 +27,26 @@ export const tenantsClient = {
   create: (): CloudFrontClient => new CloudFrontClient({ region: 'us-east-1' }),
 };
 
-function describeTenant(t: TenantRecord, parameter: string): string {
+/**
+ * What is wrong with a tenant's domain parameter (the login's sign-in domain), as the doctor's
+ * DISTRIBUTION_TENANT_DOMAIN_PARAMETER sees it, or undefined.
+ */
+function domainProblem(t: TenantRecord, domainParameter: string): string | undefined {
+  const value = t.parameters[domainParameter];
+  if (value === undefined) return 'missing: the login signs nobody in on its domains';
+  return t.domains.includes(value) ? undefined : 'not one of its domains';
+}
+
+function describeTenant(t: TenantRecord, parameter: string, domainParameter: string | undefined): string {
   const value = t.parameters[parameter];
   const state = `${t.enabled ? 'enabled' : 'disabled'}${t.status === undefined ? '' : `, ${t.status}`}`;
-  return `${t.name}  ${t.id}  ${parameter}=${value ?? '(missing: the gate answers 503 on its domains)'}  ${t.domains.join(', ')}  (${state})`;
+  const domain =
+    domainParameter === undefined
+      ? ''
+      : `  ${domainParameter}=${t.parameters[domainParameter] ?? ''}${
+          domainProblem(t, domainParameter) === undefined ? '' : ` (${domainProblem(t, domainParameter)})`
+        }`;
+  return `${t.name}  ${t.id}  ${parameter}=${value ?? '(missing: the gate answers 503 on its domains)'}${domain}  ${t.domains.join(', ')}  (${state})`;
 }
 
 export const command: Command = {
@@ -42,7 +58,8 @@ export const command: Command = {
                                                          tenant parameter = T (default N); an existing N is brought
                                                          to those domains and that tenant (nothing to do: no change)
   list [--json]                                          every distribution tenant of the distribution, its tenant
-                                                         parameter and domains
+                                                         parameter (and, with a login, its domain parameter) and
+                                                         domains; exit 1 when one lacks or misstates them
   remove --name N                                        disables N (CloudFront deletes only disabled tenants), then
                                                          deletes it; no such tenant: nothing to do
 
@@ -63,6 +80,8 @@ Every change is read with its ETag and written with IfMatch; every change is lis
       throw new UsageError('--distribution-id must be a CloudFront distribution id');
     const gate = gateConfigFrom(v.config, io);
     const parameter = v.parameter ?? gate?.distributionTenant?.parameter ?? 'tenant';
+    // With a login, each distribution tenant also names the domain its users sign in on (docs/deploy.md, section 9).
+    const domainParameter = gate?.login === undefined ? undefined : gate.distributionTenant?.domainParameter;
     const client = tenantsClient.create();
 
     if (action === 'list') {
@@ -76,8 +95,14 @@ Every change is read with its ETag and written with IfMatch; every change is lis
           )}\n`,
         );
       else if (tenants.length === 0) io.out(`distribution ${distributionId} has no distribution tenants`);
-      else io.out(tenants.map((t) => describeTenant(t, parameter)).join('\n'));
-      return tenants.some((t) => t.parameters[parameter] === undefined) ? 1 : 0;
+      else io.out(tenants.map((t) => describeTenant(t, parameter, domainParameter)).join('\n'));
+      return tenants.some(
+        (t) =>
+          t.parameters[parameter] === undefined ||
+          (domainParameter !== undefined && domainProblem(t, domainParameter) !== undefined),
+      )
+        ? 1
+        : 0;
     }
 
     const name = v.name;
@@ -94,7 +119,7 @@ Every change is read with its ETag and written with IfMatch; every change is lis
               tenant: v.tenant ?? name,
               connectionGroupId: v['connection-group-id'],
               // With a login, the login's origin path carries the sign-in domain (the login per domain).
-              domainParameter: gate?.login === undefined ? undefined : gate.distributionTenant?.domainParameter,
+              domainParameter,
             },
             new RegExp(gate?.tenantPattern ?? DEFAULTS.tenantPattern),
           )

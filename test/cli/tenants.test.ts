@@ -212,6 +212,26 @@ describe('tenants add with a login (the login per domain)', () => {
     expect(parameters()).toContainEqual({ Name: 'domain', Value: 'acme.app.example.com' });
   });
 
+  it('list shows the domain parameter and exits 1 when it is missing or not one of the domains', async () => {
+    await add();
+    const list = () => runCli(['tenants', 'list', '--distribution-id', ID], cwd);
+    const ok = await list();
+    expect(ok.code).toBe(0);
+    expect(ok.out).toMatch(/^acme {2}dt_\w+ {2}tenant=acme {2}domain=files\.acme\.com {2}files\.acme\.com /);
+    const tenant = [...fake.tenants.values()][0]!.tenant;
+    tenant.Parameters = [
+      { Name: 'tenant', Value: 'acme' },
+      { Name: 'domain', Value: 'files.globex.com' },
+    ];
+    const other = await list();
+    expect(other.code).toBe(1);
+    expect(other.out).toContain('domain=files.globex.com (not one of its domains)');
+    tenant.Parameters = [{ Name: 'tenant', Value: 'acme' }];
+    const missing = await list();
+    expect(missing.code).toBe(1);
+    expect(missing.out).toContain('domain= (missing: the login signs nobody in on its domains)');
+  });
+
   it('refuses a distribution that does not declare the domain parameter (attach first)', async () => {
     fake.distributions.set(ID, ATTACHED);
     const run = await add();
