@@ -7,6 +7,7 @@ import type { CloudFrontSigningConfig } from '../config/login';
 import { LoginError } from '../login/errors';
 import { checkLinkPath } from '../login/links';
 import { isIpv4 } from '../login/viewer-ip';
+import { tenantFailure } from '../src/token-rules';
 import { UsageError, type CliIO } from './command';
 
 /** Parsed `--name value` options (strings only; the commands here take no flags without values). */
@@ -38,6 +39,12 @@ export function cliNow(value: string | undefined): number {
   if (value === undefined) return Math.floor(Date.now() / 1000);
   if (!/^\d{1,12}$/.test(value)) throw new UsageError(`--now must be epoch seconds, got "${value}"`);
   return Number(value);
+}
+
+/** `--tenant`: a tenant the gate accepts in a token (src/token-rules.ts): `tenantPattern`, and a safe path segment. */
+export function cliTenant(config: GateConfig, tenant: string): void {
+  if (tenantFailure(tenant, new RegExp(config.tenantPattern)) !== undefined)
+    throw new UsageError(`--tenant "${tenant}" does not match tenantPattern ${config.tenantPattern}`);
 }
 
 export function cliPath(config: GateConfig, path: string): void {

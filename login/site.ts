@@ -13,7 +13,7 @@
  */
 import type { GateConfig } from '../config/gate';
 import { DOMAIN_NAME } from '../config/domain-name';
-import { isSafeTenantSegment } from '../src/tenant-path';
+import { tenantFailure } from '../src/token-rules';
 import { LoginError } from './errors';
 
 /** The distribution tenant the viewer called: its tenant id and the domain its users sign in on. */
@@ -48,7 +48,7 @@ export function sitePath(config: Pick<GateConfig, 'distributionTenant' | 'tenant
   if (match === null) throw new LoginError('site_unknown', 'no /<tenant>/<domain> origin path');
   const tenant = match[1]!;
   const domain = match[2]!;
-  if (!new RegExp(config.tenantPattern).test(tenant) || !isSafeTenantSegment(tenant))
+  if (tenantFailure(tenant, new RegExp(config.tenantPattern)) !== undefined)
     throw new LoginError('site_unknown', 'origin path tenant does not match tenantPattern');
   if (!DOMAIN_NAME.test(domain)) throw new LoginError('site_unknown', 'origin path domain is not a host name');
   return { site: { tenant, domain }, path: match[3]! };

@@ -5,9 +5,8 @@
 import { LoginError } from '../../login/errors';
 import { mintGrant } from '../../login/grants';
 import { localSigningKey } from '../../login/local-keys';
-import { isSafeTenantSegment } from '../../src/tenant-path';
 import { UsageError, type CliIO, type Command } from '../command';
-import { cliConfig, cliNow, cliOptions, positiveInt } from '../options';
+import { cliConfig, cliNow, cliOptions, cliTenant, positiveInt } from '../options';
 
 const usage = `usage: tenant-gate grant --tenant TENANT --dir DIR --ttl SECS [options]
 
@@ -38,9 +37,7 @@ export const command: Command = {
     if (ttl === undefined) throw new UsageError('--ttl is required');
     const config = cliConfig(io, o.config);
     if (config.grants === null) throw new UsageError('the configuration has no "grants" section: grants are off');
-    if (!new RegExp(config.tenantPattern).test(o.tenant) || !isSafeTenantSegment(o.tenant)) {
-      throw new UsageError(`--tenant "${o.tenant}" does not match tenantPattern ${config.tenantPattern}`);
-    }
+    cliTenant(config, o.tenant);
     if (ttl > config.grants.maxLifetimeSeconds)
       throw new UsageError(`--ttl ${ttl} exceeds grants.maxLifetimeSeconds (${config.grants.maxLifetimeSeconds})`);
     const key = await localSigningKey(config, { cwd: io.cwd, kid: o.kid, file: o.key });

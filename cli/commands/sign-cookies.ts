@@ -6,9 +6,8 @@ import { cookieResource, customPolicy, signCookies } from '../../login/cloudfron
 import { localCloudFrontKey, localSigningKey } from '../../login/local-keys';
 import { sessionSetCookies } from '../../login/set-cookie';
 import { createTenantTokenMinter } from '../../login/tenant-token';
-import { isSafeTenantSegment } from '../../src/tenant-path';
 import { UsageError, type CliIO, type Command } from '../command';
-import { cliConfig, cliNow, cliOptions, cloudFrontSigning, positiveInt } from '../options';
+import { cliConfig, cliNow, cliOptions, cliTenant, cloudFrontSigning, positiveInt } from '../options';
 
 const usage = `usage: tenant-gate sign-cookies --expires-in SECS [options]
 
@@ -68,9 +67,7 @@ export const command: Command = {
     );
     let token: string | undefined;
     if (o.tenant !== undefined) {
-      if (!new RegExp(config.tenantPattern).test(o.tenant) || !isSafeTenantSegment(o.tenant)) {
-        throw new UsageError(`--tenant "${o.tenant}" does not match tenantPattern ${config.tenantPattern}`);
-      }
+      cliTenant(config, o.tenant);
       const key = await localSigningKey(config, { cwd: io.cwd, file: o.key });
       token = await createTenantTokenMinter(config).session(key, { sub: 'cli', tenant: o.tenant, iat: now, exp });
     }

@@ -5,9 +5,8 @@
 import { signUrl } from '../../login/cloudfront-signing';
 import { localCloudFrontKey, localSigningKey } from '../../login/local-keys';
 import { createTenantTokenMinter } from '../../login/tenant-token';
-import { isSafeTenantSegment } from '../../src/tenant-path';
 import { UsageError, type CliIO, type Command } from '../command';
-import { cliConfig, cliNow, cliOptions, cliPath, cloudFrontSigning, positiveInt } from '../options';
+import { cliConfig, cliNow, cliOptions, cliPath, cliTenant, cloudFrontSigning, positiveInt } from '../options';
 
 const usage = `usage: tenant-gate sign-url --path PATH --expires-in SECS [options]
 
@@ -57,9 +56,7 @@ export const command: Command = {
     const exp = now + expiresIn;
     let url = `https://${config.domain}${o.path}`;
     if (o.tenant !== undefined) {
-      if (!new RegExp(config.tenantPattern).test(o.tenant) || !isSafeTenantSegment(o.tenant)) {
-        throw new UsageError(`--tenant "${o.tenant}" does not match tenantPattern ${config.tenantPattern}`);
-      }
+      cliTenant(config, o.tenant);
       const key = await localSigningKey(config, { cwd: io.cwd, file: o.key });
       const token = await createTenantTokenMinter(config).link(key, {
         sub: 'cli',

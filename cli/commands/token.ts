@@ -5,9 +5,8 @@
 import { localSigningKey } from '../../login/local-keys';
 import { createTenantTokenMinter } from '../../login/tenant-token';
 import { canonicalIp } from '../../login/viewer-ip';
-import { isSafeTenantSegment } from '../../src/tenant-path';
 import { UsageError, type CliIO, type Command } from '../command';
-import { cliConfig, cliNow, cliOptions, cliPath, positiveInt } from '../options';
+import { cliConfig, cliNow, cliOptions, cliPath, cliTenant, positiveInt } from '../options';
 
 const usage = `usage: tenant-gate token --tenant TENANT [options]
 
@@ -34,9 +33,7 @@ export const command: Command = {
     const o = cliOptions(argv, ['tenant', 'sub', 'expires-in', 'path', 'ip', 'kid', 'key', 'config', 'now']);
     if (o.tenant === undefined) throw new UsageError('--tenant is required');
     const config = cliConfig(io, o.config);
-    if (!new RegExp(config.tenantPattern).test(o.tenant) || !isSafeTenantSegment(o.tenant)) {
-      throw new UsageError(`--tenant "${o.tenant}" does not match tenantPattern ${config.tenantPattern}`);
-    }
+    cliTenant(config, o.tenant);
     if (o.ip !== undefined && o.path === undefined) throw new UsageError('--ip binds a link token: give --path too');
     const ip = o.ip === undefined ? undefined : canonicalIp(o.ip);
     if (o.ip !== undefined && ip === undefined)
