@@ -230,12 +230,21 @@ export function createLoginService(config: LoginGateConfig, deps: LoginDeps): Lo
     return result.token;
   }
 
-  async function session(request: LoginRequest, at: number): Promise<{ token: VerifiedToken; sub: string }> {
+  /**
+   * The signed-in user's session token, valid, unrevoked and, on a multi-tenant distribution, of the domain's own
+   * tenant (`site`): every route that acts for a session reads it here, so none can skip a check.
+   */
+  async function session(
+    request: LoginRequest,
+    at: number,
+    site: Site | undefined,
+  ): Promise<{ token: VerifiedToken; sub: string }> {
     const token = await credential(request, at);
     if (token.kind !== 'session') throw new LoginError('invalid_session', 'typ_mismatch');
     // A revoked session mints nothing: not a link, not a fresh session (the edge refuses it too).
     if (revocationOn && revocation(token, {}, await notBefore(token)) !== undefined)
       throw new LoginError('invalid_session', 'revoked');
+    checkSiteTenant(site, token.tenant);
     return { token, sub: token.subject ?? 'unknown' };
   }
 
@@ -319,8 +328,7 @@ export function createLoginService(config: LoginGateConfig, deps: LoginDeps): Lo
   }
 
   async function readSession(request: LoginRequest, site: Site | undefined): Promise<LoginResponse> {
-    const { token, sub } = await session(request, now());
-    checkSiteTenant(site, token.tenant);
+    const { token, sub } = await session(request, now(), site);
     // Who is signed in, for a new tab: the session token's own claims, never a credential.
     const response = json(200, { tenant: token.tenant, sub, expires: token.exp });
     Object.assign(response.headers, corsHeaders(allowedOrigin(request)));
@@ -335,8 +343,7 @@ export function createLoginService(config: LoginGateConfig, deps: LoginDeps): Lo
     if (everywhere.length === 1) {
       // Only the signed-in user, from a valid session: nobody signs out someone else.
       const at = now();
-      const { token } = await session(request, at);
-      checkSiteTenant(site, token.tenant);
+      const { token } = await session(request, at, site);
       if (token.subject === undefined) throw new LoginError('invalid_session', 'no sub to revoke');
       if (revocations === undefined) throw new LoginError('revocation_unavailable', 'revocation is off');
       try {
@@ -373,8 +380,7 @@ export function createLoginService(config: LoginGateConfig, deps: LoginDeps): Lo
     checkOrigin(request, site);
     const body = parseLinkRequest(readJson(request, true), login);
     const iat = now();
-    const { token, sub } = await session(request, iat);
-    checkSiteTenant(site, token.tenant);
+    const { token, sub } = await session(request, iat, site);
     // The tenant always comes from the session; a body naming another one is a cross-tenant attempt.
     if (body.tenant !== undefined && body.tenant !== token.tenant)
       throw new LoginError('tenant_mismatch', 'body tenant');
@@ -406,8 +412,7 @@ export function createLoginService(config: LoginGateConfig, deps: LoginDeps): Lo
     checkOrigin(request, site);
     const body = parseGrantRequest(readJson(request, true), config);
     const iat = now();
-    const { token, sub } = await session(request, iat);
-    checkSiteTenant(site, token.tenant);
+    const { token, sub } = await session(request, iat, site);
     if (body.tenant !== undefined && body.tenant !== token.tenant)
       throw new LoginError('tenant_mismatch', 'body tenant');
     const ip = binding(request, body.bindIp);
