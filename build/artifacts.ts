@@ -326,14 +326,18 @@ export function usesKeyValueStore(config: GateConfig): boolean {
   return cff.keySource === 'keyValueStore' || cff.tenantKillSwitch || cff.revocation;
 }
 
+/** The keys the CloudFront Function embeds: only HS256 keys can be used there, and only when they are inline. */
+function embeddedKeys(config: GateConfig): GateConfig['keys'] {
+  return config.cloudfrontFunction.keySource === 'inline' ? config.keys.filter((k) => k.alg === 'HS256') : [];
+}
+
 /**
  * The CloudFront Function: one script, a top-level `handler(event)`, no exports, only the runtime's own
  * modules. esbuild bundles the adapter and the core (target es2018, which the runtime and Debian's njs
  * both parse); a small wrapper hands it `crypto` and the KeyValueStore and declares `handler`.
  */
 async function buildCloudFrontFunction(config: GateConfig, options: BuildOptions): Promise<Artifact> {
-  // Only HS256 keys can be used here, and only when they are inline: embed nothing else.
-  const keys = config.cloudfrontFunction.keySource === 'inline' ? config.keys.filter((k) => k.alg === 'HS256') : [];
+  const keys = embeddedKeys(config);
   // The fast path serves a function that awaits nothing (inline keys, no kill switch). It costs about 1.4 KB:
   // when the function would not fit with it, it is built without (the same decisions, the general path's cost).
   // Scopes read claims the fast path does not, the fast path does not read the distribution tenant, and it knows
@@ -390,7 +394,7 @@ async function buildCloudFrontFunction(config: GateConfig, options: BuildOptions
  * The optional features a configuration turns on, each as the configuration without it: what a build over the
  * limit reports, so that the message says which one to give up (bench/cloudfront-function.ts measures the same).
  */
-export function cloudFrontFunctionFeatures(config: GateConfig): [string, GateConfig][] {
+function cloudFrontFunctionFeatures(config: GateConfig): [string, GateConfig][] {
   const cff = config.cloudfrontFunction;
   const off = (name: string, on: boolean, without: Partial<GateConfig>): [string, GateConfig][] =>
     on ? [[name, { ...config, ...without }]] : [];
@@ -411,13 +415,8 @@ export function cloudFrontFunctionFeatures(config: GateConfig): [string, GateCon
 async function featureCosts(config: GateConfig, size: number, options: BuildOptions): Promise<string[]> {
   const costs: string[] = [];
   for (const [name, without] of cloudFrontFunctionFeatures(config)) {
-    const keys = without.cloudfrontFunction.keySource === 'inline' ? without.keys.filter((k) => k.alg === 'HS256') : [];
-    try {
-      const smaller = await cloudFrontFunctionCode(without, keys, options, false);
-      costs.push(`${name} +${size - Buffer.byteLength(smaller.code)} B`);
-    } catch {
-      // A configuration that needs the feature (another one depends on it) is not a choice to offer.
-    }
+    const smaller = await cloudFrontFunctionCode(without, embeddedKeys(without), options, false);
+    costs.push(`${name} +${size - Buffer.byteLength(smaller.code)} B`);
   }
   return costs;
 }
