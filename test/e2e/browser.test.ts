@@ -11,30 +11,20 @@
  * time rather than waiting; the browser, the login function and CloudFront's checks all agree on it.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalDistribution, type LocalDistribution } from '../../testing/index';
+import { launchChromium, type TestBrowser } from '../helpers/browser';
 import { CHROMIUM, CHROMIUM_PATH, canRun } from '../helpers/tools';
-
-const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 
 let offset = 0;
 const clock = () => Date.now() + offset;
 let cdn: LocalDistribution;
 let context: BrowserContext;
 let page: Page;
-let profile: string;
+let browser: TestBrowser | undefined;
 const log: string[] = [];
 /** Git-ignored (.local/): look at them to see the page explain a refusal. */
 const SCREENSHOTS = join(import.meta.dirname, '..', '..', '.local', 'screenshots');
@@ -43,19 +33,14 @@ beforeAll(async () => {
   if (CHROMIUM_PATH === undefined) return; // skipped below
   cdn = await startLocalDistribution({ clock, accessLog: (line) => log.push(line) });
   mkdirSync(SCREENSHOTS, { recursive: true });
-  profile = mkdtempSync(join(tmpdir(), 'tenant-gate-chromium-'));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM_PATH,
-    headless: true,
-    args: FLAGS,
-  });
-  page = context.pages()[0] ?? (await context.newPage());
+  browser = await launchChromium();
+  context = browser.context;
+  page = browser.page;
 }, 60_000);
 
 afterAll(async () => {
-  await context?.close();
+  await browser?.close();
   await cdn?.close();
-  if (profile) rmSync(profile, { recursive: true, force: true });
 });
 
 /** bob@globex, from outside the browser: his request puts globex's welcome.txt in the cache first. */

@@ -7,24 +7,17 @@
  * "Authorized by the gate": the bucket holds nothing under grants/, so a 200 for /grants/<grant>/… can only be
  * the gate's rewrite into /tenants/acme/files/…; and the access log shows every such request, token redacted.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { request } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOG_FIELDS } from '../../local/access-log';
 import { startLocalDistribution, type LocalDistribution } from '../../testing/index';
 import { ROOT } from '../helpers/keys';
+import { launchChromium, type TestBrowser } from '../helpers/browser';
 import { CHROMIUM, CHROMIUM_PATH, canRun } from '../helpers/tools';
 
-const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--no-first-run',
-  '--autoplay-policy=no-user-gesture-required',
-];
 const FILM = join(ROOT, 'demo', 'bucket', 'tenants', 'acme', 'files', 'films', 'nosferatu');
 /** The demo film: six one-second segments (generated once with ffmpeg, see docs/testing.md). */
 const SEGMENTS = 6;
@@ -32,9 +25,8 @@ const SEGMENTS = 6;
 let offset = 0;
 const clock = () => Date.now() + offset;
 let cdn: LocalDistribution;
-let context: BrowserContext;
 let page: Page;
-let profile: string;
+let browser: TestBrowser | undefined;
 const log: string[] = [];
 
 interface LogLine {
@@ -68,13 +60,8 @@ function getFrom(url: string, localAddress: string): Promise<{ status: number; b
 beforeAll(async () => {
   if (CHROMIUM_PATH === undefined) return; // skipped below
   cdn = await startLocalDistribution({ clock, accessLog: (line) => log.push(line) });
-  profile = mkdtempSync(join(tmpdir(), 'tenant-gate-film-'));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM_PATH,
-    headless: true,
-    args: FLAGS,
-  });
-  page = context.pages()[0] ?? (await context.newPage());
+  browser = await launchChromium(['--autoplay-policy=no-user-gesture-required']);
+  page = browser.page;
   await page.goto(cdn.url);
   await page.waitForSelector('body[data-ready="true"]');
   await page.click('button[data-user="alice"]');
@@ -82,9 +69,8 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  await context?.close();
+  await browser?.close();
   await cdn?.close();
-  if (profile) rmSync(profile, { recursive: true, force: true });
 });
 
 async function rent(seconds: number): Promise<string> {

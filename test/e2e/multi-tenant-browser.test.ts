@@ -4,20 +4,17 @@
  * path; her cookies are host-only there; on globex.localhost the browser sends none of them, and acme's cookies
  * copied there are refused.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, startEmulator, type Emulator } from '../../local/emulator';
+import { launchChromium, type TestBrowser } from '../helpers/browser';
 import { CHROMIUM, CHROMIUM_PATH, canRun } from '../helpers/tools';
-
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'];
 
 let emulator: Emulator;
 let context: BrowserContext;
 let page: Page;
-let profile: string;
+let browser: TestBrowser | undefined;
 
 beforeAll(async () => {
   if (CHROMIUM_PATH === undefined) return; // skipped below
@@ -28,19 +25,14 @@ beforeAll(async () => {
     log: false,
     note: () => {},
   });
-  profile = mkdtempSync(join(tmpdir(), 'tenant-gate-chromium-mt-'));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM_PATH,
-    headless: true,
-    args: FLAGS,
-  });
-  page = context.pages()[0] ?? (await context.newPage());
+  browser = await launchChromium();
+  context = browser.context;
+  page = browser.page;
 }, 60_000);
 
 afterAll(async () => {
-  await context?.close();
+  await browser?.close();
   await emulator?.close();
-  if (profile) rmSync(profile, { recursive: true, force: true });
 });
 
 describe.runIf(canRun(CHROMIUM))('the multi-tenant demo in headless Chromium', () => {
