@@ -5,6 +5,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import * as esbuild from 'esbuild';
+import { minify } from 'terser';
 import { ConfigError, validateConfig, type GateConfig } from '../config/gate';
 import { CLOUDFRONT_FUNCTION_MAX_BYTES } from '../lib/cloudfront-limits';
 import { TenantGateError } from '../lib/errors';
@@ -486,9 +487,7 @@ async function cloudFrontFunctionCode(
     throw new Error('unexpected esbuild output for the CloudFront Function: no trailing export of handle and init');
   const body = esm.slice(0, exported.index);
   checkNumberedReasons(body);
-  const code = [
-    // The runtime requires this import to be the first line of the function.
-    ...(kvs || distributionTenant !== undefined ? ["import cf from 'cloudfront';"] : []),
+  const script = [
     "var crypto = require('crypto');",
     body,
     `${exported[2]}({ crypto: crypto, kvs: ${kvs ? 'cf.kvs()' : 'undefined'}${
@@ -499,7 +498,39 @@ async function cloudFrontFunctionCode(
     } });`,
     // Async only when the function awaits its KeyValueStore: CloudFront takes a plain result as well.
     `${kvs ? 'async ' : ''}function handler(event) { return ${exported[1]}(event); }`,
+  ].join('\n');
+  const code = [
+    // The runtime requires this import to be the first line of the function.
+    ...(kvs || distributionTenant !== undefined ? ["import cf from 'cloudfront';"] : []),
+    await squeezed(script, kvs),
     '',
   ].join('\n');
   return { code, metafile: result.metafile };
+}
+
+/**
+ * The script once more through terser, which esbuild's minifier is not: it inlines functions called once, merges
+ * declarations, and renames the script's top-level names, all but `handler` (about 7% of the function; 4% for a
+ * function that awaits). Options
+ * kept to what the runtime documents: arrow functions for function expressions that never read `this`, and no
+ * shorthand properties, which the 2.0 page does not list (docs/platform.md#njs-as-a-stand-in). `cf`, the runtime's
+ * module, is declared by the import line above the script, so terser reads it as a global and leaves it alone.
+ */
+async function squeezed(script: string, awaits: boolean): Promise<string> {
+  const result = await minify(script, {
+    ecma: 2015,
+    module: false,
+    toplevel: true,
+    // A function that awaits keeps its functions where they are declared: inlined where they are called once, an
+    // async one would become an async closure.
+    compress: { passes: 2, top_retain: ['handler'], unsafe_arrows: true, reduce_funcs: !awaits },
+    mangle: { reserved: ['handler'] },
+    format: { shorthand: false },
+  });
+  if (result.code === undefined) throw new Error('terser returned no code for the CloudFront Function');
+  // An async arrow or function expression would be an async closure, which the runtime does not support.
+  if (/async\s*(?:\(|[\w$]+\s*=>|function\s*\()/.test(result.code)) {
+    throw new Error('the CloudFront Function holds an async closure, which cloudfront-js-2.0 does not support');
+  }
+  return result.code;
 }
