@@ -17,6 +17,7 @@ import { CONFIG, ROOT } from '../test/helpers/keys';
 import { mint } from '../test/helpers/tokens';
 import { measureRatio } from './measure';
 import { benchUnderNjs } from './njs';
+import { hasValgrind, instructionsUnderNjs } from './njs-instructions';
 
 /** The issue's goals for the CloudFront Function (issue #12). */
 const NJS_GOAL = 2;
@@ -94,8 +95,9 @@ export function benchCloudFrontFunctionNjs(
   const key = CONFIG.keys.find((k) => k.kid === 'hs-2026-11');
   if (key?.alg !== 'HS256') throw new Error('bench key missing');
   const code = readFileSync(join(ROOT, 'dist', 'cloudfront-function', 'index.js'), 'utf8');
+  const counted = hasValgrind();
   for (const uri of PATHS) {
-    const m = benchUnderNjs({
+    const input = {
       code,
       secret: key.secret,
       cookieName: CONFIG.cookieName,
@@ -104,7 +106,8 @@ export function benchCloudFrontFunctionNjs(
       expectedUri: '/tenants/acme' + uri,
       calls: 10_000,
       rounds: 5,
-    });
+    };
+    const m = benchUnderNjs(input);
     row(
       `CloudFront Function HS256 per request (njs, ${uri.length}-character path)`,
       us(m.gate),
@@ -113,6 +116,24 @@ export function benchCloudFrontFunctionNjs(
       `goal ≤ ${NJS_GOAL}×`,
       m.ratio <= NJS_GOAL ? 'met' : 'MISSED',
     );
+    if (!counted) {
+      row(`  instructions (${uri.length}-character path)`, 'skipped: valgrind not installed', '', '', '', '');
+      continue;
+    }
+    const counts = instructionsUnderNjs(input);
+    for (const [name, figure] of [
+      ['warm context', counts.warm],
+      ['fresh context (nothing left by an earlier request)', counts.fresh],
+    ] as const) {
+      row(
+        `  instructions, ${name} (${uri.length}-character path)`,
+        `${(figure.gate / 1000).toFixed(1)} k`,
+        `floor ${(figure.floor / 1000).toFixed(1)} k`,
+        `${figure.ratio.toFixed(2)}×`,
+        `goal ≤ ${NJS_GOAL}×`,
+        figure.ratio <= NJS_GOAL ? 'met' : 'MISSED',
+      );
+    }
   }
 }
 

@@ -75,12 +75,17 @@ benchMain().catch(function (e) { console.log('@@ERROR ' + e); });
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-/** Runs gate and floor in one njs process; throws when njs or either function fails. */
-export function benchUnderNjs(input: NjsBenchInput): NjsFigure {
-  const floor = FLOOR.replaceAll('__FLOOR_SECRET__', JSON.stringify(input.secret)).replaceAll(
+/** The floor function's script (bench/njs-floor.js) for this input's secret and cookie. */
+export function floorScript(input: Pick<NjsBenchInput, 'secret' | 'cookieName'>): string {
+  return FLOOR.replaceAll('__FLOOR_SECRET__', JSON.stringify(input.secret)).replaceAll(
     '__FLOOR_COOKIE__',
     JSON.stringify(input.cookieName),
   );
+}
+
+/** Runs gate and floor in one njs process; throws when njs or either function fails. */
+export function benchUnderNjs(input: NjsBenchInput): NjsFigure {
+  const floor = floorScript(input);
   const dir = mkdtempSync(join(tmpdir(), 'tenant-gate-njs-bench-'));
   const script = join(dir, 'bench.js');
   writeFileSync(script, `${input.code}\n${floor}\n${driver(input)}`);

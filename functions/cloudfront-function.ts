@@ -19,10 +19,11 @@ import { refusal, type Refusal } from '../src/errors';
 import { isGrantPath } from '../src/grant';
 import { parseTenantEntry, parseUserEntry, revocation, userKey } from '../src/revocation';
 import { END, MAX_URI_LENGTH, originUri, PLAIN_PATH } from '../src/tenant-path';
-import { CANONICAL_BASE64URL_32 } from '../src/token-rules';
+import { CANONICAL_BASE64URL_32, mintedHeader, tenantFailure } from '../src/token-rules';
 import {
   createTokenVerifier,
   readTokenHeader,
+  SESSION_TYP,
   type Base64urlPort,
   type KeyLookup,
   type VerificationKey,
@@ -144,7 +145,6 @@ function hmacKey(secret: string): HmacKey | undefined {
 
 export function init(given: CloudFrontRuntime): void {
   runtime = given;
-  if (__TG_FAST_PATH__ && !__KEYS_IN_STORE__ && !__KILL_SWITCH__) initFastPath();
   inlineKeys = Object.create(null);
   if (!__KEYS_IN_STORE__) {
     for (let i = 0; i < config.keys.length; i++) {
@@ -155,6 +155,7 @@ export function init(given: CloudFrontRuntime): void {
       }
     }
   }
+  if (__TG_FAST_PATH__ && !__KEYS_IN_STORE__ && !__KILL_SWITCH__) initFastPath();
 }
 
 function inlineKey(kid: string): VerificationKey | undefined {
@@ -389,28 +390,36 @@ async function handleWithStore(event: CfEvent): Promise<object> {
 
 /**
  * The common request — GET or HEAD of a plain path under the prefix, one session cookie, an HS256 token whose
- * header segment is the last one read and whose claims pass — in few calls: under njs each call costs about a
- * thousand instructions (docs/platform.md#njs-as-a-stand-in). It only ever accepts: anything it is not sure
- * of (any failed or unusual check) is left to the general path (undefined), which judges it by the rules of
- * src/. Every check here is one of those rules, stricter where that is cheaper (an `aud` array, a `nbf`, a
- * query parameter that may be the link token, a repeated cookie: all left to the general path). A test build
- * without this path must agree with the default one (test/cloudfront-function.test.ts).
+ * header segment is one the function's own keys predict and whose claims pass — in few calls: under njs each call
+ * costs about a thousand instructions (docs/platform.md#njs-as-a-stand-in). It only ever accepts: anything it is not
+ * sure of (any failed or unusual check) is left to the general path (undefined), which judges it by the rules of
+ * src/. Every check here is one of those rules, stricter where that is cheaper (an `aud` array, a `nbf`, a query
+ * parameter that may be the link token, a repeated cookie, a header written another way: all left to the general
+ * path). It learns nothing from earlier requests that it needs: AWS does not say whether a function's global state
+ * outlives a request (docs/platform.md#cloudfront-functions-runtime), and a fast path that needed it would never run where it
+ * does not. A test build without this path must agree with the default one (test/cloudfront-function.test.ts).
  */
 let FAST_TOKEN: RegExp;
+let FAST_TENANT: RegExp;
 /** A query parameter name that may decode to the link-token parameter. */
 const ESCAPED_NAME = /[%+]/;
 /**
- * The header segment of the last session token the general path accepted, and its key: the header's verdict
- * depends on nothing else (the keys are inline), so a token with the same segment needs no header read.
+ * Each inline key by the header segment of the session tokens tenant-gate's minters sign with it (`mintedHeader`):
+ * that header's verdict is known without reading it (alg HS256, typ session, that kid, nothing else). No prototype.
  */
-let fastHeader = '';
-let fastKey: HmacKey | undefined;
+let fastKeys: { [segment: string]: HmacKey };
+/** The tenant of the last request this path accepted, when the context outlives a request: its checks passed. */
 let fastTenant: string | undefined;
 
 /** Set up by `init`, so that a build without the fast path carries none of it. */
 function initFastPath(): void {
-  // The header segment is compared with one the general path accepted; the payload is re-encoded below.
+  // The header segment is looked up among the predicted ones; the payload is re-encoded below.
   FAST_TOKEN = new RegExp('^(([^.]+)\\.([^.]+))\\.(' + CANONICAL_BASE64URL_32 + ')' + END);
+  FAST_TENANT = new RegExp(config.tenantPattern);
+  fastKeys = Object.create(null);
+  for (const kid in inlineKeys) {
+    fastKeys[Buffer.from(mintedHeader('HS256', SESSION_TYP, kid)).toString('base64url')] = inlineKeys[kid];
+  }
 }
 
 function fastForward(event: CfEvent): object | undefined {
@@ -439,9 +448,10 @@ function fastForward(event: CfEvent): object | undefined {
   if (typeof token !== 'string' || token.length > config.maxTokenLength) return undefined;
   const parts = FAST_TOKEN.exec(token);
   if (parts === null) return undefined;
-  // A header segment the general path has not accepted yet is left to it (see `handle`).
-  if (parts[2] !== fastHeader) return undefined;
-  if (!constantTimeEqualDigests(fastKey!.mac(parts[1]), Buffer.from(parts[4], 'base64url'))) return undefined;
+  const key = fastKeys[parts[2]];
+  if (key === undefined || !constantTimeEqualDigests(key.mac(parts[1]), Buffer.from(parts[4], 'base64url'))) {
+    return undefined;
+  }
   // The payload's canonical form as `canonicalBytes` checks it (a cheaper pattern does not exist under njs).
   const payload = Buffer.from(parts[3], 'base64url');
   if (payload.toString('base64url') !== parts[3]) return undefined;
@@ -470,9 +480,11 @@ function fastForward(event: CfEvent): object | undefined {
   } catch (_error) {
     return undefined;
   }
-  // A tenant the general path has not accepted last is left to it (see `handle`).
   const tenant = claims[config.tenantClaim];
-  if (tenant !== fastTenant) return undefined;
+  if (fastTenant === undefined || tenant !== fastTenant) {
+    if (tenantFailure(tenant, FAST_TENANT) !== undefined) return undefined;
+    fastTenant = tenant as string;
+  }
   request.uri = originUri(config.originPrefix, tenant as string, uri);
   delete request.cookies[config.cookieName];
   return request;
@@ -491,11 +503,6 @@ export function handle(event: CfEvent): object | Promise<object> {
     if (__TG_DISTRIBUTION_TENANT__) gateRequest.siteTenant = runtime.tenantParameter!();
     const decision = gate.decide(gateRequest, inlineKey, nowSeconds());
     if (decision.action === 'respond') return answer(decision);
-    if (__TG_FAST_PATH__ && decision.credential.kind === 'session') {
-      fastHeader = gateRequest.tokenCookies[0].split('.')[0];
-      fastKey = inlineKeys[decision.credential.kid];
-      fastTenant = decision.tenant;
-    }
     return forward(event, decision);
   } catch (_error) {
     // An exception here would be a 503 for the viewer: refuse instead.

@@ -15,7 +15,7 @@ import { createHmac, sign } from 'node:crypto';
 import type { GateConfig } from '../config/gate';
 import type { ScopeClaims } from '../src/scopes';
 import { isSafeTenantSegment } from '../src/tenant-path';
-import { grantDirFailure, MAX_SUBJECT_LENGTH } from '../src/token-rules';
+import { grantDirFailure, MAX_SUBJECT_LENGTH, mintedHeader } from '../src/token-rules';
 import { GRANT_TYP, LINK_TYP, SESSION_TYP } from '../src/token';
 import type { SigningKey } from './keys';
 import { canonicalIp } from './viewer-ip';
@@ -102,7 +102,7 @@ export function createTenantTokenMinter(rules: TokenRulesForMinting): TenantToke
   const headers: Record<string, string> = {};
   function header(key: SigningKey, typ: string): string {
     const id = `${key.kid}\u0000${typ}`;
-    return (headers[id] ??= Buffer.from(JSON.stringify({ alg: key.alg, typ, kid: key.kid })).toString('base64url'));
+    return (headers[id] ??= Buffer.from(mintedHeader(key.alg, typ, key.kid)).toString('base64url'));
   }
 
   async function build(

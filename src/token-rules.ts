@@ -106,6 +106,15 @@ export function parseJsonObject(text: string | undefined): Record<string, unknow
 /** A folder grant (src/grant.ts): its own `typ`, so it is never a session or a link, nor they a grant. */
 export const GRANT_TYP = 'tenant-grant+jwt';
 
+/**
+ * A protected header as tenant-gate's own minters write it (login/tenant-token.ts): `alg`, `typ`, `kid`, in this
+ * order. The CloudFront Function derives from its keys alone the header segments of the session tokens they sign,
+ * so that its fast path needs nothing learnt from an earlier request (functions/cloudfront-function.ts).
+ */
+export function mintedHeader(alg: string, typ: string, kid: string): string {
+  return JSON.stringify({ alg: alg, typ: typ, kid: kid });
+}
+
 /** The token kind its `typ` names, exactly (RFC 8725 §3.11: explicit typing), or undefined. */
 export function kindOf(typ: unknown): TokenKind | undefined {
   if (typ === SESSION_TYP) return 'session';
