@@ -12,7 +12,7 @@ import { createSecretKey, randomBytes } from 'node:crypto';
 import type { GateConfig, HmacKeyConfig } from '../config/gate';
 import { toCloudFrontFunctionEvent, type CloudFrontFunctionEvent } from '../local/cloudfront-function-event';
 import { createTenantTokenMinter } from '../login/tenant-token';
-import { isSafeTenantSegment, originUri } from '../src/tenant-path';
+import { isSafeTenantSegment, originPrefixParts, originUri } from '../src/tenant-path';
 
 export type PublishExpectation =
   { readonly status: 'forward'; readonly uri: string } | { readonly status: number; readonly code: string };
@@ -86,7 +86,7 @@ export async function publishCases(config: GateConfig, nowSeconds: number): Prom
       name: 'valid cookie: rewritten into the tenant prefix',
       kind: 'allowed',
       event: event(file, { cookie: good }),
-      expect: { status: 'forward', uri: originUri(config.originPrefix, tenant, file) },
+      expect: { status: 'forward', uri: originUri(originPrefixParts(config.originPrefix), tenant, file) },
     },
     {
       name: 'no cookie at all',

@@ -18,7 +18,7 @@ import { createGate, credentialOf, type Decision, type Forward, type GateRequest
 import { refusal, type Refusal } from '../src/errors';
 import { isGrantPath } from '../src/grant';
 import { parseTenantEntry, parseUserEntry, revocation, userKey } from '../src/revocation';
-import { END, MAX_URI_LENGTH, originUri, PLAIN_PATH } from '../src/tenant-path';
+import { END, MAX_URI_LENGTH, originPrefixParts, originUri, PLAIN_PATH, type OriginPrefix } from '../src/tenant-path';
 import { CANONICAL_BASE64URL_32, mintedHeader, tenantFailure } from '../src/token-rules';
 import {
   createTokenVerifier,
@@ -401,6 +401,7 @@ async function handleWithStore(event: CfEvent): Promise<object> {
  */
 let FAST_TOKEN: RegExp;
 let FAST_TENANT: RegExp;
+let FAST_ORIGIN: OriginPrefix;
 /** A query parameter name that may decode to the link-token parameter. */
 const ESCAPED_NAME = /[%+]/;
 /**
@@ -416,6 +417,7 @@ function initFastPath(): void {
   // The header segment is looked up among the predicted ones; the payload is re-encoded below.
   FAST_TOKEN = new RegExp('^(([^.]+)\\.([^.]+))\\.(' + CANONICAL_BASE64URL_32 + ')' + END);
   FAST_TENANT = new RegExp(config.tenantPattern);
+  FAST_ORIGIN = originPrefixParts(config.originPrefix);
   fastKeys = Object.create(null);
   for (const kid in inlineKeys) {
     fastKeys[Buffer.from(mintedHeader('HS256', SESSION_TYP, kid)).toString('base64url')] = inlineKeys[kid];
@@ -485,7 +487,7 @@ function fastForward(event: CfEvent): object | undefined {
     if (tenantFailure(tenant, FAST_TENANT) !== undefined) return undefined;
     fastTenant = tenant as string;
   }
-  request.uri = originUri(config.originPrefix, tenant as string, uri);
+  request.uri = originUri(FAST_ORIGIN, tenant as string, uri);
   delete request.cookies[config.cookieName];
   return request;
 }

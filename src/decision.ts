@@ -14,7 +14,7 @@ import { isViewerAddress } from './ip-address';
 import { isNavigation, loginLocation } from './login-redirect';
 import { generatedResponse, refusalResponse, type GateResponse } from './response';
 import { scopeRefusal } from './scopes';
-import { checkViewerPath, originUri } from './tenant-path';
+import { checkViewerPath, originPrefixParts, originUri } from './tenant-path';
 import type { KeyLookup, TokenKind, TokenVerifier, VerifiedToken } from './token';
 
 export interface GateRequest {
@@ -124,6 +124,7 @@ function preflight(config: GateConfig, request: GateRequest): Respond {
 }
 
 export function createGate(config: GateConfig, tokens: TokenVerifier): Gate {
+  const originPrefix = originPrefixParts(config.originPrefix);
   function refuse(refused: Refusal, request: GateRequest | undefined): Respond {
     return refuseWith(config, refused, request);
   }
@@ -229,7 +230,7 @@ export function createGate(config: GateConfig, tokens: TokenVerifier): Gate {
           : __TG_ORIGIN_PATH_BY_PARAMETER__
       )
         ? uri
-        : originUri(config.originPrefix, verified.tenant, uri),
+        : originUri(originPrefix, verified.tenant, uri),
       tenant: verified.tenant,
       credential: verified,
     };

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { checkViewerPath, originUri, scanViewerPath } from '../src/tenant-path';
+import { checkViewerPath, originPrefixParts, originUri, scanViewerPath } from '../src/tenant-path';
 import { coreFor } from './helpers/core';
 import { mint, NOW } from './helpers/tokens';
 
@@ -89,8 +89,10 @@ describe('property: whatever is forwarded lies under the verified tenant prefix'
   });
 
   it('originUri fills the tenant into the prefix', () => {
-    expect(originUri('/tenants/{tenant}', 'acme', '/files/a')).toBe('/tenants/acme/files/a');
-    expect(originUri('/data/{tenant}/v1', 'globex', '/files/a')).toBe('/data/globex/v1/files/a');
+    expect(originUri(originPrefixParts('/tenants/{tenant}'), 'acme', '/files/a')).toBe('/tenants/acme/files/a');
+    expect(originUri(originPrefixParts('/data/{tenant}/v1'), 'globex', '/files/a')).toBe('/data/globex/v1/files/a');
+    // A tenant is inserted as it is: `$&` would be a pattern in a replacement string.
+    expect(originUri(originPrefixParts('/t/{tenant}'), 'a$&b', '/files/a')).toBe('/t/a$&b/files/a');
   });
 });
 
