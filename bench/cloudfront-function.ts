@@ -202,13 +202,9 @@ export async function cloudFrontFunctionSizes(row: (...cells: (string | number)[
       ? 'no fast path (awaits its store)'
       : 'scopes' in overrides
         ? 'no fast path (scopes read claims it does not)'
-        : 'distributionTenant' in overrides
-          ? 'no fast path (reads its distribution tenant)'
-          : 'grants' in overrides
-            ? 'no fast path (grants on)'
-            : artifact?.note?.includes('without its fast path')
-              ? 'no fast path (too big with it)'
-              : 'with the fast path';
+        : artifact?.note?.includes('without its fast path')
+          ? 'no fast path (too big with it)'
+          : 'with the fast path';
     if (name === 'default') {
       row(
         'size cloudfront-function, default build',

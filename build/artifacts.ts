@@ -339,17 +339,13 @@ function embeddedKeys(config: GateConfig): GateConfig['keys'] {
  */
 async function buildCloudFrontFunction(config: GateConfig, options: BuildOptions): Promise<Artifact> {
   const keys = embeddedKeys(config);
-  // The fast path serves a function that awaits nothing (inline keys, no kill switch). It costs about 1.4 KB:
-  // when the function would not fit with it, it is built without (the same decisions, the general path's cost).
-  // Scopes read claims the fast path does not, the fast path does not read the distribution tenant, and it knows
-  // session cookies only, not grants (test/differential.test.ts holds it to the general path): with any of them,
-  // every request takes the general path.
+  // The fast path serves a function that awaits nothing (inline keys, no store). It costs about 1.3 KB: when the
+  // function would not fit with it, it is built without (the same decisions, the general path's cost). Scopes read
+  // claims the fast path does not: with them, every request takes the general path. It serves session cookies under
+  // pathPrefix only, so grants (under their own prefix) always take the general path, and checks the distribution
+  // tenant itself (test/cross-target.test.ts holds it to the general path).
   const wantsFastPath =
-    options.cloudFrontFastPath !== false &&
-    !usesKeyValueStore(config) &&
-    config.scopes === undefined &&
-    config.distributionTenant === undefined &&
-    config.grants === null;
+    options.cloudFrontFastPath !== false && !usesKeyValueStore(config) && config.scopes === undefined;
   let built = await cloudFrontFunctionCode(config, keys, options, wantsFastPath);
   let fastPathNote: string | undefined;
   if (wantsFastPath && Buffer.byteLength(built.code) > CLOUDFRONT_FUNCTION_MAX_BYTES) {

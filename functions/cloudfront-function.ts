@@ -43,6 +43,7 @@ declare const __TG_CORS__: boolean | undefined;
 declare const __TG_LOGIN_REDIRECT__: boolean | undefined;
 /** True when the configuration binds credentials to distribution tenants (src/distribution-tenant.ts). */
 declare const __TG_DISTRIBUTION_TENANT__: boolean;
+declare const __TG_ORIGIN_PATH_BY_PARAMETER__: boolean;
 declare const __TG_GRANTS__: boolean | undefined;
 
 function NO_HEADER(): undefined {
@@ -397,7 +398,7 @@ async function handleWithStore(event: CfEvent): Promise<object> {
  * parameter that may be the link token, a repeated cookie, a header written another way: all left to the general
  * path). It learns nothing from earlier requests that it needs: AWS does not say whether a function's global state
  * outlives a request (docs/platform.md#cloudfront-functions-runtime), and a fast path that needed it would never run where it
- * does not. A test build without this path must agree with the default one (test/cloudfront-function.test.ts).
+ * does not. A test build without this path must agree with the default one (test/cross-target.test.ts).
  */
 let FAST_TOKEN: RegExp;
 let FAST_TENANT: RegExp;
@@ -487,7 +488,11 @@ function fastForward(event: CfEvent): object | undefined {
     if (tenantFailure(tenant, FAST_TENANT) !== undefined) return undefined;
     fastTenant = tenant as string;
   }
-  request.uri = originUri(FAST_ORIGIN, tenant as string, uri);
+  // On a multi-tenant distribution, the called tenant's own credential only: anything else is the general path's
+  // to refuse (503 unreadable, 403 another tenant's).
+  if (__TG_DISTRIBUTION_TENANT__ && runtime.tenantParameter!() !== tenant) return undefined;
+  // With `originPath: "parameter"` the origin's path names the tenant's folder: the uri goes as the viewer sent it.
+  if (!__TG_ORIGIN_PATH_BY_PARAMETER__) request.uri = originUri(FAST_ORIGIN, tenant as string, uri);
   delete request.cookies[config.cookieName];
   return request;
 }

@@ -3,10 +3,12 @@
  * called. The conformance table (test/cases/distribution-tenant-cases.ts) on every target that supports the mode,
  * the invariant as a property, and what the other targets and builds do with the mode.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { buildArtifacts } from '../build/artifacts';
 import { distributionTenantTargetProblem } from '../config/distribution-tenant';
 import { validateConfig } from '../config/gate';
 import { keyEntriesOf } from '../deploy/key-value-entries';
@@ -17,11 +19,12 @@ import {
   ACME_SITE,
   distributionTenantCases,
   GLOBEX_SITE,
+  type CalledTenant,
   type DistributionTenantCase,
 } from './cases/distribution-tenant-cases';
 import { cloudFrontFunctionEvent, cloudFrontFunctionOutcome } from './helpers/cloudfront-function';
 import { njsSiteRunner, vmSiteRunner, type SiteRunner } from './helpers/distribution-tenant';
-import { CONFIG } from './helpers/keys';
+import { CONFIG, ROOT } from './helpers/keys';
 import { lambdaEdgeEvent, lambdaEdgeOutcome, loadLambdaEdge } from './helpers/lambda-edge';
 import { built } from './helpers/targets';
 import { canRun, NJS } from './helpers/tools';
@@ -105,6 +108,51 @@ describe('the invariant', () => {
   });
 });
 
+describe('the fast path on a multi-tenant distribution', () => {
+  it.each([
+    ['rewrite', REWRITE],
+    ['parameter', BY_PARAMETER],
+  ] as const)(
+    'changes no verdict (origin path: %s): each request in a fresh context and in a warm one, against a build without it',
+    async (mode, overrides) => {
+      const fastFile = await functionFile(mode);
+      expect(readFileSync(fastFile, 'utf8')).toContain('[A-Za-z0-9_-]{42}');
+      const outdir = mkdtempSync(join(tmpdir(), 'tenant-gate-dt-general-'));
+      await buildArtifacts({ config: { ...CONFIG, ...overrides }, outdir, root: ROOT, cloudFrontFastPath: false });
+      const general = vmSiteRunner(join(outdir, 'cloudfront-function', 'index.js'));
+      const warm = vmSiteRunner(fastFile);
+      const tenant = fc.constantFrom('acme', 'globex', 'acme-2');
+      // A tenant's domain, one whose parameter is empty or missing, or a standard distribution (the runtime throws).
+      const site = fc.oneof(
+        tenant.map((t): CalledTenant => ({ id: 'dt_p', parameters: { tenant: t } })),
+        fc.constantFrom<CalledTenant | undefined>(
+          { id: 'dt_e', parameters: { tenant: '' } },
+          { id: 'dt_m', parameters: {} },
+          undefined,
+        ),
+      );
+      const cookie = fc.oneof(
+        tenant.map((t) => `__Host-tenant=${mint({ claims: { tid: t } })}`),
+        fc.constant(`__Host-tenant=${mint({ claims: { tid: 'acme', exp: NOW - 3600 } })}`),
+      );
+      let forwarded = 0;
+      await fc.assert(
+        fc.asyncProperty(cookie, site, async (cookieHeader, called) => {
+          const event = () => cloudFrontFunctionEvent({ name: 'p', expect: { status: 400 }, cookies: [cookieHeader] });
+          const expected = cloudFrontFunctionOutcome(await general(event(), called));
+          const fresh = cloudFrontFunctionOutcome(await vmSiteRunner(fastFile)(event(), called));
+          expect(fresh).toEqual(expected);
+          expect(cloudFrontFunctionOutcome(await warm(event(), called))).toEqual(expected);
+          if (expected.status === 'forward') forwarded++;
+        }),
+        // One request in eight is forwarded (a live token of the called tenant): 200 runs give about 25.
+        { numRuns: 200 },
+      );
+      expect(forwarded).toBeGreaterThan(5);
+    },
+  );
+});
+
 describe('the mode off (the default build)', () => {
   it('ignores distribution tenants: the rewrite alone keeps a credential in its tenant', async () => {
     const run = vmSiteRunner(await functionFile('off'));
@@ -126,7 +174,7 @@ describe('the mode off (the default build)', () => {
     expect(code.split('\n')[0]).not.toContain('import');
   });
 
-  it('the mode build imports the cloudfront module on its first line and has no fast path', async () => {
+  it('the mode build imports the cloudfront module on its first line', async () => {
     const code = readFileSync(await functionFile('rewrite'), 'utf8');
     expect(code.split('\n')[0]).toBe("import cf from 'cloudfront';");
     expect(code).toContain('cf.distributionTenant.parameters.get(');
