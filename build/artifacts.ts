@@ -11,6 +11,7 @@ import { CLOUDFRONT_FUNCTION_MAX_BYTES } from '../lib/cloudfront-limits';
 import { TenantGateError } from '../lib/errors';
 import { withheldSecrets } from '../login/keys';
 import { LOGGED_BY_INDEX } from '../src/errors';
+import { unsupportedSyntax } from './cloudfront-syntax';
 
 export { CLOUDFRONT_FUNCTION_MAX_BYTES };
 
@@ -501,6 +502,13 @@ async function cloudFrontFunctionCode(
     await squeezed(script, kvs),
     '',
   ].join('\n');
+  const unsupported = unsupportedSyntax(code);
+  if (unsupported.length > 0) {
+    throw new TenantGateError(
+      'ERR_BUILD_UNSUPPORTED_SYNTAX',
+      `the CloudFront Function holds syntax the cloudfront-js-2.0 runtime does not list: ${unsupported.join('; ')}`,
+    );
+  }
   return { code, metafile: result.metafile };
 }
 
@@ -524,9 +532,5 @@ async function squeezed(script: string, awaits: boolean): Promise<string> {
     format: { shorthand: false },
   });
   if (result.code === undefined) throw new Error('terser returned no code for the CloudFront Function');
-  // An async arrow or function expression would be an async closure, which the runtime does not support.
-  if (/async\s*(?:\(|[\w$]+\s*=>|function\s*\()/.test(result.code)) {
-    throw new Error('the CloudFront Function holds an async closure, which cloudfront-js-2.0 does not support');
-  }
   return result.code;
 }
