@@ -1,6 +1,8 @@
 /**
  * The events a CloudFront Function must answer correctly before it is published (TestFunction on its DEVELOPMENT
- * stage, docs/platform.md#cloudfront-functions-publish-and-test): one allowed, three refused, one malformed request.
+ * stage, docs/platform.md#cloudfront-functions-publish-and-test): two allowed, three refused, one malformed request.
+ * The two allowed ones take the function's two ways to a yes: a session cookie as the login mints it (the fast path,
+ * whenever the function has one) and a link token (always the general path).
  *
  * Each row is a row of the conformance table (test/cases/request-cases.ts), by the same name and with the same
  * expected outcome; test/deploy/publish.test.ts checks that they stay so. Here they are rebuilt for the packaged
@@ -59,6 +61,7 @@ export async function publishCases(config: GateConfig, nowSeconds: number): Prom
   const signing = (secret: Buffer) => ({ kid: key.kid, alg: 'HS256' as const, key: createSecretKey(secret) });
   const good = await minter.session(signing(Buffer.from(key.secret, 'base64url')), claims);
   const foreign = await minter.session(signing(randomBytes(32)), claims);
+  const linkLifetime = Math.min(300, config.maxLinkLifetimeSeconds);
   const expired = await minter.session(signing(Buffer.from(key.secret, 'base64url')), {
     ...claims,
     iat: nowSeconds - lifetime - 600,
@@ -68,13 +71,21 @@ export async function publishCases(config: GateConfig, nowSeconds: number): Prom
   const base =
     config.pathPrefix === '/' ? '/' : config.pathPrefix.endsWith('/') ? config.pathPrefix : `${config.pathPrefix}/`;
   const file = `${base}report.pdf`;
-  const event = (uri: string, options: { cookie?: string; method?: string } = {}): CloudFrontFunctionEvent => {
+  const link = await minter.link(signing(Buffer.from(key.secret, 'base64url')), {
+    ...claims,
+    exp: nowSeconds + linkLifetime,
+    path: file,
+  });
+  const event = (
+    uri: string,
+    options: { cookie?: string; method?: string; querystring?: string } = {},
+  ): CloudFrontFunctionEvent => {
     const headers: [string, string][] = [['Host', config.domain]];
     if (options.cookie !== undefined) headers.push(['Cookie', `${config.cookieName}=${options.cookie}`]);
     return toCloudFrontFunctionEvent({
       method: options.method ?? 'GET',
       uri,
-      querystring: '',
+      querystring: options.querystring ?? '',
       headers,
       ip: '203.0.113.178',
       requestId: 'tenant-gate-publish-check',
@@ -86,6 +97,12 @@ export async function publishCases(config: GateConfig, nowSeconds: number): Prom
       name: 'valid cookie: rewritten into the tenant prefix',
       kind: 'allowed',
       event: event(file, { cookie: good }),
+      expect: { status: 'forward', uri: originUri(originPrefixParts(config.originPrefix), tenant, file) },
+    },
+    {
+      name: 'link token opens its file, and is stripped',
+      kind: 'allowed',
+      event: event(file, { querystring: `${encodeURIComponent(config.linkTokenParam)}=${link}` }),
       expect: { status: 'forward', uri: originUri(originPrefixParts(config.originPrefix), tenant, file) },
     },
     {

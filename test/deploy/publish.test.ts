@@ -54,7 +54,14 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('publish cases', () => {
   it('are rows of the conformance table, with the same expected outcome', async () => {
     const cases = await publishCases(CONFIG, NOW / 1000);
-    expect(cases.map((c) => c.kind).sort()).toEqual(['allowed', 'malformed', 'refused', 'refused', 'refused']);
+    expect(cases.map((c) => c.kind).sort()).toEqual([
+      'allowed',
+      'allowed',
+      'malformed',
+      'refused',
+      'refused',
+      'refused',
+    ]);
     for (const c of cases) {
       const row = requestCases.find((r) => r.name === c.name);
       expect(row, c.name).toBeDefined();
@@ -126,7 +133,7 @@ describe('testThenPublish', () => {
     expect(outcome.keptPrevious).toBe(false);
     expect(outcome.verdicts.every((v) => v.ok && typeof v.computeUtilization === 'number')).toBe(true);
     expect(aws.cfFunction(NAME).live?.code.equals(code.inline)).toBe(true);
-    expect(aws.calls.filter((c) => c === 'CloudFront.TestFunction')).toHaveLength(5);
+    expect(aws.calls.filter((c) => c === 'CloudFront.TestFunction')).toHaveLength(6);
   });
 
   it('refuses to publish code that refuses the valid token, leaves LIVE as it was, and says which event', async () => {
@@ -138,7 +145,7 @@ describe('testThenPublish', () => {
     const refused = testThenPublish(cf, NAME, cases);
     await expect(refused).rejects.toThrow(PublishError);
     await expect(refused).rejects.toThrow(
-      /NOT published \(LIVE is unchanged\): 1 of 5[\s\S]*FAIL allowed\s+valid cookie: rewritten into the tenant prefix: expected forward \/tenants\/acme\/files\/report.pdf, got 401 invalid_token/,
+      /NOT published \(LIVE is unchanged\): 2 of 6[\s\S]*FAIL allowed\s+valid cookie: rewritten into the tenant prefix: expected forward \/tenants\/acme\/files\/report.pdf, got 401 invalid_token[\s\S]*FAIL allowed\s+link token opens its file/,
     );
     expect(aws.liveDigest(NAME)).toBe(live);
     expect(aws.calls.filter((c) => c === 'CloudFront.PublishFunction')).toHaveLength(1);
