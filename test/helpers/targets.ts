@@ -32,12 +32,10 @@ export type Variant = NonNullable<RequestCase['config']>;
 export const VARIANTS: { [variant in Variant]: Record<string, unknown> } = {
   default: {},
   web: WEB_OVERRIDES,
-  // The login must carry the claim the rules read (config/scopes.ts). One HS256 key, not two: until the CloudFront
-  // Function's general path is cut (issue 12), these four rules and both keys are 68 B over its 10 KB.
+  // The login must carry the claim the rules read (config/scopes.ts).
   scopes: {
     scopes: SCOPES,
     login: { ...CONFIG.login, claimMapping: { groups: 'roles' } },
-    keys: CONFIG.keys.filter((key) => key.kid !== 'hs-2026-10'),
   },
   grants: GRANT_OVERRIDES,
 };
