@@ -86,12 +86,17 @@ function perCall(
   return (made - bare) / (contexts * calls);
 }
 
+type Context = 'warm' | 'fresh';
+
 /**
- * Warm (200 calls in one context, after one) and fresh (the first call in each of 200 contexts) figures, for the
- * gate and the floor alike. Each function's script is wrapped in a function that returns its handler: calling it
- * runs the script's top-level code again, as a new context would.
+ * The warm figure (200 calls in one context, after one) and the fresh one (the first call in each of 200 contexts),
+ * for the gate and the floor alike; `only` limits it to one. Each function's script is wrapped in a function that
+ * returns its handler: calling it runs the script's top-level code again, as a new context would.
  */
-export function instructionsUnderNjs(input: NjsBenchInput): { warm: InstructionFigure; fresh: InstructionFigure } {
+export function instructionsUnderNjs(
+  input: NjsBenchInput,
+  only?: Context,
+): Partial<Record<Context, InstructionFigure>> {
   const script = [
     `function gateContext_() {\n${input.code}\nreturn handler;\n}`,
     `function floorContext_() {\n${floorScript(input)}\nreturn floorHandler;\n}`,
@@ -102,5 +107,8 @@ export function instructionsUnderNjs(input: NjsBenchInput): { warm: InstructionF
     const floor = perCall(input, script, 'floorContext_', contexts, calls, warmUp);
     return { gate, floor, ratio: gate / floor };
   };
-  return { warm: figure(1, 200, true), fresh: figure(200, 1, false) };
+  return {
+    ...(only === 'fresh' ? {} : { warm: figure(1, 200, true) }),
+    ...(only === 'warm' ? {} : { fresh: figure(200, 1, false) }),
+  };
 }
