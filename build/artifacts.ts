@@ -515,10 +515,10 @@ async function cloudFrontFunctionCode(
 /**
  * The script once more through terser, which esbuild's minifier is not: it inlines functions called once, merges
  * declarations, and renames the script's top-level names, all but `handler` (about 7% of the function; 4% for a
- * function that awaits). Options
- * kept to what the runtime documents: arrow functions for function expressions that never read `this`, and no
- * shorthand properties, which the 2.0 page does not list (docs/platform.md#njs-as-a-stand-in). `cf`, the runtime's
- * module, is declared by the import line above the script, so terser reads it as a global and leaves it alone.
+ * function that awaits). Options kept to what the runtime documents: arrow functions for function expressions that
+ * never read `this`, and no shorthand properties, which the 2.0 page does not list (docs/platform.md#njs-as-a-stand-in;
+ * build/cloudfront-syntax.ts checks the result). `cf`, the runtime's module, is declared by the import line above the
+ * script, so terser reads it as a global and leaves it alone.
  */
 async function squeezed(script: string, awaits: boolean): Promise<string> {
   const result = await minify(script, {

@@ -396,9 +396,10 @@ async function handleWithStore(event: CfEvent): Promise<object> {
  * sure of (any failed or unusual check) is left to the general path (undefined), which judges it by the rules of
  * src/. Every check here is one of those rules, stricter where that is cheaper (an `aud` array, a `nbf`, a query
  * parameter that may be the link token, a repeated cookie, a header written another way: all left to the general
- * path). It learns nothing from earlier requests that it needs: AWS does not say whether a function's global state
- * outlives a request (docs/platform.md#cloudfront-functions-runtime), and a fast path that needed it would never run where it
- * does not. A test build without this path must agree with the default one (test/cross-target.test.ts).
+ * path). It learns nothing from earlier requests that it needs: AWS does not say whether a function's global
+ * state outlives a request (docs/platform.md#cloudfront-functions-runtime), and a fast path that needed it would
+ * never run where it does not. A test build without this path must agree with the default one
+ * (test/cross-target.test.ts, and test/distribution-tenant.test.ts on a multi-tenant distribution).
  */
 let FAST_TOKEN: RegExp;
 let FAST_TENANT: RegExp;
