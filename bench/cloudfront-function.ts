@@ -192,8 +192,6 @@ export async function cloudFrontFunctionSizes(row: (...cells: (string | number)[
         token: mint({ claims: { iat: now - 60, exp: now + 900 } }),
         uri: PATHS[0]!,
         expectedUri: '/tenants/acme' + PATHS[0]!,
-        calls: 0,
-        rounds: 0,
       },
       'fresh',
     ).fresh!;

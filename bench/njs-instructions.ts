@@ -17,6 +17,9 @@ import { join } from 'node:path';
 import { cloudFrontFunctionEvent } from '../test/helpers/cloudfront-function';
 import { floorScript, type NjsBenchInput } from './njs';
 
+/** The bench request, as for bench/njs.ts; calls and rounds are this file's own. */
+export type CountInput = Omit<NjsBenchInput, 'calls' | 'rounds'>;
+
 export interface InstructionFigure {
   gate: number;
   floor: number;
@@ -47,7 +50,7 @@ function instructions(script: string): number {
  * calls each one `calls` times, checking every answer; with `warmUp`, each is called once first, outside the count.
  * Names end in `_` to stay clear of the minified function's top-level names.
  */
-function driver(input: NjsBenchInput, factory: string, contexts: number, calls: number, warmUp: boolean): string {
+function driver(input: CountInput, factory: string, contexts: number, calls: number, warmUp: boolean): string {
   const event = cloudFrontFunctionEvent({
     name: '',
     uri: input.uri,
@@ -73,14 +76,7 @@ console.log('@@ok');
 }
 
 /** Instructions a call costs: the script with its calls less the same script without, divided. */
-function perCall(
-  input: NjsBenchInput,
-  script: string,
-  factory: string,
-  contexts: number,
-  calls: number,
-  warmUp: boolean,
-) {
+function perCall(input: CountInput, script: string, factory: string, contexts: number, calls: number, warmUp: boolean) {
   const made = instructions(script + driver(input, factory, contexts, calls, warmUp));
   const bare = instructions(script + driver(input, factory, contexts, 0, warmUp));
   return (made - bare) / (contexts * calls);
@@ -93,10 +89,7 @@ type Context = 'warm' | 'fresh';
  * for the gate and the floor alike; `only` limits it to one. Each function's script is wrapped in a function that
  * returns its handler: calling it runs the script's top-level code again, as a new context would.
  */
-export function instructionsUnderNjs(
-  input: NjsBenchInput,
-  only?: Context,
-): Partial<Record<Context, InstructionFigure>> {
+export function instructionsUnderNjs(input: CountInput, only?: Context): Partial<Record<Context, InstructionFigure>> {
   const script = [
     `function gateContext_() {\n${input.code}\nreturn handler;\n}`,
     `function floorContext_() {\n${floorScript(input)}\nreturn floorHandler;\n}`,
