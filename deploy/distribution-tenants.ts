@@ -16,6 +16,7 @@ import {
   type Parameter,
 } from '@aws-sdk/client-cloudfront';
 import { TenantGateError } from '../lib/errors';
+import { tenantFailure } from '../src/token-rules';
 import { isMultiTenant, tenantParameterDefinition } from './multi-tenant';
 
 /** A distribution tenant as tenant-gate reads it. */
@@ -135,8 +136,10 @@ function checkSpec(spec: TenantSpec, tenantPattern: RegExp): void {
     invalid('give at least one --domain (CloudFront requires one per distribution tenant)');
   for (const domain of spec.domains) if (!DOMAIN.test(domain)) invalid(`"${domain}" is not a lower-case domain name`);
   if (new Set(spec.domains).size !== spec.domains.length) invalid('a domain is given twice');
-  // The value becomes the tenant the gate compares tokens with: it must be a tenant a token can name.
-  if (!tenantPattern.test(spec.tenant)) invalid(`tenant "${spec.tenant}" does not match the gate's tenantPattern`);
+  // The value becomes the tenant the gate compares tokens with: it must be a tenant a token can name, by the gate's
+  // own rule (the pattern, and a safe path segment whatever the pattern admits).
+  if (tenantFailure(spec.tenant, tenantPattern) !== undefined)
+    invalid(`tenant "${spec.tenant}" does not match the gate's tenantPattern or is not a safe path segment`);
 }
 
 /** The multi-tenant distribution, checked: it declares the parameter the gate reads. */

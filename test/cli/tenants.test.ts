@@ -102,6 +102,19 @@ describe('tenants add', () => {
     expect(result.changes).toEqual(['acme: parameter tenant acme → acme-b']);
   });
 
+  it('refuses a tenant id the pattern admits but the gate refuses as a path segment, as the gate would', async () => {
+    const client = new CloudFrontClient({ region: 'us-east-1' });
+    for (const tenant of ['..', '.', 'a/b', 'x'.repeat(256)]) {
+      await expect(
+        addTenant(
+          client,
+          { distributionId: ID, name: 'acme', domains: ['files.acme.com'], parameter: 'tenant', tenant },
+          /^.+$/,
+        ),
+      ).rejects.toThrow(/is not a safe path segment/);
+    }
+  });
+
   it.each([
     [
       'a domain of another tenant (CloudFront: CNAMEAlreadyExists)',
