@@ -101,10 +101,15 @@ function baseHeaders(): Record<string, string> {
   return { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' };
 }
 
-function json(status: number, value: unknown, cookies: string[] = []): LoginResponse {
+function json(
+  status: number,
+  value: unknown,
+  cookies: string[] = [],
+  headers: Record<string, string> = {},
+): LoginResponse {
   return {
     status,
-    headers: { ...baseHeaders(), 'content-type': 'application/json' },
+    headers: { ...baseHeaders(), 'content-type': 'application/json', ...headers },
     cookies,
     body: JSON.stringify(value),
   };
@@ -249,6 +254,22 @@ export function createLoginService(config: LoginGateConfig, deps: LoginDeps): Lo
   }
 
   /**
+   * The session a route that mints for it acts for (links, grants). The tenant always comes from the session: a
+   * body naming another one is a cross-tenant attempt.
+   */
+  async function sessionFor(
+    request: LoginRequest,
+    at: number,
+    site: Site | undefined,
+    bodyTenant: string | undefined,
+  ): Promise<{ token: VerifiedToken; sub: string }> {
+    const found = await session(request, at, site);
+    if (bodyTenant !== undefined && bodyTenant !== found.token.tenant)
+      throw new LoginError('tenant_mismatch', 'body tenant');
+    return found;
+  }
+
+  /**
    * Decides whether to bind, and to which viewer address (IPv4 dotted quad or canonical IPv6, RFC 5952);
    * undefined means "do not bind". A link token binds either family.
    */
@@ -330,9 +351,7 @@ export function createLoginService(config: LoginGateConfig, deps: LoginDeps): Lo
   async function readSession(request: LoginRequest, site: Site | undefined): Promise<LoginResponse> {
     const { token, sub } = await session(request, now(), site);
     // Who is signed in, for a new tab: the session token's own claims, never a credential.
-    const response = json(200, { tenant: token.tenant, sub, expires: token.exp });
-    Object.assign(response.headers, corsHeaders(allowedOrigin(request)));
-    return response;
+    return json(200, { tenant: token.tenant, sub, expires: token.exp }, [], corsHeaders(allowedOrigin(request)));
   }
 
   async function deleteSession(request: LoginRequest, site: Site | undefined): Promise<LoginResponse> {
@@ -380,10 +399,7 @@ export function createLoginService(config: LoginGateConfig, deps: LoginDeps): Lo
     checkOrigin(request, site);
     const body = parseLinkRequest(readJson(request, true), login);
     const iat = now();
-    const { token, sub } = await session(request, iat, site);
-    // The tenant always comes from the session; a body naming another one is a cross-tenant attempt.
-    if (body.tenant !== undefined && body.tenant !== token.tenant)
-      throw new LoginError('tenant_mismatch', 'body tenant');
+    const { token, sub } = await sessionFor(request, iat, site, body.tenant);
     const ip = binding(request, body.bindIp);
     const loaded = await keys();
     const made = await createLinks(
@@ -402,9 +418,7 @@ export function createLoginService(config: LoginGateConfig, deps: LoginDeps): Lo
       ip,
     );
     log({ login: 'ok', route: 'POST /auth/links', status: 200, tenant: token.tenant });
-    const response = json(200, { links: made });
-    Object.assign(response.headers, corsHeaders(allowedOrigin(request)));
-    return response;
+    return json(200, { links: made }, [], corsHeaders(allowedOrigin(request)));
   }
 
   /** `POST /auth/grants`: a folder grant for the signed-in user's tenant (login/grants.ts). */
@@ -412,9 +426,7 @@ export function createLoginService(config: LoginGateConfig, deps: LoginDeps): Lo
     checkOrigin(request, site);
     const body = parseGrantRequest(readJson(request, true), config);
     const iat = now();
-    const { token, sub } = await session(request, iat, site);
-    if (body.tenant !== undefined && body.tenant !== token.tenant)
-      throw new LoginError('tenant_mismatch', 'body tenant');
+    const { token, sub } = await sessionFor(request, iat, site, body.tenant);
     const ip = binding(request, body.bindIp);
     const loaded = await keys();
     const grant = await mintGrant(
@@ -433,9 +445,7 @@ export function createLoginService(config: LoginGateConfig, deps: LoginDeps): Lo
       minter,
     );
     log({ login: 'ok', route: 'POST /auth/grants', status: 200, tenant: token.tenant });
-    const response = json(200, { grant });
-    Object.assign(response.headers, corsHeaders(allowedOrigin(request)));
-    return response;
+    return json(200, { grant }, [], corsHeaders(allowedOrigin(request)));
   }
 
   /** The viewer's path for the `Allow` header of a refusal: the path as it came when it has no valid site. */
@@ -476,8 +486,7 @@ export function createLoginService(config: LoginGateConfig, deps: LoginDeps): Lo
           code: refused.code,
           reason: refused.reason,
         });
-        const response = json(refused.status, { error: refused.code });
-        Object.assign(response.headers, corsHeaders(allowedOrigin(request)));
+        const response = json(refused.status, { error: refused.code }, [], corsHeaders(allowedOrigin(request)));
         const methods = routes[viewerPath(request.path)];
         if (refused.code === 'method_not_allowed' && methods !== undefined) {
           response.headers.allow = [...methods, 'OPTIONS'].join(', ');
