@@ -77,8 +77,12 @@ export function userName(tenant: string, sub: string): string {
   return key;
 }
 
-/** A tenant entry's value as the writers read it: malformed is an error here (never overwritten blindly). */
+/**
+ * A tenant entry's value as the writers read it, for a non-empty tenant: malformed is an error here (never
+ * overwritten blindly).
+ */
 export function readTenantEntry(tenant: string, value: string | undefined): TenantEntry {
+  if (tenant === '') throw new KeyValueEntryError('the tenant must not be empty');
   const entry = parseTenantEntry(value ?? '');
   if (entry === undefined)
     throw new KeyValueEntryError(
@@ -131,7 +135,6 @@ export function revocationChange(
   at: number,
   current: { readonly tenant: string | undefined; readonly user: string | undefined },
 ): KeyValueChange {
-  if (tenant === '') throw new KeyValueEntryError('the tenant must not be empty');
   const entry = readTenantEntry(tenant, current.tenant);
   const puts: KeyValueEntry[] = [];
   const deletes: string[] = [];
@@ -150,7 +153,6 @@ export function revocationChange(
 
 /** The kill switch, set or cleared in the tenant entry: its revocation members stay as they are. */
 export function killSwitchChange(tenant: string, disabled: boolean, current: string | undefined): KeyValueChange {
-  if (tenant === '') throw new KeyValueEntryError('the tenant must not be empty');
   const entry = readTenantEntry(tenant, current);
   const puts: KeyValueEntry[] = [];
   const deletes: string[] = [];
@@ -170,7 +172,6 @@ export function undoRevocationChange(
   current: { readonly tenant: string | undefined; readonly user: string | undefined },
   otherUsers: boolean,
 ): KeyValueChange {
-  if (tenant === '') throw new KeyValueEntryError('the tenant must not be empty');
   const entry = readTenantEntry(tenant, current.tenant);
   const puts: KeyValueEntry[] = [];
   const deletes: string[] = [];
