@@ -24,12 +24,11 @@ import type { DistributionClient } from '../../deploy/distribution-api';
 import { FINDING_CODES } from '../../deploy/doctor';
 import type { CliIO } from '../../cli/command';
 import { runCli, type CliRun } from '../helpers/cli';
+import { DISTRIBUTION_FIXTURES, loadDistributionConfig } from '../helpers/distribution-config';
 
 const ROOT = join(import.meta.dirname, '..', '..');
-const FIXTURES = join(ROOT, 'test', 'fixtures', 'distribution-config');
-const fixture = (name: string): string => join(FIXTURES, `${name}.json`);
-const load = (name: string): DistributionConfig =>
-  JSON.parse(readFileSync(fixture(name), 'utf8')) as DistributionConfig;
+const fixture = (name: string): string => join(DISTRIBUTION_FIXTURES, `${name}.json`);
+const load = loadDistributionConfig;
 
 const EDGE_ARN = 'arn:aws:lambda:us-east-1:123456789012:function:tenant-gate-viewer-request:7';
 const CF_ARN = 'arn:aws:cloudfront::123456789012:function/tenant-gate-viewer';

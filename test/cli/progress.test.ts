@@ -3,7 +3,6 @@
  * — a spinner line rewritten in place on a terminal, one line per status change elsewhere — and end with what changed.
  * The clock and the sleep are injected: CloudFront's minutes pass here in no time.
  */
-import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import {
@@ -21,14 +20,12 @@ import type { CliIO } from '../../cli/command';
 import { main } from '../../cli/main';
 import { formatElapsed, SPINNER_FRAMES, startProgress, streamSink, type Clock } from '../../cli/progress';
 import { waitUntilDeployed, type DistributionClient } from '../../deploy/distribution-api';
+import { loadDistributionConfig } from '../helpers/distribution-config';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const ID = 'E1A2B3C4D5E6F7';
 const HEADERS_POLICY = 'c4e1d8a2-7b3f-4f6e-9a05-3d2b1c0e8f74';
-const attached = (): DistributionConfig =>
-  JSON.parse(
-    readFileSync(join(ROOT, 'test', 'fixtures', 'distribution-config', 'attached.json'), 'utf8'),
-  ) as DistributionConfig;
+const attached = (): DistributionConfig => loadDistributionConfig('attached');
 
 /** A clock whose sleep only moves time forward. */
 function fakeClock(): Clock & { slept: number[] } {

@@ -6,17 +6,16 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { DistributionConfig } from '@aws-sdk/client-cloudfront';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { attach } from '../../deploy/attach';
 import { addTenant, DistributionTenantError, removeTenant, type TenantRecord } from '../../deploy/distribution-tenants';
 import { runCli } from '../helpers/cli';
+import { loadDistributionConfig } from '../helpers/distribution-config';
 import { FakeDistributionTenants } from '../fakes/distribution-tenants';
 import { CloudFrontClient } from '@aws-sdk/client-cloudfront';
 
-const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'distribution-config');
-const MULTI = JSON.parse(readFileSync(join(FIXTURES, 'multi-tenant.json'), 'utf8')) as DistributionConfig;
-const PLAIN = JSON.parse(readFileSync(join(FIXTURES, 'plain.json'), 'utf8')) as DistributionConfig;
+const MULTI = loadDistributionConfig('multi-tenant');
+const PLAIN = loadDistributionConfig('plain');
 const ID = 'E2MULTITENANT01';
 const CF_FUNCTION = {
   kind: 'cloudfront-function',

@@ -12,10 +12,9 @@ import { attach, detach, type AttachPlan, type GateRef } from '../../deploy/atta
 import { diagnose } from '../../deploy/doctor';
 import { runCli } from '../helpers/cli';
 import { ROOT } from '../helpers/keys';
+import { DISTRIBUTION_FIXTURES, loadDistributionConfig } from '../helpers/distribution-config';
 
-const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'distribution-config');
-const load = (name: string): DistributionConfig =>
-  JSON.parse(readFileSync(join(FIXTURES, `${name}.json`), 'utf8')) as DistributionConfig;
+const load = loadDistributionConfig;
 
 const LAMBDA: GateRef = {
   kind: 'lambda-edge',
@@ -141,7 +140,13 @@ describe('tenant-gate attach with grants', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tenant-gate-attach-grants-'));
     const raw = JSON.parse(readFileSync(join(ROOT, 'gatekeeper.config.json'), 'utf8')) as Record<string, unknown>;
     writeFileSync(join(dir, 'grants.json'), JSON.stringify({ ...raw, $schema: undefined, grants: {} }));
-    const base = ['attach', '--distribution-config', join(FIXTURES, 'plain.json'), '--gate', 'lambda-edge'];
+    const base = [
+      'attach',
+      '--distribution-config',
+      join(DISTRIBUTION_FIXTURES, 'plain.json'),
+      '--gate',
+      'lambda-edge',
+    ];
     const arn = ['--arn', LAMBDA.arn];
     for (const [out, extra] of [
       ['flag.json', ['--path-pattern', '/files/*', '--grants-path-pattern', '/grants/*']],

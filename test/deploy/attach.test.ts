@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { CacheBehavior, DistributionConfig } from '@aws-sdk/client-cloudfront';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -15,10 +13,9 @@ import {
   type GateRef,
   type Ownership,
 } from '../../deploy/attach';
+import { loadDistributionConfig } from '../helpers/distribution-config';
 
-const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'distribution-config');
-const load = (name: string): DistributionConfig =>
-  JSON.parse(readFileSync(join(FIXTURES, `${name}.json`), 'utf8')) as DistributionConfig;
+const load = loadDistributionConfig;
 
 const LAMBDA_V7: GateRef = {
   kind: 'lambda-edge',

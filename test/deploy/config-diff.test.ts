@@ -1,12 +1,8 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import type { DistributionConfig } from '@aws-sdk/client-cloudfront';
 import { describe, expect, it } from 'vitest';
 import { diffDistributionConfigs, formatFieldChange, summarize } from '../../deploy/config-diff';
+import { loadDistributionConfig } from '../helpers/distribution-config';
 
-const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'distribution-config');
-const load = (name: string): DistributionConfig =>
-  JSON.parse(readFileSync(join(FIXTURES, `${name}.json`), 'utf8')) as DistributionConfig;
+const load = loadDistributionConfig;
 const FIXTURE_NAMES = ['plain', 'attached', 'gate-at-origin-request', 'misconfigured-cache', 'misconfigured-routing'];
 
 describe('diffDistributionConfigs', () => {

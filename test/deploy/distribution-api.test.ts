@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import {
   CloudFrontClient,
   GetDistributionConfigCommand,
@@ -18,10 +16,9 @@ import {
   updateDistributionWithRetry,
   type DistributionClient,
 } from '../../deploy/distribution-api';
+import { loadDistributionConfig } from '../helpers/distribution-config';
 
-const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'distribution-config');
-const load = (name: string): DistributionConfig =>
-  JSON.parse(readFileSync(join(FIXTURES, `${name}.json`), 'utf8')) as DistributionConfig;
+const load = loadDistributionConfig;
 
 const PLAN: AttachPlan = {
   pathPatterns: ['/files/*'],

@@ -2,8 +2,6 @@
  * Each doctor rule alone (deploy/doctor/rules/): a distribution that triggers it and one that does not. The clean
  * case is attached.json without its SPA error pages, which every rule passes; each trigger changes one thing.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type {
   CacheBehavior,
   CachePolicyConfig,
@@ -24,10 +22,9 @@ import {
 } from '../../deploy/doctor';
 import { findingsOf } from '../../deploy/doctor/rule';
 import { MULTI_TENANT_TRIGGERS } from './multi-tenant-triggers';
+import { loadDistributionConfig } from '../helpers/distribution-config';
 
-const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'distribution-config');
-const load = (name: string): DistributionConfig =>
-  JSON.parse(readFileSync(join(FIXTURES, `${name}.json`), 'utf8')) as DistributionConfig;
+const load = loadDistributionConfig;
 
 const PRIVATE_FILES_POLICY_ID = 'c4e1d8a2-7b3f-4f6e-9a05-3d2b1c0e8f74';
 const EXPECT: DoctorExpectations = {

@@ -1,8 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type {
   CachePolicyConfig,
-  DistributionConfig,
   OriginRequestPolicyConfig,
   ResponseHeadersPolicyConfig,
 } from '@aws-sdk/client-cloudfront';
@@ -20,10 +17,9 @@ import {
   type Finding,
   type FindingCode,
 } from '../../deploy/doctor';
+import { loadDistributionConfig } from '../helpers/distribution-config';
 
-const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'distribution-config');
-const load = (name: string): DistributionConfig =>
-  JSON.parse(readFileSync(join(FIXTURES, `${name}.json`), 'utf8')) as DistributionConfig;
+const load = loadDistributionConfig;
 
 const BASE: DoctorExpectations = { gatedPathPatterns: ['/files/*'], tokenLifetimeSeconds: 3600, ipBinding: false };
 

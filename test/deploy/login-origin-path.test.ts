@@ -3,17 +3,14 @@
  * `/{{tenant}}/{{domain}}`, so the login learns the distribution tenant called (login/site.ts); on a standard one
  * none. Converging, listed, and undone by detach.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { DistributionConfig } from '@aws-sdk/client-cloudfront';
 import { describe, expect, it } from 'vitest';
 import { AttachError, attach, detach, type AttachPlan } from '../../deploy/attach';
 import { loginOriginPath } from '../../config/distribution-tenant';
 import { requiredTenantParameter, tenantParameterDefinition } from '../../deploy/multi-tenant';
+import { loadDistributionConfig } from '../helpers/distribution-config';
 
-const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'distribution-config');
-const load = (name: string): DistributionConfig =>
-  JSON.parse(readFileSync(join(FIXTURES, `${name}.json`), 'utf8')) as DistributionConfig;
+const load = loadDistributionConfig;
 
 const AUTH = {
   pathPattern: '/auth/*',

@@ -3,8 +3,6 @@
  * GetDistributionConfig shape with `ConnectionMode: "tenant-only"`, the tenant parameter declared when missing, and
  * nothing written that such a distribution refuses (docs/platform.md#multi-tenant-distributions).
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { DistributionConfig } from '@aws-sdk/client-cloudfront';
 import { describe, expect, it } from 'vitest';
 import { AttachError, attach, detach, type AttachErrorCode, type AttachPlan } from '../../deploy/attach';
@@ -15,10 +13,9 @@ import {
   tenantParameterDefinition,
   unsupportedOnMultiTenant,
 } from '../../deploy/multi-tenant';
+import { loadDistributionConfig } from '../helpers/distribution-config';
 
-const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'distribution-config');
-const load = (name: string): DistributionConfig =>
-  JSON.parse(readFileSync(join(FIXTURES, `${name}.json`), 'utf8')) as DistributionConfig;
+const load = loadDistributionConfig;
 
 const CF_FUNCTION = {
   kind: 'cloudfront-function',
