@@ -1,21 +1,12 @@
 /**
  * One suite, every built artifact: each row of the conformance table runs against each target.
  */
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { requestCases } from './cases/request-cases';
 import { targets, type Runner } from './helpers/targets';
-import { NOW } from './helpers/tokens';
+import { frozenAtNowQuietly } from './helpers/clock';
 
-beforeAll(() => {
-  vi.useFakeTimers({ toFake: ['Date'] });
-  vi.setSystemTime(NOW * 1000);
-  // The Lambda@Edge bundle logs each refusal (test/lambda-edge.test.ts checks what); keep the run readable.
-  vi.spyOn(console, 'log').mockImplementation(() => {});
-});
-afterAll(() => {
-  vi.useRealTimers();
-  vi.restoreAllMocks();
-});
+frozenAtNowQuietly();
 
 describe.each(targets.map((t) => [t.name, t] as const))('%s', (_name, target) => {
   let run: Runner;

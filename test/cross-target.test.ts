@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { RequestCase } from './cases/request-cases';
 import { cloudFrontFunctionEvent, cloudFrontFunctionOutcome, njsRunner, vmRunner } from './helpers/cloudfront-function';
 import { buildArtifacts } from '../build/artifacts';
@@ -20,6 +20,7 @@ import type { Outcome } from './helpers/outcome';
 import { built } from './helpers/targets';
 import { canRun, NJS } from './helpers/tools';
 import { mint, NOW } from './helpers/tokens';
+import { frozenAtNowQuietly } from './helpers/clock';
 
 const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 const SECRET = privateKey('hs-2026-11').export();
@@ -142,18 +143,12 @@ let lambda: EdgeHandler;
 let cff: (event: unknown) => Promise<unknown>;
 let cffFile: string;
 
+frozenAtNowQuietly();
 beforeAll(async () => {
-  vi.useFakeTimers({ toFake: ['Date'] });
-  vi.setSystemTime(NOW * 1000);
-  vi.spyOn(console, 'log').mockImplementation(() => {});
   const dir = await built('default');
   lambda = loadLambdaEdge(join(dir, 'viewer-request', 'index.js'));
   cffFile = join(dir, 'cloudfront-function', 'index.js');
   cff = vmRunner(cffFile);
-});
-afterAll(() => {
-  vi.useRealTimers();
-  vi.restoreAllMocks();
 });
 
 const judgeLambda = async (c: RequestCase) => verdict(lambdaEdgeOutcome(await lambda(lambdaEdgeEvent(c))));

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { buildArtifacts } from '../build/artifacts';
 import { distributionTenantTargetProblem } from '../config/distribution-tenant';
 import { validateConfig } from '../config/gate';
@@ -29,19 +29,12 @@ import { lambdaEdgeEvent, lambdaEdgeOutcome, loadLambdaEdge } from './helpers/la
 import { built } from './helpers/targets';
 import { canRun, NJS } from './helpers/tools';
 import { mint, NOW } from './helpers/tokens';
+import { frozenAtNowQuietly } from './helpers/clock';
 
 const REWRITE = { distributionTenant: { parameter: 'tenant' } };
 const BY_PARAMETER = { distributionTenant: { parameter: 'tenant', originPath: 'parameter' } };
 
-beforeAll(() => {
-  vi.useFakeTimers({ toFake: ['Date'] });
-  vi.setSystemTime(NOW * 1000);
-  vi.spyOn(console, 'log').mockImplementation(() => {});
-});
-afterAll(() => {
-  vi.useRealTimers();
-  vi.restoreAllMocks();
-});
+frozenAtNowQuietly();
 
 function requestOf(c: DistributionTenantCase) {
   return {

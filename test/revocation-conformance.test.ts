@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import type { Outcome } from './helpers/outcome';
 import type { RequestCase } from './cases/request-cases';
 import { loginConfig, request, service } from './login/helpers';
+import { frozenAtNowQuietly } from './helpers/clock';
 
 /** Revocation on both targets, the kill switch on the CloudFront Function's. */
 export const REVOCATION_OVERRIDES = {
@@ -57,15 +58,7 @@ function judge(c: RevocationCase, outcome: Outcome): void {
   expect(outcome).toMatchObject({ status: c.expect.status, code: 'code' in c.expect ? c.expect.code : undefined });
 }
 
-beforeAll(() => {
-  vi.useFakeTimers({ toFake: ['Date'] });
-  vi.setSystemTime(NOW * 1000);
-  vi.spyOn(console, 'log').mockImplementation(() => {});
-});
-afterAll(() => {
-  vi.useRealTimers();
-  vi.restoreAllMocks();
-});
+frozenAtNowQuietly();
 
 describe('CloudFront Function (node:vm)', () => {
   let file: string;

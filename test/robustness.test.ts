@@ -6,12 +6,13 @@
 import { join } from 'node:path';
 import fc from 'fast-check';
 import type { CloudFrontRequestEvent } from 'aws-lambda';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { cloudFrontFunctionEvent, cloudFrontFunctionOutcome, vmRunner } from './helpers/cloudfront-function';
 import { lambdaEdgeEvent, lambdaEdgeOutcome, loadLambdaEdge, type EdgeHandler } from './helpers/lambda-edge';
 import type { Outcome } from './helpers/outcome';
 import { built } from './helpers/targets';
-import { mint, mintLink, NOW } from './helpers/tokens';
+import { mint, mintLink } from './helpers/tokens';
+import { frozenAtNowQuietly } from './helpers/clock';
 
 const json = fc.letrec((tie) => ({
   value: fc.oneof(
@@ -84,16 +85,10 @@ function acceptable(outcome: Outcome): void {
 
 let edge: EdgeHandler;
 let cff: (event: unknown) => Promise<unknown>;
+frozenAtNowQuietly();
 beforeAll(async () => {
-  vi.useFakeTimers({ toFake: ['Date'] });
-  vi.setSystemTime(NOW * 1000);
-  vi.spyOn(console, 'log').mockImplementation(() => {});
   edge = loadLambdaEdge(join(await built('web'), 'viewer-request', 'index.js'));
   cff = vmRunner(join(await built('web'), 'cloudfront-function', 'index.js'));
-});
-afterAll(() => {
-  vi.useRealTimers();
-  vi.restoreAllMocks();
 });
 
 describe('robustness of the built artifacts', () => {

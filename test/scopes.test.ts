@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, validateConfig, type GateConfig } from '../config/gate';
 import { scopeRefusal, type ScopesConfig } from '../src/scopes';
 import type { GateRequest } from '../src/decision';
@@ -19,6 +19,7 @@ import type { Outcome } from './helpers/outcome';
 import { built } from './helpers/targets';
 import { CONFIG, ROOT } from './helpers/keys';
 import { mint, mintLink, NOW } from './helpers/tokens';
+import { frozenAtNowQuietly } from './helpers/clock';
 
 const example = { ...CONFIG } as Record<string, unknown>;
 const login = CONFIG.login!;
@@ -383,19 +384,13 @@ describe("docs/reference.md's scopes example ('reference.md', Path scopes)", () 
 describe("property, on the built targets: both give the rules' verdict (the scopes variant, default deny)", () => {
   let edge: (c: RequestCase) => Promise<Outcome>;
   let cff: (c: RequestCase) => Promise<Outcome>;
+  frozenAtNowQuietly();
   beforeAll(async () => {
-    vi.useFakeTimers({ toFake: ['Date'] });
-    vi.setSystemTime(NOW * 1000);
-    vi.spyOn(console, 'log').mockImplementation(() => {});
     const dir = await built('scopes');
     const handler = loadLambdaEdge(join(dir, 'viewer-request', 'index.js'));
     const run = vmRunner(join(dir, 'cloudfront-function', 'index.js'));
     edge = async (c) => lambdaEdgeOutcome(await handler(lambdaEdgeEvent(c)));
     cff = async (c) => cloudFrontFunctionOutcome(await run(cloudFrontFunctionEvent(c)));
-  });
-  afterAll(() => {
-    vi.useRealTimers();
-    vi.restoreAllMocks();
   });
 
   it('forwards exactly what the rules open, refuses the rest 403 scope_denied, on Lambda@Edge and the CloudFront Function alike', async () => {

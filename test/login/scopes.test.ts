@@ -6,26 +6,21 @@
  */
 import { join } from 'node:path';
 import { decodeJwt } from 'jose';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { RequestCase } from '../cases/request-cases';
 import { SCOPES } from '../cases/scope-cases';
 import { lambdaEdgeEvent, lambdaEdgeOutcome, loadLambdaEdge, type EdgeHandler } from '../helpers/lambda-edge';
 import { built } from '../helpers/targets';
-import { cookiesOf, IDENTITY_HEADER, identityToken, loginConfig, NOW, request, service } from './helpers';
+import { cookiesOf, IDENTITY_HEADER, identityToken, loginConfig, request, service } from './helpers';
 import { signInHeaders } from '../../login/sign-in-headers';
+import { frozenAtNowQuietly } from '../helpers/clock';
 
 const scoped = loginConfig({ claimMapping: { groups: 'roles' } }, { scopes: SCOPES });
 let edge: EdgeHandler;
 
+frozenAtNowQuietly();
 beforeAll(async () => {
   edge = loadLambdaEdge(join(await built('scopes'), 'viewer-request', 'index.js'));
-  vi.useFakeTimers({ toFake: ['Date'] });
-  vi.setSystemTime(NOW * 1000);
-  vi.spyOn(console, 'log').mockImplementation(() => {});
-});
-afterAll(() => {
-  vi.useRealTimers();
-  vi.restoreAllMocks();
 });
 
 async function signIn(svc: ReturnType<typeof service>, claims: Record<string, unknown>, without: string[] = []) {
